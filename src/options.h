@@ -1,0 +1,41 @@
+/* options.h — everything the command line (or a test) can set for one
+ * experiment, shared by run, record, list and the platforms. */
+#ifndef XG_OPTIONS_H
+#define XG_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum {
+    XG_FAM_CPU = 1u << 0,
+    XG_FAM_DISK = 1u << 1,
+    XG_FAM_CACHE = 1u << 2,
+    XG_FAM_ALL = XG_FAM_CPU | XG_FAM_DISK | XG_FAM_CACHE,
+};
+
+typedef struct xg_options {
+    const char *root;          /* --root / $XG_ROOT; "" = real root */
+    const char *platform;      /* --platform; "auto" by default */
+    const char *vmfile;        /* --vmfile; NULL = every running domain */
+    const char *cgroup_parent; /* --cgroup-parent; NULL = machine.slice if it exists */
+    const char **cgroups;      /* --cgroup PATH (repeatable) */
+    size_t n_cgroups;
+    bool blkio_enable;         /* --blkio-enable */
+    bool partitions;           /* --partitions */
+    double interval_s;         /* -i; 1.0 */
+    double duration_s;         /* -d; 10.0 */
+    bool until_done;           /* --until-done */
+    const char *exec_tpl;      /* --exec; "ssh -o BatchMode=yes root@{addr}" */
+    unsigned families;         /* XG_FAM_* switched on */
+    const char *outdir;        /* -o; NULL = ./xg-YYYYmmdd-HHMMSS */
+    bool force;                /* --force: overwrite an existing recording */
+    bool quiet;                /* -q: no progress line */
+    char **command;            /* the words after "--"; NULL-terminated; may be NULL */
+    int n_command;
+    const char *cmdline;       /* the tool's full command line, for the metadata */
+} xg_options;
+
+/* Fills o with the defaults above. */
+void xg_options_defaults(xg_options *o);
+
+#endif

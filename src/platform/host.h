@@ -1,0 +1,44 @@
+/* host.h — the host row's counters on any Linux host (also dom0 on Xen):
+ * CPU from /proc/stat and block devices from /proc/diskstats, read through
+ * the configurable root on held descriptors. */
+#ifndef XG_HOST_H
+#define XG_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "platform/platform.h"
+
+typedef struct xg_host_cpu {
+    int fd;          /* <root>/proc/stat, held open */
+    long clk_tck;    /* USER_HZ */
+    int ncpus;       /* cpuN lines */
+} xg_host_cpu;
+
+int xg_host_cpu_open(xg_host_cpu *h, char *err, size_t errlen);
+/* Fills usage (busy = all but idle and iowait), user (user+nice), system
+ * (system+irq+softirq), steal, iowait and total, all in ns. 0 or -1. */
+int xg_host_cpu_read(xg_host_cpu *h, xg_cpu_counters *out);
+/* Parses /proc/stat text (the aggregate "cpu " line); same fields. */
+int xg_host_cpu_parse(const char *text, long clk_tck, xg_cpu_counters *out,
+                      int *ncpus);
+void xg_host_cpu_close(xg_host_cpu *h);
+
+/* One /proc/diskstats line, the fields iostat uses. */
+typedef struct xg_diskstat {
+    unsigned major, minor;
+    char name[64];
+    uint64_t rd_ios, rd_merges, rd_sectors, rd_ticks;
+    uint64_t wr_ios, wr_merges, wr_sectors, wr_ticks;
+    uint64_t in_flight, io_ticks, rq_ticks;
+} xg_diskstat;
+
+/* Parses one line. 0, or -1 if it is not a diskstats line. */
+int xg_diskstat_parse_line(const char *line, xg_diskstat *out);
+/* True when <root>/sys/class/block/NAME/partition exists. */
+bool xg_disk_is_partition(const char *name);
+/* Name of block device MAJ:MIN from <root>/sys/dev/block/MAJ:MIN/uevent
+ * (DEVNAME=), else "MAJ:MIN". */
+void xg_disk_name(unsigned major, unsigned minor, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,93 @@
+/* platform.h — the one small interface every platform implements (cgroup
+ * now; qemu, xen later), in the manner of htop's Platform.h. A platform finds
+ * domains and reads their raw cumulative counters; the collectors in
+ * src/collect turn those into series. The host row's /proc readers are
+ * shared by every Linux-based platform (see host.h). */
+#ifndef XG_PLATFORM_H
+#define XG_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "options.h"
+#include "util/store.h"
+
+typedef struct xg_platform xg_platform; /* each implementation's own state */
+
+/* A domain as a platform hands it out. info's strings are owned by the
+ * platform until xg_pdomains_free. */
+typedef struct xg_pdomain {
+    xg_domain_info info;
+    void *priv;  /* the platform's handles for this domain (open fds...) */
+} xg_pdomain;
+
+typedef struct xg_pdomains {
+    xg_pdomain *v;
+    size_t n, cap;
+} xg_pdomains;
+
+/* Which fields of xg_cpu_counters a platform filled. */
+enum {
+    XG_CPU_USAGE = 1u << 0,     /* usage_ns: cpu time used */
+    XG_CPU_USER = 1u << 1,      /* user_ns */
+    XG_CPU_SYSTEM = 1u << 2,    /* system_ns */
+    XG_CPU_WAIT = 1u << 3,      /* wait_ns: runnable but not running */
+    XG_CPU_STEAL = 1u << 4,     /* steal_ns: taken by a hypervisor */
+    XG_CPU_THROTTLED = 1u << 5, /* throttled_ns: held back by a quota */
+    XG_CPU_TOTAL = 1u << 6,     /* total_ns: all CPU time incl. idle (host) */
+    XG_CPU_IOWAIT = 1u << 7,    /* iowait_ns (host) */
+};
+
+typedef struct xg_cpu_counters {
+    unsigned have; /* XG_CPU_* */
+    uint64_t usage_ns, user_ns, system_ns, wait_ns, steal_ns, throttled_ns,
+        total_ns, iowait_ns;
+} xg_cpu_counters;
+
+/* One device's cumulative I/O of one domain. */
+typedef struct xg_disk_counters {
+    const char *device; /* "vda", or "MAJ:MIN" when no name is known */
+    uint64_t rd_bytes, wr_bytes, rd_ios, wr_ios;
+} xg_disk_counters;
+
+typedef void (*xg_disk_cb)(void *arg, const xg_disk_counters *c);
+
+typedef struct xg_platform_ops {
+    const char *name; /* "cgroup", later "qemu", "xen" */
+    /* Whether this platform is what runs here (for --platform auto). */
+    bool (*detect)(void);
+    /* Opens the platform. On error returns NULL and writes a one-line
+     * message (what, and how to fix) into err. */
+    xg_platform *(*open)(const xg_options *o, char *err, size_t errlen);
+    /* Appends every running domain, the host row first. 0, or -1 + err. */
+    int (*discover)(xg_platform *p, xg_pdomains *out, char *err,
+                    size_t errlen);
+    /* Prepares a domain for sampling (open fds...). 0, or -1 + err. */
+    int (*prepare)(xg_platform *p, xg_pdomain *d, char *err, size_t errlen);
+    /* CPU counters of one domain. 0; -1 when the domain is gone. */
+    int (*cpu_read)(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out);
+    /* Calls cb once per device of the domain. 0; -1 when gone. NULL when
+     * the platform has no per-domain disk figures. */
+    int (*disk_read)(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg);
+    /* Moves pid into the domain, for --exec local. NULL when unsupported. */
+    int (*attach)(xg_platform *p, xg_pdomain *d, pid_t pid, char *err,
+                  size_t errlen);
+    /* Undo what prepare did (close fds, remove --blkio-enable rules). */
+    void (*release)(xg_platform *p, xg_pdomain *d);
+    void (*close)(xg_platform *p);
+} xg_platform_ops;
+
+/* The platform called name ("auto" picks: xen, then qemu, then cgroup; this
+ * is the one place that order lives). NULL + err when unknown. */
+const xg_platform_ops *xg_platform_pick(const char *name, char *err,
+                                        size_t errlen);
+/* Every platform compiled in, NULL-terminated, for --help and errors. */
+const xg_platform_ops *const *xg_platform_all(void);
+
+/* Helpers for xg_pdomains. push copies the strings of d->info. */
+int xg_pdomains_push(xg_pdomains *l, const xg_pdomain *d);
+void xg_pdomains_free(xg_pdomains *l);
+
+#endif

@@ -1,0 +1,104 @@
+/* store.h — the in-memory model of one experiment: metadata, domains, series
+ * of raw cumulative counters, sample ticks and workloads. The collectors fill
+ * it while measuring (no file I/O), the recording writer saves it, the reader
+ * loads it back, and the report is computed from it. */
+#ifndef XG_STORE_H
+#define XG_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define XG_NOVALUE UINT64_MAX /* no sample for this series at this tick */
+
+typedef struct xg_domain_info {
+    char *key;            /* stable identity, e.g. "cgroup:machine.slice/a" */
+    char *name;           /* display name, e.g. "a" or "host" */
+    char *address;        /* from the vmfile; NULL when none */
+    char *uuid;           /* NULL when unknown */
+    int64_t platform_id;  /* domid, cgroup inode, pid...; -1 when unknown */
+    int vcpus;            /* 0 when unknown */
+    bool is_host;         /* the host / Domain-0 row */
+    int64_t first_tick;   /* first tick with a sample; -1 before any */
+    int64_t last_tick;    /* last tick with a sample; -1 before any */
+} xg_domain_info;
+
+typedef struct xg_series {
+    uint32_t domain;      /* index into xg_store.domains */
+    char *family;         /* "cpu", "disk", "hostdisk", later "cache" ... */
+    char *device;         /* "" when the series is for the whole domain */
+    char *metric;         /* e.g. "usage", "rd_bytes" */
+    char *unit;           /* e.g. "ns", "bytes", "ios", "ms", "sectors" */
+    uint32_t first_tick;  /* tick of values[0] */
+    uint32_t n;           /* values stored */
+    uint32_t cap;
+    uint64_t *values;     /* values[i] is at tick first_tick+i, XG_NOVALUE = gap */
+    char *note;           /* why the series ended early, or NULL */
+} xg_series;
+
+typedef struct xg_workload {
+    uint32_t domain;      /* index into xg_store.domains */
+    char *argv;           /* the argv that ran, as a JSON array of strings */
+    int64_t start_ns;     /* CLOCK_MONOTONIC */
+    int64_t end_ns;       /* -1 if still running at stop */
+    int exit_code;        /* valid when state is "exited" */
+    int signal;           /* valid when state is "killed" */
+    char *state;          /* "exited", "killed", "running", "failed" */
+} xg_workload;
+
+typedef struct xg_meta_kv { char *key, *value; } xg_meta_kv;
+
+typedef struct xg_store {
+    xg_meta_kv *meta;     size_t n_meta, cap_meta;
+    xg_domain_info *domains; size_t n_domains, cap_domains;
+    xg_series *series;    size_t n_series, cap_series;
+    xg_workload *workloads; size_t n_workloads, cap_workloads;
+    int64_t *tick_mono_ns;  /* CLOCK_MONOTONIC of each tick */
+    int64_t *tick_wall_ns;  /* CLOCK_REALTIME of each tick */
+    uint32_t n_ticks, cap_ticks;
+    uint32_t expect_ticks;  /* preallocation hint for new series */
+} xg_store;
+
+/* expect_ticks: how many ticks the run should take (0 = unknown). */
+void xg_store_init(xg_store *s, uint32_t expect_ticks);
+void xg_store_free(xg_store *s);
+
+/* Sets (or replaces) a metadata value. Returns 0, -1 on ENOMEM. */
+int xg_store_meta_set(xg_store *s, const char *key, const char *value);
+/* The value for key, or NULL. */
+const char *xg_store_meta_get(const xg_store *s, const char *key);
+
+/* Adds a domain, copying the strings of *d. Returns its index, -1 on ENOMEM. */
+int64_t xg_store_add_domain(xg_store *s, const xg_domain_info *d);
+/* Index of the domain with this key, or -1. */
+int64_t xg_store_find_domain(const xg_store *s, const char *key);
+
+/* Index of the series (domain, family, device, metric), creating it with
+ * unit if it is new. device may be NULL for "". -1 on ENOMEM. Not for the
+ * sampling path: collectors look series up once at start and keep the index. */
+int64_t xg_store_series(xg_store *s, uint32_t domain, const char *family,
+                        const char *device, const char *metric,
+                        const char *unit);
+/* Index of an existing series, or -1. */
+int64_t xg_store_find_series(const xg_store *s, uint32_t domain,
+                             const char *family, const char *device,
+                             const char *metric);
+
+/* Starts a new tick; returns its index, or -1 on ENOMEM. */
+int64_t xg_store_tick(xg_store *s, int64_t mono_ns, int64_t wall_ns);
+/* Stores value for series at the current (last) tick and widens the owning
+ * domain's first/last tick. Gaps since the series' previous value are filled
+ * with XG_NOVALUE. Returns 0, -1 on ENOMEM. */
+int xg_store_put(xg_store *s, uint32_t series, uint64_t value);
+/* Value of series at tick t, or XG_NOVALUE. */
+uint64_t xg_store_get(const xg_store *s, uint32_t series, uint32_t t);
+/* Attaches a note to a series (copied), e.g. why it ended. */
+int xg_store_series_note(xg_store *s, uint32_t series, const char *note);
+
+/* Adds a workload record (strings copied). Returns its index or -1. */
+int64_t xg_store_add_workload(xg_store *s, const xg_workload *w);
+
+/* Bytes held for samples (values + ticks), for the overhead report. */
+size_t xg_store_sample_bytes(const xg_store *s);
+
+#endif
