@@ -1,1 +1,525 @@
-/* placeholder: being written */
+/* experiment.c — one whole experiment, steps 1-5 of the workflow except the
+ * report: domains, collectors, workload, sampling loop, stop, recording. */
+#include "experiment.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "collect/collector.h"
+#include "keyset.h"
+#include "recording.h"
+#include "util/exectpl.h"
+#include "util/root.h"
+#include "util/vmfile.h"
+#include "workload.h"
+
+static volatile sig_atomic_t g_stop_sig;
+
+static void on_signal(int sig)
+{
+    if (g_stop_sig && sig == SIGINT) { /* second Ctrl-C: abort at once */
+        static const char msg[] = "\nxengatherer: aborted\n";
+        xg_jobs_kill_now();
+        if (write(2, msg, sizeof(msg) - 1) < 0)
+            _exit(130);
+        _exit(130);
+    }
+    if (!g_stop_sig)
+        g_stop_sig = sig;
+}
+
+static void on_child(int sig)
+{
+    (void)sig; /* only there to wake the sleep */
+}
+
+void xg_signals_install(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_signal; /* no SA_RESTART: the sleep must wake */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_child;
+    sa.sa_flags = SA_NOCLDSTOP;
+    sigaction(SIGCHLD, &sa, NULL);
+}
+
+int xg_signal_stop(void)
+{
+    return g_stop_sig;
+}
+
+static int64_t wall_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t cpu_ns(clockid_t c)
+{
+    struct timespec ts;
+
+    clock_gettime(c, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Keeps the host and, with a vmfile, only the domains it names (each must
+ * exist, once). Sets addresses from the file. */
+static int select_domains(xg_ctx *ctx, xg_pdomains *all, char *err,
+                          size_t errlen)
+{
+    const xg_options *o = ctx->opt;
+    xg_vmfile vf = {0};
+    size_t i, j;
+    int rc = -1;
+
+    if (!o->vmfile) {
+        ctx->doms = *all;
+        memset(all, 0, sizeof(*all));
+        return 0;
+    }
+    if (xg_vmfile_load(o->vmfile, &vf, err, errlen) < 0)
+        return -1;
+    for (i = 0; i < all->n; i++)
+        if (all->v[i].info.is_host &&
+            xg_pdomains_push(&ctx->doms, &all->v[i]) < 0)
+            goto out;
+    for (j = 0; j < vf.n; j++) {
+        xg_pdomain *hit = NULL;
+        for (i = 0; i < all->n; i++) {
+            if (strcmp(all->v[i].info.name, vf.v[j].name) != 0)
+                continue;
+            if (hit) {
+                snprintf(err, errlen, "%s:%u: name '%s' is ambiguous: it "
+                         "matches %s and %s", o->vmfile, vf.v[j].line,
+                         vf.v[j].name, hit->info.key, all->v[i].info.key);
+                goto out;
+            }
+            hit = &all->v[i];
+        }
+        if (!hit) {
+            snprintf(err, errlen, "%s:%u: unknown domain '%s' (not seen by "
+                     "platform %s; 'xengatherer list' shows what it sees)",
+                     o->vmfile, vf.v[j].line, vf.v[j].name, ctx->ops->name);
+            goto out;
+        }
+        if (hit->info.is_host) {
+            if (vf.v[j].address) {
+                free(ctx->doms.v[0].info.address);
+                ctx->doms.v[0].info.address = strdup(vf.v[j].address);
+            }
+            continue;
+        }
+        hit->info.address = vf.v[j].address; /* borrowed for the copy */
+        if (xg_pdomains_push(&ctx->doms, hit) < 0) {
+            hit->info.address = NULL;
+            goto out;
+        }
+        hit->info.address = NULL;
+    }
+    rc = 0;
+out:
+    xg_vmfile_free(&vf);
+    return rc;
+}
+
+/* Prepares domain i and gives it a place in the store and the collectors. */
+static int add_domain(xg_ctx *ctx, size_t i, void **state, char *err,
+                      size_t errlen)
+{
+    const xg_collector *const *c = xg_collectors();
+    xg_domain_info info;
+    int64_t idx;
+    size_t k;
+
+    if (ctx->ops->prepare(ctx->plat, &ctx->doms.v[i], err, errlen) < 0)
+        return -1;
+    info = ctx->doms.v[i].info;
+    info.first_tick = info.last_tick = -1;
+    idx = xg_store_add_domain(&ctx->store, &info);
+    if (idx < 0)
+        return -1;
+    ctx->store_dom[i] = (uint32_t)idx;
+    ctx->gone[i] = 0;
+    if (state)
+        for (k = 0; c[k]; k++)
+            if (state[k] && c[k]->add_domain(ctx, state[k], i) < 0)
+                return -1;
+    return 0;
+}
+
+static int grow_index(xg_ctx *ctx, size_t n)
+{
+    uint32_t *sd = realloc(ctx->store_dom, (n ? n : 1) * sizeof(*sd));
+    int *g;
+
+    if (!sd)
+        return -1;
+    ctx->store_dom = sd;
+    g = realloc(ctx->gone, (n ? n : 1) * sizeof(*g));
+    if (!g)
+        return -1;
+    ctx->gone = g;
+    return 0;
+}
+
+/* Domains that appeared since the last look (only when watching all). */
+static void rediscover(xg_ctx *ctx, xg_keyset *seen, void **state)
+{
+    xg_pdomains now = {0};
+    char err[256];
+    size_t i;
+
+    if (ctx->ops->discover(ctx->plat, &now, err, sizeof(err)) < 0)
+        goto out;
+    for (i = 0; i < now.n; i++) {
+        size_t at = ctx->doms.n;
+        if (xg_keyset_has(seen, now.v[i].info.key))
+            continue;
+        if (grow_index(ctx, at + 1) < 0 ||
+            xg_pdomains_push(&ctx->doms, &now.v[i]) < 0)
+            break;
+        if (add_domain(ctx, at, state, err, sizeof(err)) < 0) {
+            ctx->gone[at] = 1;
+            ctx->store_dom[at] = 0;
+            continue;
+        }
+        xg_keyset_add(seen, ctx->doms.v[at].info.key);
+    }
+out:
+    xg_pdomains_free(&now);
+}
+
+static void sample_all(xg_ctx *ctx, void **state)
+{
+    const xg_collector *const *c = xg_collectors();
+    size_t k;
+
+    xg_store_tick(&ctx->store, xg_now_ns(), wall_ns());
+    for (k = 0; c[k]; k++)
+        if (state[k])
+            c[k]->sample(ctx, state[k]);
+}
+
+static void progress(const xg_options *o, int64_t t0, int64_t end, size_t n)
+{
+    double left = (double)(end - xg_now_ns()) / 1e9;
+
+    if (o->quiet || !isatty(2))
+        return;
+    if (left < 0)
+        left = 0;
+    fprintf(stderr, "\rxengatherer: measuring %zu domain%s, %.1f s of %.1f "
+            "left ", n, n == 1 ? "" : "s", left, (double)(end - t0) / 1e9);
+}
+
+/* The folder and recording path; refuses an existing recording unless
+ * --force, before anything starts. */
+static int output_path(const xg_options *o, xg_result *res, char *err,
+                       size_t errlen)
+{
+    struct stat st;
+
+    if (o->outdir) {
+        snprintf(res->outdir, sizeof(res->outdir), "%s", o->outdir);
+    } else {
+        time_t now = time(NULL);
+        struct tm tm;
+        localtime_r(&now, &tm);
+        strftime(res->outdir, sizeof(res->outdir), "xg-%Y%m%d-%H%M%S", &tm);
+    }
+    if (mkdir(res->outdir, 0750) < 0 && errno != EEXIST) {
+        snprintf(err, errlen, "%s: %s", res->outdir, strerror(errno));
+        return -1;
+    }
+    if (lstat(res->outdir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a directory", res->outdir);
+        return -1;
+    }
+    if (access(res->outdir, W_OK) < 0) {
+        snprintf(err, errlen, "%s: %s", res->outdir, strerror(errno));
+        return -1;
+    }
+    if ((size_t)snprintf(res->recording, sizeof(res->recording),
+                         "%s/recording.db", res->outdir) >=
+        sizeof(res->recording)) {
+        snprintf(err, errlen, "%s: path too long", res->outdir);
+        return -1;
+    }
+    if (!o->force && lstat(res->recording, &st) == 0) {
+        snprintf(err, errlen, "%s: a recording is already there (use "
+                 "--force to overwrite, or -o another folder)",
+                 res->recording);
+        return -1;
+    }
+    return 0;
+}
+
+static void set_meta_num(xg_store *s, const char *k, double v, int dec)
+{
+    char b[64];
+
+    snprintf(b, sizeof(b), "%.*f", dec, v);
+    xg_store_meta_set(s, k, b);
+}
+
+static void set_meta_i64(xg_store *s, const char *k, int64_t v)
+{
+    char b[32];
+
+    snprintf(b, sizeof(b), "%lld", (long long)v);
+    xg_store_meta_set(s, k, b);
+}
+
+static void fill_meta(xg_ctx *ctx, const xg_jobs *jobs, int sig,
+                      int64_t overhead_ns, uint32_t ticks)
+{
+    const xg_options *o = ctx->opt;
+    xg_store *s = &ctx->store;
+    const xg_collector *const *c = xg_collectors();
+    char host[256] = "", fams[128] = "", *cmd;
+    struct utsname u;
+    size_t k;
+    int nc = 0;
+
+    (void)jobs;
+    gethostname(host, sizeof(host) - 1);
+    xg_store_meta_set(s, "hostname", host);
+    if (uname(&u) == 0) {
+        char k2[600];
+        snprintf(k2, sizeof(k2), "%s %s %s", u.sysname, u.release, u.machine);
+        xg_store_meta_set(s, "kernel", k2);
+    }
+    xg_store_meta_set(s, "tool_version", XG_VERSION);
+    xg_store_meta_set(s, "platform", ctx->ops->name);
+    xg_store_meta_set(s, "cmdline", o->cmdline ? o->cmdline : "");
+    xg_store_meta_set(s, "exec", o->exec_tpl);
+    set_meta_num(s, "interval_s", o->interval_s, 3);
+    set_meta_num(s, "duration_s", o->duration_s, 3);
+    for (k = 0; c[k]; k++)
+        if (o->families & c[k]->flag)
+            nc += snprintf(fams + nc, sizeof(fams) - (size_t)nc, "%s%s",
+                           nc ? "," : "", c[k]->name);
+    xg_store_meta_set(s, "families", fams);
+    cmd = o->command ? xg_argv_json(o->command) : NULL;
+    xg_store_meta_set(s, "command", cmd ? cmd : "[]");
+    free(cmd);
+    if (s->n_ticks) {
+        set_meta_i64(s, "window_start_mono_ns", s->tick_mono_ns[0]);
+        set_meta_i64(s, "window_end_mono_ns", s->tick_mono_ns[s->n_ticks - 1]);
+        set_meta_i64(s, "window_start_wall_ns", s->tick_wall_ns[0]);
+        set_meta_i64(s, "window_end_wall_ns", s->tick_wall_ns[s->n_ticks - 1]);
+    }
+    xg_store_meta_set(s, "partial", sig ? "1" : "0");
+    if (sig && s->n_ticks) {
+        char why[128];
+        snprintf(why, sizeof(why), "interrupted by %s after %.1f s of %.1f s",
+                 sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM"
+                                                           : "a signal",
+                 (double)(s->tick_mono_ns[s->n_ticks - 1] -
+                          s->tick_mono_ns[0]) / 1e9,
+                 o->duration_s);
+        xg_store_meta_set(s, "partial_reason", why);
+    }
+    set_meta_i64(s, "overhead_cpu_ns", overhead_ns);
+    set_meta_i64(s, "overhead_ticks", ticks);
+    set_meta_i64(s, "sample_bytes", (int64_t)xg_store_sample_bytes(s));
+    set_meta_i64(s, "tool_cpu_ns", cpu_ns(CLOCK_PROCESS_CPUTIME_ID));
+    {
+        struct rusage ru;
+        if (getrusage(RUSAGE_SELF, &ru) == 0)
+            set_meta_i64(s, "tool_maxrss_kib", ru.ru_maxrss);
+    }
+    set_meta_i64(s, "clk_tck", sysconf(_SC_CLK_TCK));
+    for (k = 0; k < s->n_domains; k++)
+        if (s->domains[k].is_host && s->domains[k].vcpus > 0)
+            set_meta_i64(s, "ncpus", s->domains[k].vcpus);
+}
+
+/* Writes the recording; if that fails, tries a rescue copy in $TMPDIR so
+ * nothing measured is lost. */
+static int write_recording(xg_ctx *ctx, xg_result *res, bool force, char *err,
+                           size_t errlen)
+{
+    char rescue[512], e2[512];
+    const char *tmp = getenv("TMPDIR");
+
+    if (xg_recording_write(&ctx->store, res->recording, force, err,
+                           errlen) == 0)
+        return 0;
+    snprintf(rescue, sizeof(rescue), "%s/xengatherer-rescue-%ld.db",
+             tmp && *tmp ? tmp : "/tmp", (long)getpid());
+    if (xg_recording_write(&ctx->store, rescue, false, e2, sizeof(e2)) == 0) {
+        size_t l = strlen(err);
+        snprintf(err + l, errlen - l, "; the samples were saved to %s",
+                 rescue);
+        snprintf(res->recording, sizeof(res->recording), "%s", rescue);
+    }
+    return -1;
+}
+
+static void release_all(xg_ctx *ctx)
+{
+    size_t i;
+
+    for (i = 0; i < ctx->doms.n; i++) /* release copes with priv == NULL */
+        ctx->ops->release(ctx->plat, &ctx->doms.v[i]);
+}
+
+int xg_experiment(const xg_options *o, xg_result *res, char *err,
+                  size_t errlen)
+{
+    const xg_collector *const *col = xg_collectors();
+    void *state[16] = {0};
+    xg_ctx ctx;
+    xg_pdomains all = {0};
+    xg_jobs jobs = {0};
+    xg_keyset seen = {0};
+    int rc = XG_EXIT_USAGE;
+    size_t i, k;
+    int64_t t0, end, next, overhead = 0, interval_ns;
+    uint32_t expect;
+    int watch_all = !o->vmfile && o->n_cgroups == 0;
+    int sig = 0, started = 0;
+
+    memset(&ctx, 0, sizeof(ctx));
+    memset(res, 0, sizeof(*res));
+    ctx.opt = o;
+    interval_ns = (int64_t)llround(o->interval_s * 1e9);
+    expect = (uint32_t)(o->duration_s / o->interval_s) + 2;
+    xg_store_init(&ctx.store, expect);
+    xg_root_set(o->root);
+
+    /* 1. domains; everything that can be refused is refused before any
+     * collector or workload starts. */
+    ctx.ops = xg_platform_pick(o->platform, err, errlen);
+    if (!ctx.ops)
+        goto out;
+    ctx.plat = ctx.ops->open(o, err, errlen);
+    if (!ctx.plat) {
+        rc = XG_EXIT_FAIL;
+        goto out;
+    }
+    if (ctx.ops->discover(ctx.plat, &all, err, errlen) < 0 ||
+        select_domains(&ctx, &all, err, errlen) < 0)
+        goto out;
+    if (xg_jobs_prepare(&ctx, &jobs, err, errlen) < 0)
+        goto out;
+    if (output_path(o, res, err, errlen) < 0)
+        goto out;
+    rc = XG_EXIT_FAIL;
+    if (grow_index(&ctx, ctx.doms.n) < 0)
+        goto out;
+    for (i = 0; i < ctx.doms.n; i++) {
+        if (add_domain(&ctx, i, NULL, err, errlen) < 0)
+            goto out;
+        xg_keyset_add(&seen, ctx.doms.v[i].info.key);
+    }
+
+    /* 2. collectors */
+    for (k = 0; col[k] && k < 15; k++) {
+        if (!(o->families & col[k]->flag))
+            continue;
+        if (col[k]->start(&ctx, &state[k], err, errlen) < 0)
+            goto out;
+    }
+    started = 1;
+
+    /* 3-4. baseline sample, workload, then every interval */
+    {
+        int64_t c0 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
+        sample_all(&ctx, state);
+        overhead += cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    }
+    t0 = ctx.store.tick_mono_ns[0];
+    end = t0 + (int64_t)llround(o->duration_s * 1e9);
+    xg_jobs_start(&ctx, &jobs);
+    next = t0 + interval_ns;
+    progress(o, t0, end, ctx.doms.n);
+    for (;;) {
+        struct timespec ts;
+        int64_t target = next < end ? next : end, c0;
+        int last;
+
+        ts.tv_sec = target / 1000000000;
+        ts.tv_nsec = target % 1000000000;
+        if (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+            EINTR) {
+            size_t running = xg_jobs_reap(&jobs);
+            if (g_stop_sig)
+                sig = g_stop_sig;
+            else if (!(o->until_done && jobs.n && running == 0))
+                continue;
+        }
+        last = sig || xg_now_ns() >= end ||
+               (o->until_done && jobs.n && xg_jobs_reap(&jobs) == 0);
+        c0 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
+        if (watch_all && !last)
+            rediscover(&ctx, &seen, state);
+        sample_all(&ctx, state);
+        overhead += cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - c0;
+        progress(o, t0, end, ctx.doms.n);
+        if (last)
+            break;
+        while (next <= xg_now_ns())
+            next += interval_ns;
+    }
+    if (!o->quiet && isatty(2))
+        fprintf(stderr, "\r\033[K");
+
+    /* 5. stop, record */
+    xg_jobs_stop(&jobs, 2.0);
+    for (k = 0; col[k] && k < 15; k++)
+        if (state[k])
+            col[k]->stop(&ctx, state[k]);
+    memset(state, 0, sizeof(state));
+    for (i = 0; i < ctx.doms.n; i++)
+        if (ctx.gone[i] && ctx.store_dom[i] < ctx.store.n_domains) {
+            size_t s;
+            for (s = 0; s < ctx.store.n_series; s++)
+                if (ctx.store.series[s].domain == ctx.store_dom[i])
+                    xg_store_series_note(&ctx.store, (uint32_t)s,
+                                         "domain vanished");
+        }
+    xg_jobs_record(&ctx, &jobs);
+    fill_meta(&ctx, &jobs, sig, overhead, ctx.store.n_ticks);
+    res->partial = sig != 0;
+    res->signal = sig;
+    if (write_recording(&ctx, res, o->force, err, errlen) < 0)
+        goto out;
+    rc = XG_EXIT_OK;
+out:
+    if (started)
+        for (k = 0; col[k] && k < 15; k++)
+            if (state[k])
+                col[k]->stop(&ctx, state[k]);
+    xg_jobs_stop(&jobs, 2.0);
+    xg_jobs_free(&jobs);
+    if (ctx.plat) {
+        release_all(&ctx);
+        ctx.ops->close(ctx.plat);
+    }
+    xg_keyset_free(&seen);
+    xg_pdomains_free(&all);
+    xg_pdomains_free(&ctx.doms);
+    free(ctx.store_dom);
+    free(ctx.gone);
+    xg_store_free(&ctx.store);
+    return rc;
+}

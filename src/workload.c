@@ -1,1 +1,289 @@
-/* placeholder: being written */
+/* workload.c — starting, reaping and stopping the experiment's commands
+ * (see workload.h). argv arrays only: no shell ever sees a domain's name. */
+#include "workload.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/exectpl.h"
+
+/* The running jobs, for xg_jobs_kill_now from a signal handler. */
+static xg_jobs *volatile g_jobs;
+
+int64_t xg_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int xg_jobs_prepare(xg_ctx *ctx, xg_jobs *jobs, char *err, size_t errlen)
+{
+    const xg_options *o = ctx->opt;
+    bool local = xg_exectpl_is_local(o->exec_tpl);
+    char **tpl = NULL;
+    int ntpl = 0;
+    size_t i;
+
+    memset(jobs, 0, sizeof(*jobs));
+    if (!o->command || o->n_command == 0)
+        return 0;
+    if (local && !ctx->ops->attach) {
+        snprintf(err, errlen, "--exec local: platform %s cannot run "
+                 "commands inside its domains", ctx->ops->name);
+        return -1;
+    }
+    if (!local) {
+        tpl = xg_exectpl_split(o->exec_tpl, &ntpl, err, errlen);
+        if (!tpl)
+            return -1;
+    }
+    jobs->v = calloc(ctx->doms.n ? ctx->doms.n : 1, sizeof(*jobs->v));
+    if (!jobs->v)
+        goto fail;
+    for (i = 0; i < ctx->doms.n; i++) {
+        const xg_domain_info *d = &ctx->doms.v[i].info;
+        xg_job *j;
+        char id[32];
+        xg_exec_vars v;
+
+        if (d->is_host)
+            continue;
+        j = &jobs->v[jobs->n];
+        j->dom = i;
+        j->state = "running";
+        j->end_ns = -1;
+        snprintf(id, sizeof(id), "%lld", (long long)d->platform_id);
+        v.name = d->name;
+        v.addr = d->address;
+        v.id = id;
+        if (local)
+            j->argv = xg_exectpl_build(NULL, 0, &v, o->command, o->n_command,
+                                       err, errlen);
+        else
+            j->argv = xg_exectpl_build(tpl, ntpl, &v, o->command,
+                                       o->n_command, err, errlen);
+        if (!j->argv) {
+            char why[256];
+            snprintf(why, sizeof(why), "%s", err);
+            snprintf(err, errlen, "domain '%s': %s", d->name, why);
+            goto fail;
+        }
+        jobs->n++;
+    }
+    xg_argv_free(tpl);
+    return 0;
+fail:
+    xg_argv_free(tpl);
+    xg_jobs_free(jobs);
+    return -1;
+}
+
+/* In the child: wait for the parent's go (after attach), then exec. Reports
+ * an exec failure's errno through the close-on-exec pipe. */
+static void child(int go_fd, int err_fd, char **argv)
+{
+    char go = 0;
+    int e, devnull;
+
+    setpgid(0, 0);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    if (read(go_fd, &go, 1) != 1 || go != '1')
+        _exit(126);
+    devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0) {
+        dup2(devnull, 0);
+        close(devnull);
+    }
+    execvp(argv[0], argv);
+    e = errno;
+    if (write(err_fd, &e, sizeof(e)) < 0)
+        _exit(127);
+    _exit(127);
+}
+
+static void start_one(xg_ctx *ctx, xg_job *j)
+{
+    int go[2], ex[2];
+    char ok = '1', err[200] = "";
+    ssize_t r;
+    int e;
+    pid_t pid;
+
+    if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ex, O_CLOEXEC) < 0) {
+        j->state = "failed";
+        snprintf(j->why, sizeof(j->why), "pipe: %s", strerror(errno));
+        return;
+    }
+    j->start_ns = xg_now_ns();
+    pid = fork();
+    if (pid == 0)
+        child(go[0], ex[1], j->argv);
+    close(go[0]);
+    close(ex[1]);
+    if (pid < 0) {
+        j->state = "failed";
+        snprintf(j->why, sizeof(j->why), "fork: %s", strerror(errno));
+        close(go[1]);
+        close(ex[0]);
+        return;
+    }
+    j->pid = pid;
+    setpgid(pid, pid); /* also in the child: no race either way */
+    if (xg_exectpl_is_local(ctx->opt->exec_tpl) &&
+        ctx->ops->attach(ctx->plat, &ctx->doms.v[j->dom], pid, err,
+                         sizeof(err)) < 0) {
+        ok = '0';
+        snprintf(j->why, sizeof(j->why), "%s", err);
+    }
+    if (write(go[1], &ok, 1) != 1)
+        ok = '0';
+    close(go[1]);
+    do
+        r = read(ex[0], &e, sizeof(e));
+    while (r < 0 && errno == EINTR);
+    close(ex[0]);
+    if (r == (ssize_t)sizeof(e)) {
+        snprintf(j->why, sizeof(j->why), "%s: %s", j->argv[0], strerror(e));
+        ok = '0';
+    }
+    if (ok != '1') {
+        waitpid(pid, NULL, 0);
+        j->pid = 0;
+        j->end_ns = xg_now_ns();
+        j->state = "failed";
+    }
+}
+
+void xg_jobs_start(xg_ctx *ctx, xg_jobs *jobs)
+{
+    size_t i;
+
+    g_jobs = jobs;
+    for (i = 0; i < jobs->n; i++)
+        start_one(ctx, &jobs->v[i]);
+}
+
+static void ended(xg_job *j, int status)
+{
+    j->end_ns = xg_now_ns();
+    j->pid = 0;
+    if (WIFEXITED(status)) {
+        j->exit_code = WEXITSTATUS(status);
+        if (strcmp(j->state, "terminated") != 0)
+            j->state = "exited";
+    } else if (WIFSIGNALED(status)) {
+        j->signal = WTERMSIG(status);
+        if (strcmp(j->state, "terminated") != 0)
+            j->state = "killed";
+    }
+}
+
+size_t xg_jobs_reap(xg_jobs *jobs)
+{
+    size_t i, running = 0;
+
+    for (i = 0; i < jobs->n; i++) {
+        xg_job *j = &jobs->v[i];
+        int status;
+        pid_t r;
+
+        if (j->pid <= 0)
+            continue;
+        r = waitpid(j->pid, &status, WNOHANG);
+        if (r == j->pid)
+            ended(j, status);
+        else
+            running++;
+    }
+    return running;
+}
+
+void xg_jobs_stop(xg_jobs *jobs, double grace_s)
+{
+    int64_t deadline;
+    size_t i;
+
+    if (xg_jobs_reap(jobs) == 0)
+        return;
+    for (i = 0; i < jobs->n; i++) {
+        if (jobs->v[i].pid > 0) {
+            jobs->v[i].state = "terminated";
+            kill(-jobs->v[i].pid, SIGTERM);
+        }
+    }
+    deadline = xg_now_ns() + (int64_t)(grace_s * 1e9);
+    while (xg_jobs_reap(jobs) > 0 && xg_now_ns() < deadline) {
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    for (i = 0; i < jobs->n; i++)
+        if (jobs->v[i].pid > 0)
+            kill(-jobs->v[i].pid, SIGKILL);
+    for (i = 0; i < jobs->n; i++) {
+        int status;
+        if (jobs->v[i].pid > 0 &&
+            waitpid(jobs->v[i].pid, &status, 0) == jobs->v[i].pid)
+            ended(&jobs->v[i], status);
+    }
+}
+
+void xg_jobs_kill_now(void)
+{
+    xg_jobs *jobs = g_jobs;
+    size_t i;
+
+    if (!jobs)
+        return;
+    for (i = 0; i < jobs->n; i++)
+        if (jobs->v[i].pid > 0)
+            kill(-jobs->v[i].pid, SIGKILL);
+}
+
+void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs)
+{
+    size_t i;
+
+    for (i = 0; i < jobs->n; i++) {
+        const xg_job *j = &jobs->v[i];
+        xg_workload w = {0};
+        char *json = xg_argv_json(j->argv);
+        char state[300];
+
+        w.domain = ctx->store_dom[j->dom];
+        w.argv = json;
+        w.start_ns = j->start_ns;
+        w.end_ns = j->end_ns;
+        w.exit_code = j->exit_code;
+        w.signal = j->signal;
+        if (j->why[0])
+            snprintf(state, sizeof(state), "%s: %s", j->state, j->why);
+        else
+            snprintf(state, sizeof(state), "%s", j->state);
+        w.state = state;
+        xg_store_add_workload(&ctx->store, &w);
+        free(json);
+    }
+}
+
+void xg_jobs_free(xg_jobs *jobs)
+{
+    size_t i;
+
+    if (g_jobs == jobs)
+        g_jobs = NULL;
+    for (i = 0; i < jobs->n; i++)
+        xg_argv_free(jobs->v[i].argv);
+    free(jobs->v);
+    memset(jobs, 0, sizeof(*jobs));
+}

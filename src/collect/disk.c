@@ -1,1 +1,269 @@
-/* placeholder: being written */
+/* disk.c — the DISK family's collector: per-domain device bytes and I/Os from
+ * the platform, and the host's block devices from /proc/diskstats (the
+ * "disk" and "hostdisk" series of docs/series.md). */
+#include "collect/collector.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "platform/host.h"
+#include "util/root.h"
+
+static const char *const dom_metric[] = {"rd_bytes", "wr_bytes", "rd_ios",
+                                         "wr_ios"};
+static const char *const dom_unit[] = {"bytes", "bytes", "ios", "ios"};
+#define NDOM 4
+
+static const char *const host_metric[] = {
+    "rd_ios", "rd_sectors", "rd_ticks", "wr_ios",
+    "wr_sectors", "wr_ticks", "io_ticks", "rq_ticks"};
+static const char *const host_unit[] = {"ios", "sectors", "ms", "ios",
+                                        "sectors", "ms", "ms", "ms"};
+#define NHOST 8
+
+typedef struct dev_series {
+    char name[64];
+    int64_t s[NHOST]; /* NDOM used for domain devices */
+    int partition;
+} dev_series;
+
+typedef struct dom_devs {
+    dev_series *v;
+    size_t n, cap;
+} dom_devs;
+
+typedef struct disk_state {
+    dom_devs *doms; /* per domain */
+    size_t n, cap;
+    dom_devs host;  /* host devices (hostdisk) */
+    int host_i;     /* index of the host domain, -1 if none */
+    int stat_fd;    /* <root>/proc/diskstats */
+    char *buf;      /* read buffer, allocated once */
+    size_t buflen;
+    xg_ctx *ctx;    /* for the per-device callback */
+    size_t cur;     /* domain being sampled */
+} disk_state;
+
+/* The device's slot in l, creating it on first sight (once per device). */
+static dev_series *dev_slot(disk_state *st, dom_devs *l, const char *name,
+                            uint32_t dom, const char *family,
+                            const char *const *metrics,
+                            const char *const *units, size_t nm)
+{
+    size_t i;
+    dev_series *d;
+
+    for (i = 0; i < l->n; i++)
+        if (strcmp(l->v[i].name, name) == 0)
+            return &l->v[i];
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 4;
+        void *nv = realloc(l->v, nc * sizeof(*l->v));
+        if (!nv)
+            return NULL;
+        l->v = nv;
+        l->cap = nc;
+    }
+    d = &l->v[l->n];
+    memset(d, 0, sizeof(*d));
+    snprintf(d->name, sizeof(d->name), "%s", name);
+    for (i = 0; i < nm; i++) {
+        d->s[i] = xg_store_series(&st->ctx->store, dom, family, d->name,
+                                  metrics[i], units[i]);
+        if (d->s[i] < 0)
+            return NULL;
+    }
+    l->n++;
+    return d;
+}
+
+static void put(xg_ctx *ctx, int64_t s, uint64_t v)
+{
+    if (s >= 0)
+        xg_store_put(&ctx->store, (uint32_t)s, v);
+}
+
+static void on_device(void *arg, const xg_disk_counters *c)
+{
+    disk_state *st = arg;
+    xg_ctx *ctx = st->ctx;
+    dev_series *d = dev_slot(st, &st->doms[st->cur], c->device,
+                             ctx->store_dom[st->cur], "disk", dom_metric,
+                             dom_unit, NDOM);
+
+    if (!d)
+        return;
+    put(ctx, d->s[0], c->rd_bytes);
+    put(ctx, d->s[1], c->wr_bytes);
+    put(ctx, d->s[2], c->rd_ios);
+    put(ctx, d->s[3], c->wr_ios);
+}
+
+static int disk_add(xg_ctx *ctx, void *state, size_t i)
+{
+    disk_state *st = state;
+
+    (void)ctx;
+    if (i >= st->cap) {
+        size_t nc = st->cap ? st->cap * 2 : 16;
+        void *nv;
+        while (nc <= i)
+            nc *= 2;
+        nv = realloc(st->doms, nc * sizeof(*st->doms));
+        if (!nv)
+            return -1;
+        st->doms = nv;
+        st->cap = nc;
+    }
+    while (st->n <= i)
+        memset(&st->doms[st->n++], 0, sizeof(*st->doms));
+    return 0;
+}
+
+static void disk_free(disk_state *st)
+{
+    size_t i;
+
+    for (i = 0; i < st->n; i++)
+        free(st->doms[i].v);
+    free(st->doms);
+    free(st->host.v);
+    free(st->buf);
+    if (st->stat_fd >= 0)
+        close(st->stat_fd);
+    free(st);
+}
+
+static int disk_start(xg_ctx *ctx, void **state, char *err, size_t errlen)
+{
+    disk_state *st = calloc(1, sizeof(*st));
+    size_t i;
+
+    if (!st)
+        return -1;
+    st->ctx = ctx;
+    st->host_i = -1;
+    st->stat_fd = -1;
+    for (i = 0; i < ctx->doms.n; i++) {
+        if (ctx->doms.v[i].info.is_host)
+            st->host_i = (int)i;
+        if (disk_add(ctx, st, i) < 0)
+            goto fail;
+    }
+    if (st->host_i >= 0) {
+        st->stat_fd = xg_root_open("/proc/diskstats", O_RDONLY);
+        if (st->stat_fd < 0) {
+            snprintf(err, errlen, "%s/proc/diskstats: %s", xg_root_get(),
+                     strerror(errno));
+            goto fail;
+        }
+        st->buflen = 1 << 16;
+        st->buf = malloc(st->buflen);
+        if (!st->buf)
+            goto fail;
+    }
+    *state = st;
+    return 0;
+fail:
+    disk_free(st);
+    return -1;
+}
+
+/* The host's devices, and the host row's disk totals (whole disks only, so
+ * partitions are not counted twice). */
+static void sample_host(xg_ctx *ctx, disk_state *st)
+{
+    uint32_t hd = ctx->store_dom[st->host_i];
+    uint64_t tot[NDOM] = {0};
+    const char *p = st->buf;
+    dev_series *sum;
+    size_t k;
+
+    if (xg_pread_text(st->stat_fd, st->buf, st->buflen) < 0)
+        return;
+    while (*p) {
+        xg_diskstat ds;
+        const char *nl = strchr(p, '\n');
+        if (xg_diskstat_parse_line(p, &ds) == 0) {
+            dev_series *d = dev_slot(st, &st->host, ds.name, hd, "hostdisk",
+                                     host_metric, host_unit, NHOST);
+            if (d && d->s[NHOST - 1] >= 0 && d->partition == 0)
+                d->partition = xg_disk_is_partition(ds.name) ? 1 : -1;
+            if (d) {
+                const uint64_t v[NHOST] = {ds.rd_ios, ds.rd_sectors,
+                                           ds.rd_ticks, ds.wr_ios,
+                                           ds.wr_sectors, ds.wr_ticks,
+                                           ds.io_ticks, ds.rq_ticks};
+                for (k = 0; k < NHOST; k++)
+                    put(ctx, d->s[k], v[k]);
+                if (d->partition < 0) {
+                    tot[0] += ds.rd_sectors * 512;
+                    tot[1] += ds.wr_sectors * 512;
+                    tot[2] += ds.rd_ios;
+                    tot[3] += ds.wr_ios;
+                }
+            }
+        }
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    sum = dev_slot(st, &st->doms[st->host_i], "all", hd, "disk", dom_metric,
+                   dom_unit, NDOM);
+    if (sum)
+        for (k = 0; k < NDOM; k++)
+            put(ctx, sum->s[k], tot[k]);
+}
+
+static void disk_sample(xg_ctx *ctx, void *state)
+{
+    disk_state *st = state;
+    size_t i;
+
+    for (i = 0; i < ctx->doms.n && i < st->n; i++) {
+        if (ctx->gone[i])
+            continue;
+        if ((int)i == st->host_i) {
+            sample_host(ctx, st);
+            continue;
+        }
+        if (!ctx->ops->disk_read)
+            continue;
+        st->cur = i;
+        if (ctx->ops->disk_read(ctx->plat, &ctx->doms.v[i], on_device, st) <
+            0)
+            ctx->gone[i] = 1;
+    }
+}
+
+static void disk_stop(xg_ctx *ctx, void *state)
+{
+    disk_state *st = state;
+    char list[4096] = "";
+    size_t i, len = 0;
+
+    for (i = 0; i < st->host.n; i++) {
+        if (st->host.v[i].partition > 0) {
+            int w = snprintf(list + len, sizeof(list) - len, "%s%s",
+                             len ? " " : "", st->host.v[i].name);
+            if (w < 0 || (size_t)w >= sizeof(list) - len)
+                break;
+            len += (size_t)w;
+        }
+    }
+    xg_store_meta_set(&ctx->store, "hostdisk_partitions", list);
+    disk_free(st);
+}
+
+const xg_collector xg_collector_disk = {
+    .name = "disk",
+    .flag = XG_FAM_DISK,
+    .start = disk_start,
+    .add_domain = disk_add,
+    .sample = disk_sample,
+    .stop = disk_stop,
+};

@@ -1,1 +1,259 @@
-/* placeholder: being written */
+/* calc.c — window and per-interval arithmetic over a store's raw counters. */
+#include "report/calc.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/iostat.h"
+
+double xg_calc_tick_s(const xg_store *s, uint32_t t)
+{
+    if (!s->tick_mono_ns || t >= s->n_ticks)
+        return 0;
+    return (double)(s->tick_mono_ns[t] - s->tick_mono_ns[0]) / 1e9;
+}
+
+double xg_calc_window_s(const xg_store *s)
+{
+    return s->n_ticks < 2 ? 0 : xg_calc_tick_s(s, s->n_ticks - 1);
+}
+
+double xg_calc_interval_s(const xg_store *s, uint32_t k)
+{
+    if (k == 0 || k >= s->n_ticks)
+        return 0;
+    return xg_calc_tick_s(s, k) - xg_calc_tick_s(s, k - 1);
+}
+
+double xg_calc_ratio(double num, double den)
+{
+    if (!isfinite(num) || !isfinite(den) || !(den > 0))
+        return NAN;
+    return num / den;
+}
+
+void xg_calc_series(const xg_store *s, uint32_t series, xg_win *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->first = XG_NOVALUE;
+    if (series >= s->n_series)
+        return;
+    const xg_series *x = &s->series[series];
+    uint64_t prev = XG_NOVALUE;
+    uint32_t t_first = 0, t_last = 0, n_present = 0;
+    for (uint32_t i = 0; i < x->n && x->values; i++) {
+        uint32_t t = x->first_tick + i;
+        if (t >= s->n_ticks)
+            break;
+        uint64_t v = x->values[i];
+        if (v == XG_NOVALUE)
+            continue;
+        if (n_present++ == 0) {
+            t_first = t;
+            out->first = v;
+        } else {
+            out->delta += xg_counter_delta(prev, v);
+        }
+        prev = v;
+        t_last = t;
+    }
+    out->ok = n_present >= 2;
+    out->seconds = out->ok ? xg_calc_tick_s(s, t_last) - xg_calc_tick_s(s, t_first)
+                           : 0;
+}
+
+bool xg_calc_step(const xg_store *s, uint32_t series, uint32_t k,
+                  uint64_t *delta)
+{
+    if (series >= s->n_series || k == 0 || k >= s->n_ticks)
+        return false;
+    uint64_t a = xg_store_get(s, series, k - 1);
+    uint64_t b = xg_store_get(s, series, k);
+    if (a == XG_NOVALUE || b == XG_NOVALUE)
+        return false;
+    *delta = xg_counter_delta(a, b);
+    return true;
+}
+
+void xg_calc_find(const xg_store *s, uint32_t dom, const char *family,
+                  const char *device, const char *metric, xg_win *out)
+{
+    int64_t i = xg_store_find_series(s, dom, family, device, metric);
+    if (i < 0) {
+        memset(out, 0, sizeof(*out));
+        out->first = XG_NOVALUE;
+        return;
+    }
+    xg_calc_series(s, (uint32_t)i, out);
+}
+
+bool xg_calc_find_step(const xg_store *s, uint32_t dom, const char *family,
+                       const char *device, const char *metric, uint32_t k,
+                       uint64_t *delta)
+{
+    int64_t i = xg_store_find_series(s, dom, family, device, metric);
+    return i >= 0 && xg_calc_step(s, (uint32_t)i, k, delta);
+}
+
+static bool matches(const xg_series *x, uint32_t dom, const char *family,
+                    const char *metric)
+{
+    return x->domain == dom && x->family && x->metric &&
+           strcmp(x->family, family) == 0 &&
+           (!metric || strcmp(x->metric, metric) == 0);
+}
+
+bool xg_calc_sum(const xg_store *s, uint32_t dom, const char *family,
+                 const char *metric, uint64_t *sum)
+{
+    bool any = false;
+    *sum = 0;
+    for (size_t i = 0; i < s->n_series; i++) {
+        if (!matches(&s->series[i], dom, family, metric))
+            continue;
+        xg_win w;
+        xg_calc_series(s, (uint32_t)i, &w);
+        if (w.ok) {
+            *sum += w.delta;
+            any = true;
+        }
+    }
+    return any;
+}
+
+bool xg_calc_sum_step(const xg_store *s, uint32_t dom, const char *family,
+                      const char *metric, uint32_t k, uint64_t *sum)
+{
+    bool any = false;
+    *sum = 0;
+    for (size_t i = 0; i < s->n_series; i++) {
+        uint64_t d;
+        if (matches(&s->series[i], dom, family, metric) &&
+            xg_calc_step(s, (uint32_t)i, k, &d)) {
+            *sum += d;
+            any = true;
+        }
+    }
+    return any;
+}
+
+bool xg_calc_has_family(const xg_store *s, uint32_t dom, const char *family)
+{
+    for (size_t i = 0; i < s->n_series; i++)
+        if (matches(&s->series[i], dom, family, NULL))
+            return true;
+    return false;
+}
+
+bool xg_calc_span(const xg_store *s, uint32_t dom, double *start_s,
+                  double *end_s)
+{
+    if (dom >= s->n_domains)
+        return false;
+    const xg_domain_info *d = &s->domains[dom];
+    if (d->first_tick < 0 || d->last_tick < d->first_tick ||
+        d->last_tick >= (int64_t)s->n_ticks)
+        return false;
+    *start_s = xg_calc_tick_s(s, (uint32_t)d->first_tick);
+    *end_s = xg_calc_tick_s(s, (uint32_t)d->last_tick);
+    return true;
+}
+
+const char *xg_calc_span_text(const xg_store *s, uint32_t dom, char *buf,
+                              size_t len)
+{
+    double a, b;
+    if (!xg_calc_span(s, dom, &a, &b))
+        snprintf(buf, len, "-");
+    else if (s->domains[dom].first_tick == 0 &&
+             s->domains[dom].last_tick == (int64_t)s->n_ticks - 1)
+        snprintf(buf, len, "full");
+    else
+        snprintf(buf, len, "%.1f-%.1f", a, b);
+    return buf;
+}
+
+bool xg_calc_meta_u64(const xg_store *s, const char *key, uint64_t *out)
+{
+    const char *v = xg_store_meta_get(s, key);
+    if (!v || !*v || *v == '-')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(v, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = (uint64_t)x;
+    return true;
+}
+
+bool xg_calc_meta_double(const xg_store *s, const char *key, double *out)
+{
+    const char *v = xg_store_meta_get(s, key);
+    if (!v || !*v)
+        return false;
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (errno || *end || !isfinite(x))
+        return false;
+    *out = x;
+    return true;
+}
+
+bool xg_calc_in_list(const char *list, const char *seps, const char *word)
+{
+    size_t wl = strlen(word);
+    if (!list || wl == 0)
+        return false;
+    for (const char *p = list; *p;) {
+        p += strspn(p, seps);
+        size_t n = strcspn(p, seps);
+        if (n == wl && strncmp(p, word, n) == 0)
+            return true;
+        p += n;
+    }
+    return false;
+}
+
+double xg_calc_delta_at(const xg_store *s, uint32_t dom, const char *family,
+                        const char *device, const char *metric, uint32_t k,
+                        double *seconds)
+{
+    *seconds = 0;
+    if (k > 0) {
+        uint64_t d;
+        if (!xg_calc_find_step(s, dom, family, device, metric, k, &d))
+            return NAN;
+        *seconds = xg_calc_interval_s(s, k);
+        return (double)d;
+    }
+    xg_win w;
+    xg_calc_find(s, dom, family, device, metric, &w);
+    if (!w.ok)
+        return NAN;
+    *seconds = w.seconds;
+    return (double)w.delta;
+}
+
+double xg_calc_sum_at(const xg_store *s, uint32_t dom, const char *family,
+                      const char *metric, uint32_t k, double *seconds)
+{
+    uint64_t sum;
+    double a, b;
+    *seconds = 0;
+    if (k > 0) {
+        if (!xg_calc_sum_step(s, dom, family, metric, k, &sum))
+            return NAN;
+        *seconds = xg_calc_interval_s(s, k);
+        return (double)sum;
+    }
+    if (!xg_calc_sum(s, dom, family, metric, &sum))
+        return NAN;
+    if (xg_calc_span(s, dom, &a, &b))
+        *seconds = b - a;
+    return (double)sum;
+}

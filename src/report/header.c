@@ -1,1 +1,313 @@
-/* placeholder: being written */
+/* header.c — the report header: run metadata, workloads and the tool's own
+ * overhead, as text and as the JSON keys that describe the run. */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "report/calc.h"
+#include "report/section.h"
+#include "util/table.h"
+
+static const char *meta_or_dash(const xg_store *s, const char *key)
+{
+    const char *v = xg_store_meta_get(s, key);
+    return v && *v ? v : "-";
+}
+
+/* "2026-11-25 23:50:01" local time, from meta key (ns) or the fallback. */
+static const char *wall_text(const xg_store *s, const char *key,
+                             int64_t fallback_ns, char *buf, size_t len)
+{
+    uint64_t ns;
+    time_t t;
+    struct tm tm;
+    if (xg_calc_meta_u64(s, key, &ns))
+        t = (time_t)(ns / 1000000000u);
+    else if (fallback_ns > 0)
+        t = (time_t)(fallback_ns / 1000000000);
+    else
+        return "-";
+    if (!localtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm))
+        return "-";
+    return buf;
+}
+
+static bool shell_safe(const char *w)
+{
+    if (!*w)
+        return false;
+    for (; *w; w++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                     "0123456789@%+=:,./_-", *w))
+            return false;
+    return true;
+}
+
+/* Prints a word as a shell would need it typed: plain, or 'single quoted'. */
+static void shell_word(FILE *out, const char *w)
+{
+    if (shell_safe(w)) {
+        fputs(w, out);
+        return;
+    }
+    fputc('\'', out);
+    for (; *w; w++) {
+        if (*w == '\'')
+            fputs("'\\''", out);
+        else
+            fputc(*w, out);
+    }
+    fputc('\'', out);
+}
+
+/* A JSON array of strings as shell words; anything else is printed raw. */
+static void print_argv(FILE *out, const char *json)
+{
+    json_t *a = json_loads(json, JSON_DECODE_ANY, NULL);
+    if (!json_is_array(a)) {
+        fputs(json, out);
+    } else {
+        size_t i;
+        json_t *w;
+        json_array_foreach(a, i, w) {
+            if (i)
+                fputc(' ', out);
+            if (json_is_string(w))
+                shell_word(out, json_string_value(w));
+            else
+                fputc('?', out);
+        }
+    }
+    json_decref(a);
+}
+
+static const char *signal_name(int sig, char *buf, size_t len)
+{
+    static const struct { int n; const char *name; } names[] = {
+        {1, "SIGHUP"}, {2, "SIGINT"}, {3, "SIGQUIT"}, {4, "SIGILL"},
+        {6, "SIGABRT"}, {7, "SIGBUS"}, {8, "SIGFPE"}, {9, "SIGKILL"},
+        {10, "SIGUSR1"}, {11, "SIGSEGV"}, {12, "SIGUSR2"}, {13, "SIGPIPE"},
+        {14, "SIGALRM"}, {15, "SIGTERM"},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (names[i].n == sig)
+            return names[i].name;
+    snprintf(buf, len, "signal %d", sig);
+    return buf;
+}
+
+static double workload_s(const xg_workload *w)
+{
+    return w->end_ns < 0 ? NAN : (double)(w->end_ns - w->start_ns) / 1e9;
+}
+
+static void workloads_text(const xg_store *s, FILE *out)
+{
+    static const char *const hdr[] = {"domain", "state", "exit", "duration s"};
+    if (!s->n_workloads)
+        return;
+    xg_table *t = xg_table_new(4, hdr, "llrr");
+    if (!t)
+        return;
+    for (size_t i = 0; i < s->n_workloads; i++) {
+        const xg_workload *w = &s->workloads[i];
+        char ex[32] = "-", sb[32], dur[32];
+        const char *state = w->state ? w->state : "-";
+        if (strcmp(state, "exited") == 0)
+            snprintf(ex, sizeof(ex), "%d", w->exit_code);
+        else if (strcmp(state, "killed") == 0)
+            snprintf(ex, sizeof(ex), "%s", signal_name(w->signal, sb, sizeof(sb)));
+        const char *row[] = {
+            w->domain < s->n_domains ? s->domains[w->domain].name : "?",
+            state, ex, xg_fmt_num(dur, sizeof(dur), workload_s(w), 3)};
+        xg_table_add(t, row);
+    }
+    xg_title(out, "workloads");
+    xg_table_print(t, out);
+    xg_table_free(t);
+}
+
+static void bytes_text(char *buf, size_t len, uint64_t b)
+{
+    if (b < 1024)
+        snprintf(buf, len, "%llu B", (unsigned long long)b);
+    else if (b < 1024 * 1024)
+        snprintf(buf, len, "%.1f KiB", (double)b / 1024);
+    else if (b < 1024ull * 1024 * 1024)
+        snprintf(buf, len, "%.1f MiB", (double)b / (1024.0 * 1024));
+    else
+        snprintf(buf, len, "%.1f GiB", (double)b / (1024.0 * 1024 * 1024));
+}
+
+/* "overhead: 1.2 ms CPU for 11 samples (0.11 ms per sample), 4.5 KiB of
+ * samples in memory", each part only when its keys are there. */
+static void overhead_text(const xg_store *s, FILE *out)
+{
+    uint64_t cpu_ns, ticks, bytes;
+    bool has_cpu = xg_calc_meta_u64(s, "overhead_cpu_ns", &cpu_ns);
+    bool has_ticks = xg_calc_meta_u64(s, "overhead_ticks", &ticks);
+    bool has_bytes = xg_calc_meta_u64(s, "sample_bytes", &bytes);
+    if (!has_cpu && !has_bytes)
+        return;
+    fputs("overhead: ", out);
+    if (has_cpu) {
+        fprintf(out, "%.1f ms CPU", (double)cpu_ns / 1e6);
+        if (has_ticks && ticks > 0)
+            fprintf(out, " for %llu samples (%.2f ms per sample)",
+                    (unsigned long long)ticks, (double)cpu_ns / 1e6 / (double)ticks);
+    }
+    if (has_bytes) {
+        char b[32];
+        bytes_text(b, sizeof(b), bytes);
+        fprintf(out, "%s%s of samples in memory", has_cpu ? ", " : "", b);
+    }
+    fputc('\n', out);
+}
+
+void xg_header_text(const xg_store *s, FILE *out)
+{
+    char a[64], b[64];
+    double iv;
+    int64_t w0 = s->n_ticks && s->tick_wall_ns ? s->tick_wall_ns[0] : 0;
+    int64_t w1 = s->n_ticks && s->tick_wall_ns ? s->tick_wall_ns[s->n_ticks - 1] : 0;
+
+    fputs("xengatherer report\n", out);
+    fprintf(out, "host: %s\n", meta_or_dash(s, "hostname"));
+    fprintf(out, "platform: %s\n", meta_or_dash(s, "platform"));
+    fprintf(out, "kernel: %s\n", meta_or_dash(s, "kernel"));
+    fprintf(out, "tool: xengatherer %s\n", meta_or_dash(s, "tool_version"));
+    fprintf(out, "start: %s\n", wall_text(s, "window_start_wall_ns", w0, a, sizeof(a)));
+    fprintf(out, "end: %s\n", wall_text(s, "window_end_wall_ns", w1, b, sizeof(b)));
+    if (s->n_ticks >= 2)
+        fprintf(out, "duration: %.3f s\n", xg_calc_window_s(s));
+    else
+        fputs("duration: -\n", out);
+    if (xg_calc_meta_double(s, "interval_s", &iv))
+        fprintf(out, "interval: %.3f s\n", iv);
+    else
+        fputs("interval: -\n", out);
+    fprintf(out, "samples: %u\n", s->n_ticks);
+    const char *cmd = xg_store_meta_get(s, "command");
+    if (cmd && *cmd && strcmp(cmd, "[]") != 0) {
+        fputs("command: ", out);
+        print_argv(out, cmd);
+        fputc('\n', out);
+    }
+    const char *partial = xg_store_meta_get(s, "partial");
+    if (partial && strcmp(partial, "1") == 0) {
+        const char *why = xg_store_meta_get(s, "partial_reason");
+        fprintf(out, "PARTIAL%s%s\n", why && *why ? ": " : "", why && *why ? why : "");
+    }
+    workloads_text(s, out);
+    if (s->n_workloads)
+        fputc('\n', out);
+    overhead_text(s, out);
+}
+
+/* ---- JSON ---- */
+
+static json_t *str_or_null(const char *v)
+{
+    return v ? json_string(v) : json_null();
+}
+
+static json_t *meta_json(const xg_store *s)
+{
+    json_t *m = json_object();
+    for (size_t i = 0; m && i < s->n_meta; i++)
+        if (s->meta[i].key &&
+            json_object_set_new(m, s->meta[i].key, str_or_null(s->meta[i].value))) {
+            json_decref(m);
+            return NULL;
+        }
+    return m;
+}
+
+static json_t *window_json(const xg_store *s)
+{
+    char a[64], b[64];
+    double iv;
+    int64_t w0 = s->n_ticks && s->tick_wall_ns ? s->tick_wall_ns[0] : 0;
+    int64_t w1 = s->n_ticks && s->tick_wall_ns ? s->tick_wall_ns[s->n_ticks - 1] : 0;
+    const char *st = wall_text(s, "window_start_wall_ns", w0, a, sizeof(a));
+    const char *en = wall_text(s, "window_end_wall_ns", w1, b, sizeof(b));
+    bool has_iv = xg_calc_meta_double(s, "interval_s", &iv);
+    return json_pack("{s:f,s:f,s:I,s:o,s:o,s:o}", "start_s", 0.0,
+                     "end_s", xg_calc_window_s(s), "ticks", (json_int_t)s->n_ticks,
+                     "interval_s", has_iv ? json_real(iv) : json_null(),
+                     "start_wall", strcmp(st, "-") ? json_string(st) : json_null(),
+                     "end_wall", strcmp(en, "-") ? json_string(en) : json_null());
+}
+
+static json_t *tick_or_null(int64_t t)
+{
+    return t < 0 ? json_null() : json_integer(t);
+}
+
+static json_t *domains_json(const xg_store *s)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < s->n_domains; i++) {
+        const xg_domain_info *d = &s->domains[i];
+        double a = NAN, b = NAN;
+        char span[64];
+        xg_calc_span(s, (uint32_t)i, &a, &b);
+        xg_calc_span_text(s, (uint32_t)i, span, sizeof(span));
+        json_t *o = json_pack(
+            "{s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}",
+            "name", str_or_null(d->name), "key", str_or_null(d->key),
+            "is_host", d->is_host,
+            "vcpus", d->vcpus > 0 ? json_integer(d->vcpus) : json_null(),
+            "address", str_or_null(d->address), "uuid", str_or_null(d->uuid),
+            "platform_id", d->platform_id < 0 ? json_null() : json_integer(d->platform_id),
+            "first_tick", tick_or_null(d->first_tick),
+            "last_tick", tick_or_null(d->last_tick),
+            "span_start_s", xg_json_num(a), "span_end_s", xg_json_num(b),
+            "full_span", strcmp(span, "full") == 0);
+        if (xg_json_push(arr, o)) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+static json_t *workloads_json(const xg_store *s)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < s->n_workloads; i++) {
+        const xg_workload *w = &s->workloads[i];
+        const char *state = w->state ? w->state : "";
+        json_t *argv = w->argv ? json_loads(w->argv, JSON_DECODE_ANY, NULL) : NULL;
+        if (!argv)
+            argv = str_or_null(w->argv);
+        json_t *o = json_pack(
+            "{s:o,s:o,s:o,s:o,s:o,s:o}",
+            "domain", w->domain < s->n_domains ? str_or_null(s->domains[w->domain].name)
+                                               : json_null(),
+            "argv", argv, "state", json_string(state),
+            "exit_code", strcmp(state, "exited") == 0 ? json_integer(w->exit_code)
+                                                      : json_null(),
+            "signal", strcmp(state, "killed") == 0 ? json_integer(w->signal)
+                                                   : json_null(),
+            "duration_s", xg_json_num(workload_s(w)));
+        if (xg_json_push(arr, o)) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+int xg_header_json(const xg_store *s, json_t *root)
+{
+    const char *partial = xg_store_meta_get(s, "partial");
+    int rc = json_object_set_new(root, "meta", meta_json(s));
+    rc = rc || json_object_set_new(root, "partial",
+                                   json_boolean(partial && strcmp(partial, "1") == 0));
+    rc = rc || json_object_set_new(root, "window", window_json(s));
+    rc = rc || json_object_set_new(root, "domains", domains_json(s));
+    rc = rc || json_object_set_new(root, "workloads", workloads_json(s));
+    return rc ? -1 : 0;
+}

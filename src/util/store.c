@@ -1,1 +1,293 @@
-/* placeholder: being written */
+/* store.c — the in-memory model of one experiment (see store.h). Arrays grow
+ * by doubling, so sampling allocates only when a preallocated array fills. */
+#include "util/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int grow(void **v, size_t *cap, size_t need, size_t elem)
+{
+    size_t nc;
+    void *nv;
+
+    if (need <= *cap)
+        return 0;
+    nc = *cap ? *cap : 8;
+    while (nc < need)
+        nc *= 2;
+    nv = realloc(*v, nc * elem);
+    if (!nv)
+        return -1;
+    *v = nv;
+    *cap = nc;
+    return 0;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+void xg_store_init(xg_store *s, uint32_t expect_ticks)
+{
+    memset(s, 0, sizeof(*s));
+    s->expect_ticks = expect_ticks;
+}
+
+void xg_store_free(xg_store *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->n_meta; i++) {
+        free(s->meta[i].key);
+        free(s->meta[i].value);
+    }
+    for (i = 0; i < s->n_domains; i++) {
+        xg_domain_info *d = &s->domains[i];
+        free(d->key);
+        free(d->name);
+        free(d->address);
+        free(d->uuid);
+    }
+    for (i = 0; i < s->n_series; i++) {
+        xg_series *x = &s->series[i];
+        free(x->family);
+        free(x->device);
+        free(x->metric);
+        free(x->unit);
+        free(x->values);
+        free(x->note);
+    }
+    for (i = 0; i < s->n_workloads; i++) {
+        free(s->workloads[i].argv);
+        free(s->workloads[i].state);
+    }
+    free(s->meta);
+    free(s->domains);
+    free(s->series);
+    free(s->workloads);
+    free(s->tick_mono_ns);
+    free(s->tick_wall_ns);
+    memset(s, 0, sizeof(*s));
+}
+
+int xg_store_meta_set(xg_store *s, const char *key, const char *value)
+{
+    char *v = strdup(value ? value : "");
+    size_t i;
+
+    if (!v)
+        return -1;
+    for (i = 0; i < s->n_meta; i++) {
+        if (strcmp(s->meta[i].key, key) == 0) {
+            free(s->meta[i].value);
+            s->meta[i].value = v;
+            return 0;
+        }
+    }
+    if (grow((void **)&s->meta, &s->cap_meta, s->n_meta + 1,
+             sizeof(*s->meta)) < 0) {
+        free(v);
+        return -1;
+    }
+    s->meta[s->n_meta].key = strdup(key);
+    if (!s->meta[s->n_meta].key) {
+        free(v);
+        return -1;
+    }
+    s->meta[s->n_meta++].value = v;
+    return 0;
+}
+
+const char *xg_store_meta_get(const xg_store *s, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < s->n_meta; i++)
+        if (strcmp(s->meta[i].key, key) == 0)
+            return s->meta[i].value;
+    return NULL;
+}
+
+int64_t xg_store_add_domain(xg_store *s, const xg_domain_info *d)
+{
+    xg_domain_info *n;
+
+    if (grow((void **)&s->domains, &s->cap_domains, s->n_domains + 1,
+             sizeof(*s->domains)) < 0)
+        return -1;
+    n = &s->domains[s->n_domains];
+    *n = *d;
+    n->key = dup_or_null(d->key ? d->key : "");
+    n->name = dup_or_null(d->name ? d->name : "");
+    n->address = dup_or_null(d->address);
+    n->uuid = dup_or_null(d->uuid);
+    if (!n->key || !n->name || (d->address && !n->address) ||
+        (d->uuid && !n->uuid)) {
+        free(n->key);
+        free(n->name);
+        free(n->address);
+        free(n->uuid);
+        return -1;
+    }
+    return (int64_t)s->n_domains++;
+}
+
+int64_t xg_store_find_domain(const xg_store *s, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < s->n_domains; i++)
+        if (strcmp(s->domains[i].key, key) == 0)
+            return (int64_t)i;
+    return -1;
+}
+
+int64_t xg_store_find_series(const xg_store *s, uint32_t domain,
+                             const char *family, const char *device,
+                             const char *metric)
+{
+    size_t i;
+
+    if (!device)
+        device = "";
+    for (i = 0; i < s->n_series; i++) {
+        const xg_series *x = &s->series[i];
+        if (x->domain == domain && strcmp(x->metric, metric) == 0 &&
+            strcmp(x->family, family) == 0 && strcmp(x->device, device) == 0)
+            return (int64_t)i;
+    }
+    return -1;
+}
+
+int64_t xg_store_series(xg_store *s, uint32_t domain, const char *family,
+                        const char *device, const char *metric,
+                        const char *unit)
+{
+    int64_t f = xg_store_find_series(s, domain, family, device, metric);
+    xg_series *x;
+
+    if (f >= 0)
+        return f;
+    if (grow((void **)&s->series, &s->cap_series, s->n_series + 1,
+             sizeof(*s->series)) < 0)
+        return -1;
+    x = &s->series[s->n_series];
+    memset(x, 0, sizeof(*x));
+    x->domain = domain;
+    x->family = strdup(family);
+    x->device = strdup(device ? device : "");
+    x->metric = strdup(metric);
+    x->unit = strdup(unit ? unit : "");
+    if (!x->family || !x->device || !x->metric || !x->unit) {
+        free(x->family);
+        free(x->device);
+        free(x->metric);
+        free(x->unit);
+        return -1;
+    }
+    return (int64_t)s->n_series++;
+}
+
+int64_t xg_store_tick(xg_store *s, int64_t mono_ns, int64_t wall_ns)
+{
+    if (s->n_ticks == s->cap_ticks) {
+        size_t cap = s->cap_ticks, cap2 = s->cap_ticks;
+        size_t need = s->n_ticks + 1;
+        if (need < s->expect_ticks)
+            need = s->expect_ticks;
+        if (grow((void **)&s->tick_mono_ns, &cap, need,
+                 sizeof(*s->tick_mono_ns)) < 0 ||
+            grow((void **)&s->tick_wall_ns, &cap2, need,
+                 sizeof(*s->tick_wall_ns)) < 0)
+            return -1;
+        s->cap_ticks = (uint32_t)(cap < cap2 ? cap : cap2);
+    }
+    s->tick_mono_ns[s->n_ticks] = mono_ns;
+    s->tick_wall_ns[s->n_ticks] = wall_ns;
+    return (int64_t)s->n_ticks++;
+}
+
+int xg_store_put(xg_store *s, uint32_t series, uint64_t value)
+{
+    xg_series *x = &s->series[series];
+    xg_domain_info *d = &s->domains[x->domain];
+    uint32_t t, idx;
+
+    if (s->n_ticks == 0)
+        return -1;
+    t = s->n_ticks - 1;
+    if (x->n == 0)
+        x->first_tick = t;
+    if (t < x->first_tick)
+        return -1;
+    idx = t - x->first_tick;
+    if (idx >= x->cap) {
+        size_t cap = x->cap;
+        size_t need = idx + 1;
+        if (x->cap == 0 && s->expect_ticks > t)
+            need = s->expect_ticks - t + 1;
+        if (grow((void **)&x->values, &cap, need, sizeof(*x->values)) < 0)
+            return -1;
+        x->cap = (uint32_t)cap;
+    }
+    while (x->n < idx)
+        x->values[x->n++] = XG_NOVALUE;
+    x->values[idx] = value;
+    if (idx >= x->n)
+        x->n = idx + 1;
+    if (d->first_tick < 0 || (int64_t)t < d->first_tick)
+        d->first_tick = t;
+    if ((int64_t)t > d->last_tick)
+        d->last_tick = t;
+    return 0;
+}
+
+uint64_t xg_store_get(const xg_store *s, uint32_t series, uint32_t t)
+{
+    const xg_series *x = &s->series[series];
+
+    if (t < x->first_tick || t - x->first_tick >= x->n)
+        return XG_NOVALUE;
+    return x->values[t - x->first_tick];
+}
+
+int xg_store_series_note(xg_store *s, uint32_t series, const char *note)
+{
+    char *n = strdup(note);
+
+    if (!n)
+        return -1;
+    free(s->series[series].note);
+    s->series[series].note = n;
+    return 0;
+}
+
+int64_t xg_store_add_workload(xg_store *s, const xg_workload *w)
+{
+    xg_workload *n;
+
+    if (grow((void **)&s->workloads, &s->cap_workloads, s->n_workloads + 1,
+             sizeof(*s->workloads)) < 0)
+        return -1;
+    n = &s->workloads[s->n_workloads];
+    *n = *w;
+    n->argv = strdup(w->argv ? w->argv : "[]");
+    n->state = strdup(w->state ? w->state : "");
+    if (!n->argv || !n->state) {
+        free(n->argv);
+        free(n->state);
+        return -1;
+    }
+    return (int64_t)s->n_workloads++;
+}
+
+size_t xg_store_sample_bytes(const xg_store *s)
+{
+    size_t b = (size_t)s->cap_ticks * 2 * sizeof(int64_t);
+    size_t i;
+
+    for (i = 0; i < s->n_series; i++)
+        b += (size_t)s->series[i].cap * sizeof(uint64_t);
+    return b;
+}

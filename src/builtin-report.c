@@ -1,0 +1,75 @@
+/* builtin-report.c — `xengatherer report FILE`: a recording, on any machine,
+ * turned into the report as text, CSV or JSON. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "experiment.h"
+#include "recording.h"
+#include "report/report.h"
+
+static const char usage[] =
+    "usage: xengatherer report RECORDING [--format text|csv|json] "
+    "[--partitions]\n\n"
+    "Parses a recording written by run or record (on this or any machine)\n"
+    "and prints the report on standard output.\n"
+    "  -f, --format FMT  text (default), csv or json\n"
+    "  --partitions      show host partitions too\n";
+
+int cmd_report(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"format", required_argument, NULL, 'f'},
+        {"partitions", no_argument, NULL, 'p'},
+        {NULL, 0, NULL, 0},
+    };
+    xg_report_opts ro = {XG_FMT_TEXT, false};
+    xg_store s;
+    char err[4400];
+    int c, rc;
+
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "hf:", lo, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
+        case 'f':
+            if (xg_format_parse(optarg, &ro.fmt) < 0) {
+                xg_err("report: unknown format '%s' (text, csv or json)",
+                       optarg);
+                return XG_EXIT_USAGE;
+            }
+            break;
+        case 'p':
+            ro.partitions = true;
+            break;
+        default:
+            xg_err("report: bad option '%s' (see 'xengatherer report "
+                   "--help')", argv[optind - 1]);
+            return XG_EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        xg_err("report: give exactly one recording (see 'xengatherer "
+               "report --help')");
+        return XG_EXIT_USAGE;
+    }
+    if (xg_recording_read(argv[optind], &s, err, sizeof(err)) < 0) {
+        xg_err("%s", err);
+        return XG_EXIT_USAGE;
+    }
+    rc = xg_report_write(&s, &ro, stdout);
+    xg_store_free(&s);
+    if (rc < 0 || fflush(stdout) != 0) {
+        if (errno == EPIPE) /* the reader (head...) had enough */
+            return XG_EXIT_OK;
+        xg_err("report: writing the report failed: %s", strerror(errno));
+        return XG_EXIT_FAIL;
+    }
+    return XG_EXIT_OK;
+}

@@ -1,0 +1,138 @@
+/* builtin-run.c — `xengatherer run` and `record`: one experiment, then (for
+ * run) the report parsed back from the recording just written. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "experiment.h"
+#include "recording.h"
+#include "report/report.h"
+#include "util/outfile.h"
+
+static const char usage_fmt[] =
+    "usage: xengatherer %s [OPTIONS] [-- COMMAND [ARG]...]\n\n"
+    "%s\n\n"
+    "Domains\n"
+    "  --platform NAME       auto (default), cgroup\n"
+    "  --vmfile FILE         watch the domains named in FILE, one per line:\n"
+    "                        NAME [ADDRESS]; '#' comments (default: all)\n"
+    "  --cgroup-parent PATH  cgroup platform: domains are the children of\n"
+    "                        PATH (default: machine.slice when it exists)\n"
+    "  --cgroup PATH         cgroup platform: watch this cgroup (repeatable)\n"
+    "  --blkio-enable        cgroup v1: add a no-op 1 TiB/s throttle rule so\n"
+    "                        blkio counts I/O (removed at stop)\n"
+    "  --root DIR            read /proc and /sys under DIR (also $XG_ROOT)\n"
+    "Workload\n"
+    "  --exec TEMPLATE       how COMMAND runs on each domain; {name}, {addr}\n"
+    "                        and {id} are replaced inside single words\n"
+    "                        (default: 'ssh -o BatchMode=yes root@{addr}');\n"
+    "                        'local' runs it on this host inside the domain\n"
+    "  --until-done          stop when every command has ended (at most -d)\n"
+    "Sampling\n"
+    "  -i, --interval SECS   between samples (default 1, fractions allowed)\n"
+    "  -d, --duration SECS   the window (default 10)\n"
+    "  --nocpu, --nodisk, --nocache   leave a section out\n"
+    "Output\n"
+    "  -o, --output DIR      folder for recording.db%s\n"
+    "                        (default ./xg-YYYYmmdd-HHMMSS)\n"
+    "  --force               overwrite an existing recording\n"
+    "  --partitions          show host partitions in the report\n"
+    "  -q, --quiet           no progress line\n\n"
+    "Ctrl-C stops early: the recording is still written, marked partial;\n"
+    "a second Ctrl-C aborts at once.\n";
+
+static int write_one(const xg_store *s, const char *dir, const char *name,
+                     xg_format fmt, const xg_options *o, FILE *also)
+{
+    xg_report_opts ro = {fmt, o->partitions};
+    char path[4200], err[4400];
+    FILE *f;
+    int rc;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    f = xg_out_create(path, o->force, err, sizeof(err));
+    if (!f) {
+        xg_err("%s", err);
+        return -1;
+    }
+    rc = xg_report_write(s, &ro, f);
+    if (fclose(f) != 0 || rc < 0) {
+        xg_err("%s: write failed", path);
+        return -1;
+    }
+    if (also && xg_report_write(s, &ro, also) < 0)
+        return -1;
+    return 0;
+}
+
+/* Parses the recording back (as `report` would on another machine) and
+ * writes report.txt (also printed), report.csv and report.json. */
+static int report_files(const xg_result *res, const xg_options *o)
+{
+    xg_store s;
+    char err[4400];
+    int rc = 0;
+
+    if (xg_recording_read(res->recording, &s, err, sizeof(err)) < 0) {
+        xg_err("%s", err);
+        return -1;
+    }
+    if (write_one(&s, res->outdir, "report.txt", XG_FMT_TEXT, o, stdout) <
+            0 ||
+        write_one(&s, res->outdir, "report.csv", XG_FMT_CSV, o, NULL) < 0 ||
+        write_one(&s, res->outdir, "report.json", XG_FMT_JSON, o, NULL) < 0)
+        rc = -1;
+    xg_store_free(&s);
+    return rc;
+}
+
+static int experiment_cmd(int argc, char **argv, const char *name,
+                          bool report)
+{
+    char usage[4096], err[4600];
+    xg_options o;
+    xg_result res;
+    int rc;
+
+    snprintf(usage, sizeof(usage), usage_fmt, name,
+             report ? "Runs an experiment: starts the collectors, runs "
+                      "COMMAND on every domain,\nsamples for the duration, "
+                      "stops, writes the recording and the report."
+                    : "Like run, but writes only the recording; 'xengatherer"
+                      " report' parses it later,\non any machine.",
+             report ? ", report.txt, .csv, .json" : "");
+    rc = xg_cli_parse(argc, argv, name, XG_CLI_EXPERIMENT | XG_CLI_DOMAINS,
+                      &o, usage);
+    if (rc) {
+        free(o.cgroups);
+        return rc == 1 ? 0 : rc;
+    }
+    o.cmdline = xg_cli_join(argc, argv);
+    xg_signals_install();
+    rc = xg_experiment(&o, &res, err, sizeof(err));
+    if (rc != XG_EXIT_OK) {
+        xg_err("%s", err);
+    } else {
+        if (report && report_files(&res, &o) < 0)
+            rc = XG_EXIT_FAIL;
+        if (!o.quiet)
+            fprintf(stderr, "xengatherer: %srecording written to %s\n",
+                    res.partial ? "partial " : "", res.recording);
+        if (res.partial && rc == XG_EXIT_OK)
+            rc = 128 + res.signal;
+    }
+    free((char *)o.cmdline);
+    free(o.cgroups);
+    return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    return experiment_cmd(argc, argv, "run", true);
+}
+
+int cmd_record(int argc, char **argv)
+{
+    return experiment_cmd(argc, argv, "record", false);
+}

@@ -1,0 +1,188 @@
+/* cli.c — option parsing shared by the subcommands (getopt_long), with the
+ * checks every experiment option gets before anything starts. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void xg_err(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("xengatherer: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+char *xg_cli_join(int argc, char **argv)
+{
+    size_t len = 1;
+    char *s;
+    int i;
+
+    for (i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    s = malloc(len);
+    if (!s)
+        return NULL;
+    s[0] = '\0';
+    for (i = 0; i < argc; i++) {
+        if (i)
+            strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+/* A positive, finite number of seconds, or -1. */
+static double seconds(const char *opt, const char *arg)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(arg, &end);
+    if (errno || end == arg || *end || !isfinite(v) || v <= 0) {
+        xg_err("%s '%s': not a positive number of seconds", opt, arg);
+        return -1;
+    }
+    return v;
+}
+
+enum {
+    O_VMFILE = 256, O_PLATFORM, O_ROOT, O_CGPARENT, O_CGROUP, O_BLKIO,
+    O_EXEC, O_NOCPU, O_NODISK, O_NOCACHE, O_UNTIL, O_FORCE, O_PARTS,
+};
+
+static const struct option longopts[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"interval", required_argument, NULL, 'i'},
+    {"duration", required_argument, NULL, 'd'},
+    {"output", required_argument, NULL, 'o'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"vmfile", required_argument, NULL, O_VMFILE},
+    {"platform", required_argument, NULL, O_PLATFORM},
+    {"root", required_argument, NULL, O_ROOT},
+    {"cgroup-parent", required_argument, NULL, O_CGPARENT},
+    {"cgroup", required_argument, NULL, O_CGROUP},
+    {"blkio-enable", no_argument, NULL, O_BLKIO},
+    {"exec", required_argument, NULL, O_EXEC},
+    {"nocpu", no_argument, NULL, O_NOCPU},
+    {"nodisk", no_argument, NULL, O_NODISK},
+    {"nocache", no_argument, NULL, O_NOCACHE},
+    {"until-done", no_argument, NULL, O_UNTIL},
+    {"force", no_argument, NULL, O_FORCE},
+    {"partitions", no_argument, NULL, O_PARTS},
+    {NULL, 0, NULL, 0},
+};
+
+/* Options that only make sense for an experiment (not for list). */
+static bool experiment_only(int c)
+{
+    return c == 'i' || c == 'd' || c == 'o' || c == 'q' || c == O_EXEC ||
+           c == O_NOCPU || c == O_NODISK || c == O_NOCACHE || c == O_UNTIL ||
+           c == O_FORCE || c == O_PARTS || c == O_BLKIO || c == O_VMFILE;
+}
+
+static int add_cgroup(xg_options *o, const char *path)
+{
+    const char **n = realloc(o->cgroups, (o->n_cgroups + 1) * sizeof(*n));
+
+    if (!n)
+        return -1;
+    n[o->n_cgroups++] = path;
+    o->cgroups = n;
+    return 0;
+}
+
+int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
+                 xg_options *o, const char *usage)
+{
+    const char *env = getenv("XG_ROOT");
+    int c;
+
+    xg_options_defaults(o);
+    if (env)
+        o->root = env;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+hi:d:o:q", longopts, NULL)) != -1) {
+        if (c != 'h' && c != '?' && c != ':' && experiment_only(c) &&
+            !(what & XG_CLI_EXPERIMENT)) {
+            xg_err("%s: option '%s' is for run and record", cmd,
+                   argv[optind - 1]);
+            return 2;
+        }
+        switch (c) {
+        case 'h':
+            fputs(usage, stdout);
+            return 1;
+        case 'i':
+            if ((o->interval_s = seconds("-i", optarg)) < 0)
+                return 2;
+            break;
+        case 'd':
+            if ((o->duration_s = seconds("-d", optarg)) < 0)
+                return 2;
+            break;
+        case 'o': o->outdir = optarg; break;
+        case 'q': o->quiet = true; break;
+        case O_VMFILE: o->vmfile = optarg; break;
+        case O_PLATFORM: o->platform = optarg; break;
+        case O_ROOT: o->root = optarg; break;
+        case O_CGPARENT: o->cgroup_parent = optarg; break;
+        case O_CGROUP:
+            if (add_cgroup(o, optarg) < 0)
+                return 2;
+            break;
+        case O_BLKIO: o->blkio_enable = true; break;
+        case O_EXEC: o->exec_tpl = optarg; break;
+        case O_NOCPU: o->families &= ~(unsigned)XG_FAM_CPU; break;
+        case O_NODISK: o->families &= ~(unsigned)XG_FAM_DISK; break;
+        case O_NOCACHE: o->families &= ~(unsigned)XG_FAM_CACHE; break;
+        case O_UNTIL: o->until_done = true; break;
+        case O_FORCE: o->force = true; break;
+        case O_PARTS: o->partitions = true; break;
+        default:
+            if (optopt && optopt < 256)
+                xg_err("%s: option '-%c' %s (see 'xengatherer %s --help')",
+                       cmd, optopt,
+                       strchr("ido", optopt) ? "needs a value" : "is unknown",
+                       cmd);
+            else
+                xg_err("%s: option '%s' is unknown or needs a value (see "
+                       "'xengatherer %s --help')", cmd, argv[optind - 1], cmd);
+            return 2;
+        }
+    }
+    if (optind < argc && strcmp(argv[optind - 1], "--") != 0) {
+        xg_err("%s: unexpected '%s' (put the workload command after --)",
+               cmd, argv[optind]);
+        return 2;
+    }
+    if (optind < argc) {
+        if (!(what & XG_CLI_EXPERIMENT)) {
+            xg_err("%s: takes no command", cmd);
+            return 2;
+        }
+        o->command = &argv[optind];
+        o->n_command = argc - optind;
+    }
+    if (o->interval_s > o->duration_s) {
+        xg_err("%s: interval %g s is longer than the duration %g s", cmd,
+               o->interval_s, o->duration_s);
+        return 2;
+    }
+    if (o->until_done && !o->command) {
+        xg_err("%s: --until-done needs a command after --", cmd);
+        return 2;
+    }
+    return 0;
+}

@@ -1,0 +1,35 @@
+/* cli.h — the subcommand table (as in perf's builtin-*.c) and the option
+ * parsing shared by run, record and list. */
+#ifndef XG_CLI_H
+#define XG_CLI_H
+
+#include <stdbool.h>
+
+#include "options.h"
+
+typedef struct xg_cmd {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} xg_cmd;
+
+int cmd_run(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+
+/* What a subcommand accepts of the experiment options. */
+enum { XG_CLI_EXPERIMENT = 1, XG_CLI_DOMAINS = 2 };
+
+/* Parses argv into o (defaults first). Returns 0 to go on, 1 when --help
+ * was printed (exit 0), or 2 after printing a one-line usage error. */
+int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
+                 xg_options *o, const char *usage);
+
+/* The whole argv as one string, for the recording's metadata. malloc'd. */
+char *xg_cli_join(int argc, char **argv);
+
+/* Prints "xengatherer: msg" on stderr. */
+void xg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

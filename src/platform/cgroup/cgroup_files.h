@@ -1,0 +1,40 @@
+/* cgroup_files.h — private to the cgroup platform: its state, path helpers
+ * and the per-domain file handles (prepare, read, release). */
+#ifndef XG_CGROUP_FILES_H
+#define XG_CGROUP_FILES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "platform/platform.h"
+
+/* The hierarchies we use: v1 controllers (possibly co-mounted) and cgroup2. */
+enum { CG_CPUACCT, CG_CPU, CG_BLKIO, CG_V2, CG_NH };
+
+struct xg_platform {
+    char *mnt[CG_NH];    /* mount point inside the root, NULL if absent */
+    bool blkio_enable;   /* --blkio-enable */
+    char *parent;        /* --cgroup-parent, or NULL */
+    char **cgroups;      /* --cgroup paths */
+    size_t n_cgroups;
+};
+
+/* "<mnt[h]>/<rel>" (root-relative) into buf; NULL if h is not mounted or it
+ * does not fit. rel may be "" for the hierarchy root. */
+const char *cg_dir(const xg_platform *p, int h, const char *rel, char *buf,
+                   size_t len);
+/* True when rel is a directory in hierarchy h. */
+bool cg_has(const xg_platform *p, int h, const char *rel);
+/* Reads root + path whole into a malloc'd NUL-terminated buffer; NULL with
+ * errno on failure. For set-up time only. */
+char *cg_read_all(const char *path);
+/* Writes the one-line err "<root><path>: <strerror(e)><hint>". */
+void cg_path_err(char *err, size_t errlen, const char *path, int e);
+
+/* The per-domain part of the ops (see platform.h). */
+int cg_prepare(xg_platform *p, xg_pdomain *d, char *err, size_t errlen);
+int cg_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out);
+int cg_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg);
+void cg_release(xg_platform *p, xg_pdomain *d);
+
+#endif

@@ -1,0 +1,92 @@
+/* section.h — the report's sections (one per metric family, sysstat style)
+ * and the helpers they share for text, CSV and JSON output. */
+#ifndef XG_SECTION_H
+#define XG_SECTION_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "options.h"
+#include "report/report.h"
+#include "util/store.h"
+
+/* CSV: one long table, header
+ *   scope,family,domain,device,metric,start_s,end_s,value,unit
+ * scope "window" (the whole window, or the domain's own span) or "interval"
+ * (tick k-1 .. k); start_s/end_s are seconds since tick 0. A figure that was
+ * not measured has no row (in JSON it is null). The same metric names are
+ * the keys of the JSON row objects.
+ *
+ * family cpu, device "" (each domain, host included):
+ *   cpu_s s, cpu_pct %, user_pct %, sys_pct %, wait_pct %, steal_pct %,
+ *   throttled_pct %            (100 % = one CPU)
+ * family cpu, device "", host row only:
+ *   busy_pct %                 Δusage / Δtotal * 100 (of all CPUs)
+ *   unwatched_cpu_s s, unwatched_cpu_pct %   host usage not in any domain
+ * family cpu, device "vcpuN":
+ *   cpu_s s, cpu_pct %, wait_pct %
+ * family disk, device "" (summed over the domain's devices):
+ *   rd_mb_s MB/s, wr_mb_s MB/s, rd_iops IO/s, wr_iops IO/s, rd_mb MB, wr_mb MB
+ * family hostdisk, device = host device (iostat -x):
+ *   rd_iops IO/s, wr_iops IO/s, rd_mb_s MB/s, wr_mb_s MB/s,
+ *   rd_await_ms ms, wr_await_ms ms, aqu_sz req, util_pct %
+ * MB = 1048576 bytes. */
+
+/* One computed figure. */
+typedef struct xg_mval {
+    const char *metric;
+    const char *unit;
+    double value; /* NaN = not measured */
+} xg_mval;
+
+typedef struct xg_section {
+    const char *name; /* as named in meta "families" */
+    unsigned flag;    /* XG_FAM_* */
+    /* The window summary as aligned tables. */
+    void (*text)(const xg_store *s, const xg_report_opts *o, FILE *out);
+    /* CSV rows of scope k: 0 = window, k >= 1 = interval k. */
+    void (*csv)(const xg_store *s, const xg_report_opts *o, uint32_t k,
+                FILE *out);
+    /* Adds the section's keys to root; 0 or -1 (out of memory). */
+    int (*json)(const xg_store *s, const xg_report_opts *o, json_t *root);
+} xg_section;
+
+extern const xg_section xg_section_cpu;
+extern const xg_section xg_section_disk;
+
+/* header.c: the text header, and the JSON keys meta, partial, window,
+ * domains and workloads (0 or -1). */
+void xg_header_text(const xg_store *s, FILE *out);
+int xg_header_json(const xg_store *s, json_t *root);
+
+/* report.c helpers. */
+/* Walks domains for display: non-host in store order, then the host(s).
+ * Start with *pos = 0; false at the end. */
+bool xg_dom_next(const xg_store *s, size_t *pos, uint32_t *dom);
+/* Index of the first host domain, or -1. */
+int64_t xg_dom_host(const xg_store *s);
+/* A section title line (preceded by a blank line). */
+void xg_title(FILE *out, const char *title);
+/* Start and end (seconds since tick 0) of scope k for the domain: its span
+ * for the window (the window when it has none), the interval otherwise. */
+void xg_scope_times(const xg_store *s, uint32_t dom, uint32_t k,
+                    double *start_s, double *end_s);
+/* Whether any value is measured. */
+bool xg_mvals_any(const xg_mval *v, size_t n);
+/* One CSV row per measured value. */
+void xg_csv_rows(FILE *out, uint32_t k, const char *family,
+                 const char *domain, const char *device, double start_s,
+                 double end_s, const xg_mval *v, size_t n);
+/* A JSON row object {domain, device (when not NULL), start_s, end_s,
+ * metric: value|null ...}; NULL on ENOMEM. */
+json_t *xg_json_row(const char *domain, const char *device, double start_s,
+                    double end_s, const xg_mval *v, size_t n);
+/* A JSON number, or null when v is not finite. */
+json_t *xg_json_num(double v);
+/* Appends obj to arr (stealing it); -1 when either is NULL or on ENOMEM. */
+int xg_json_push(json_t *arr, json_t *obj);
+
+#endif

@@ -1,0 +1,49 @@
+/* workload.h — the experiment's command, started on every selected domain at
+ * once through the exec template (never a shell), reaped as it ends, and
+ * stopped (SIGTERM, then SIGKILL) if it outlives the window. */
+#ifndef XG_WORKLOAD_H
+#define XG_WORKLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "collect/collector.h"
+
+typedef struct xg_job {
+    size_t dom;       /* index into ctx->doms */
+    char **argv;
+    pid_t pid;        /* 0 when not running */
+    int64_t start_ns, end_ns;
+    int exit_code, signal;
+    const char *state; /* "running", "exited", "killed", "terminated", "failed" */
+    char why[256];     /* for "failed": what went wrong */
+} xg_job;
+
+typedef struct xg_jobs {
+    xg_job *v;
+    size_t n;
+} xg_jobs;
+
+/* Builds one argv per watched non-host domain from the template (or "local")
+ * and the command. Nothing is started. 0, or -1 + err (e.g. a domain without
+ * an address for {addr}). */
+int xg_jobs_prepare(xg_ctx *ctx, xg_jobs *jobs, char *err, size_t errlen);
+/* Starts every job; a job that can't start is marked "failed" with why. */
+void xg_jobs_start(xg_ctx *ctx, xg_jobs *jobs);
+/* Reaps ended children without blocking; returns how many still run. */
+size_t xg_jobs_reap(xg_jobs *jobs);
+/* Ends what still runs: SIGTERM to each job's process group, then SIGKILL
+ * after grace_s. Marks them "terminated". */
+void xg_jobs_stop(xg_jobs *jobs, double grace_s);
+/* SIGKILL to every running job's process group; async-signal-safe. */
+void xg_jobs_kill_now(void);
+/* Copies every job into the store's workloads. */
+void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs);
+void xg_jobs_free(xg_jobs *jobs);
+
+/* CLOCK_MONOTONIC in ns. */
+int64_t xg_now_ns(void);
+
+#endif
