@@ -1,5 +1,4 @@
-/* exectpl.c — the --exec template: shell-like word splitting without any
- * expansion, placeholder substitution inside words, argv as JSON. */
+/* exectpl.c — --exec templates: no-expansion split, in-word substitution, JSON. */
 #include "util/exectpl.h"
 
 #include <stdarg.h>

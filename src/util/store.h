@@ -68,7 +68,9 @@ int xg_store_meta_set(xg_store *s, const char *key, const char *value);
 /* The value for key, or NULL. */
 const char *xg_store_meta_get(const xg_store *s, const char *key);
 
-/* Adds a domain, copying the strings of *d. Returns its index, -1 on ENOMEM. */
+/* Adds a domain, copying the strings of *d. first_tick and last_tick are
+ * copied too: a new domain should pass -1 for both. Returns its index, -1
+ * on ENOMEM. */
 int64_t xg_store_add_domain(xg_store *s, const xg_domain_info *d);
 /* Index of the domain with this key, or -1. */
 int64_t xg_store_find_domain(const xg_store *s, const char *key);

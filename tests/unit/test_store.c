@@ -1,0 +1,302 @@
+/* test_store.c — the in-memory experiment model: domains, series, ticks, gaps. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/store.h"
+
+/* A domain as a collector would describe it, before any sample. */
+static xg_domain_info dom(char *key, char *name, char *addr)
+{
+    xg_domain_info d = {
+        .key = key, .name = name, .address = addr, .uuid = NULL,
+        .platform_id = -1, .vcpus = 0, .is_host = false,
+        .first_tick = -1, .last_tick = -1,
+    };
+    return d;
+}
+
+static void domains(void **state)
+{
+    char key[32] = "cgroup:machine.slice/a", name[8] = "a", addr[16] = "10.0.0.1";
+    xg_domain_info d = dom(key, name, addr);
+    xg_domain_info h = dom("host", "host", NULL);
+    xg_store s;
+
+    (void)state;
+    xg_store_init(&s, 0);
+    d.uuid = "1234-5678";
+    d.platform_id = 4242;
+    d.vcpus = 2;
+    h.is_host = true;
+    assert_int_equal(xg_store_add_domain(&s, &h), 0);
+    assert_int_equal(xg_store_add_domain(&s, &d), 1);
+    assert_int_equal(s.n_domains, 2);
+    /* the strings are copies */
+    strcpy(key, "changed");
+    strcpy(name, "b");
+    strcpy(addr, "x");
+    assert_string_equal(s.domains[1].key, "cgroup:machine.slice/a");
+    assert_string_equal(s.domains[1].name, "a");
+    assert_string_equal(s.domains[1].address, "10.0.0.1");
+    assert_string_equal(s.domains[1].uuid, "1234-5678");
+    assert_int_equal(s.domains[1].platform_id, 4242);
+    assert_int_equal(s.domains[1].vcpus, 2);
+    assert_false(s.domains[1].is_host);
+    assert_true(s.domains[0].is_host);
+    assert_null(s.domains[0].address);
+    assert_null(s.domains[0].uuid);
+
+    assert_int_equal(xg_store_find_domain(&s, "cgroup:machine.slice/a"), 1);
+    assert_int_equal(xg_store_find_domain(&s, "host"), 0);
+    assert_int_equal(xg_store_find_domain(&s, "changed"), -1);
+    assert_int_equal(xg_store_find_domain(&s, "cgroup:machine.slice"), -1);
+    xg_store_free(&s);
+}
+
+static void series_create_and_find(void **state)
+{
+    xg_domain_info a = dom("a", "a", NULL), b = dom("b", "b", NULL);
+    xg_store s;
+    int64_t u, d0, d1;
+
+    (void)state;
+    xg_store_init(&s, 0);
+    xg_store_add_domain(&s, &a);
+    xg_store_add_domain(&s, &b);
+    u = xg_store_series(&s, 0, "cpu", NULL, "usage", "ns");
+    d0 = xg_store_series(&s, 0, "disk", "vda", "rd_bytes", "bytes");
+    d1 = xg_store_series(&s, 1, "disk", "vda", "rd_bytes", "bytes");
+    assert_true(u >= 0 && d0 >= 0 && d1 >= 0);
+    assert_true(u != d0 && d0 != d1 && u != d1);
+    assert_int_equal(s.n_series, 3);
+    /* asking again returns the same series; NULL device means "" */
+    assert_int_equal(xg_store_series(&s, 0, "cpu", "", "usage", "ns"), u);
+    assert_int_equal(xg_store_series(&s, 1, "disk", "vda", "rd_bytes",
+                                     "bytes"), d1);
+    assert_int_equal(s.n_series, 3);
+    assert_string_equal(s.series[u].device, "");
+    assert_string_equal(s.series[u].unit, "ns");
+    assert_string_equal(s.series[d0].family, "disk");
+    assert_string_equal(s.series[d0].metric, "rd_bytes");
+    assert_int_equal(s.series[d1].domain, 1);
+
+    assert_int_equal(xg_store_find_series(&s, 0, "cpu", "", "usage"), u);
+    assert_int_equal(xg_store_find_series(&s, 0, "disk", "vda", "rd_bytes"), d0);
+    assert_int_equal(xg_store_find_series(&s, 1, "cpu", "", "usage"), -1);
+    assert_int_equal(xg_store_find_series(&s, 0, "disk", "vdb", "rd_bytes"), -1);
+    assert_int_equal(xg_store_find_series(&s, 0, "disk", "vda", "wr_bytes"), -1);
+    assert_int_equal(xg_store_find_series(&s, 0, "hostdisk", "vda", "rd_bytes"),
+                     -1);
+
+    assert_int_equal(xg_store_series_note(&s, (uint32_t)d0, "device removed"), 0);
+    assert_string_equal(s.series[d0].note, "device removed");
+    assert_null(s.series[u].note);
+    xg_store_free(&s);
+}
+
+static void ticks(void **state)
+{
+    xg_store s;
+
+    (void)state;
+    xg_store_init(&s, 2);
+    assert_int_equal(s.n_ticks, 0);
+    for (int i = 0; i < 50; i++)
+        assert_int_equal(xg_store_tick(&s, 1000 + i, 5000000 + 10 * i), i);
+    assert_int_equal(s.n_ticks, 50);
+    assert_int_equal(s.tick_mono_ns[0], 1000);
+    assert_int_equal(s.tick_mono_ns[49], 1049);
+    assert_int_equal(s.tick_wall_ns[49], 5000490);
+    xg_store_free(&s);
+}
+
+static void put_with_gaps(void **state)
+{
+    xg_domain_info a = dom("a", "a", NULL), b = dom("b", "b", NULL);
+    xg_store s;
+    uint32_t every, sparse, late, other;
+
+    (void)state;
+    xg_store_init(&s, 4);
+    xg_store_add_domain(&s, &a);
+    xg_store_add_domain(&s, &b);
+    every = (uint32_t)xg_store_series(&s, 0, "cpu", NULL, "usage", "ns");
+    sparse = (uint32_t)xg_store_series(&s, 0, "cpu", NULL, "user", "ns");
+    late = (uint32_t)xg_store_series(&s, 0, "disk", "vda", "rd_ios", "ios");
+    other = (uint32_t)xg_store_series(&s, 1, "cpu", NULL, "usage", "ns");
+
+    /* ticks 0..9; every gets 100*t, sparse only at 0 and 3, late from 2 to 6,
+     * and domain b's series only at 4 and 7 */
+    for (uint32_t t = 0; t < 10; t++) {
+        assert_int_equal(xg_store_tick(&s, t, t), t);
+        assert_int_equal(xg_store_put(&s, every, 100 * t), 0);
+        if (t == 0 || t == 3)
+            assert_int_equal(xg_store_put(&s, sparse, 7 + t), 0);
+        if (t >= 2 && t <= 6)
+            assert_int_equal(xg_store_put(&s, late, t * t), 0);
+        if (t == 4 || t == 7)
+            assert_int_equal(xg_store_put(&s, other, 1000 + t), 0);
+    }
+    for (uint32_t t = 0; t < 10; t++)
+        assert_int_equal(xg_store_get(&s, every, t), 100 * t);
+    assert_true(xg_store_get(&s, every, 10) == XG_NOVALUE);
+
+    assert_int_equal(xg_store_get(&s, sparse, 0), 7);
+    assert_true(xg_store_get(&s, sparse, 1) == XG_NOVALUE);
+    assert_true(xg_store_get(&s, sparse, 2) == XG_NOVALUE);
+    assert_int_equal(xg_store_get(&s, sparse, 3), 10);
+    assert_true(xg_store_get(&s, sparse, 4) == XG_NOVALUE);
+    assert_true(xg_store_get(&s, sparse, 9) == XG_NOVALUE);
+
+    assert_true(xg_store_get(&s, late, 0) == XG_NOVALUE);
+    assert_true(xg_store_get(&s, late, 1) == XG_NOVALUE);
+    assert_int_equal(xg_store_get(&s, late, 2), 4);
+    assert_int_equal(xg_store_get(&s, late, 6), 36);
+    assert_true(xg_store_get(&s, late, 7) == XG_NOVALUE);
+    /* the layout promised by the header: values[i] is tick first_tick+i */
+    assert_int_equal(s.series[late].first_tick, 2);
+    assert_int_equal(s.series[late].values[6 - 2], 36);
+
+    assert_true(xg_store_get(&s, other, 3) == XG_NOVALUE);
+    assert_int_equal(xg_store_get(&s, other, 4), 1004);
+    assert_true(xg_store_get(&s, other, 5) == XG_NOVALUE);
+    assert_true(xg_store_get(&s, other, 6) == XG_NOVALUE);
+    assert_int_equal(xg_store_get(&s, other, 7), 1007);
+    xg_store_free(&s);
+}
+
+static void domain_tick_range(void **state)
+{
+    xg_domain_info a = dom("a", "a", NULL), b = dom("b", "b", NULL);
+    xg_domain_info c = dom("c", "c", NULL);
+    xg_store s;
+    uint32_t sa1, sa2, sb;
+
+    (void)state;
+    xg_store_init(&s, 0);
+    xg_store_add_domain(&s, &a);
+    xg_store_add_domain(&s, &b);
+    xg_store_add_domain(&s, &c);
+    sa1 = (uint32_t)xg_store_series(&s, 0, "cpu", NULL, "usage", "ns");
+    sa2 = (uint32_t)xg_store_series(&s, 0, "disk", "vda", "rd_ios", "ios");
+    sb = (uint32_t)xg_store_series(&s, 1, "cpu", NULL, "usage", "ns");
+    assert_int_equal(s.domains[0].first_tick, -1);
+    assert_int_equal(s.domains[0].last_tick, -1);
+    /* a: cpu at ticks 2..3, disk at 5; b: only at 1; c: never */
+    for (uint32_t t = 0; t < 8; t++) {
+        xg_store_tick(&s, t, t);
+        if (t == 2 || t == 3)
+            assert_int_equal(xg_store_put(&s, sa1, t), 0);
+        if (t == 5)
+            assert_int_equal(xg_store_put(&s, sa2, t), 0);
+        if (t == 1)
+            assert_int_equal(xg_store_put(&s, sb, t), 0);
+    }
+    assert_int_equal(s.domains[0].first_tick, 2);
+    assert_int_equal(s.domains[0].last_tick, 5);
+    assert_int_equal(s.domains[1].first_tick, 1);
+    assert_int_equal(s.domains[1].last_tick, 1);
+    assert_int_equal(s.domains[2].first_tick, -1);
+    assert_int_equal(s.domains[2].last_tick, -1);
+    xg_store_free(&s);
+}
+
+static void meta(void **state)
+{
+    char v[16] = "0.1.0";
+    xg_store s;
+
+    (void)state;
+    xg_store_init(&s, 0);
+    assert_null(xg_store_meta_get(&s, "version"));
+    assert_int_equal(xg_store_meta_set(&s, "version", v), 0);
+    assert_int_equal(xg_store_meta_set(&s, "interval", "1.0"), 0);
+    strcpy(v, "mutated");
+    assert_string_equal(xg_store_meta_get(&s, "version"), "0.1.0");
+    assert_int_equal(xg_store_meta_set(&s, "version", "0.2.0"), 0);
+    assert_string_equal(xg_store_meta_get(&s, "version"), "0.2.0");
+    assert_string_equal(xg_store_meta_get(&s, "interval"), "1.0");
+    assert_int_equal(s.n_meta, 2);
+    assert_null(xg_store_meta_get(&s, "vers"));
+    assert_null(xg_store_meta_get(&s, "version2"));
+    xg_store_free(&s);
+}
+
+static void workloads(void **state)
+{
+    char argv[32] = "[\"ssh\",\"root@a\"]", st[16] = "exited";
+    xg_workload w = {.domain = 0, .argv = argv, .start_ns = 10,
+                     .end_ns = 99, .exit_code = 3, .signal = 0, .state = st};
+    xg_workload k = {.domain = 1, .argv = "[\"x\"]", .start_ns = 5,
+                     .end_ns = -1, .exit_code = 0, .signal = 9,
+                     .state = "killed"};
+    xg_store s;
+
+    (void)state;
+    xg_store_init(&s, 0);
+    assert_int_equal(xg_store_add_workload(&s, &w), 0);
+    assert_int_equal(xg_store_add_workload(&s, &k), 1);
+    strcpy(argv, "gone");
+    strcpy(st, "gone");
+    assert_int_equal(s.n_workloads, 2);
+    assert_ptr_not_equal(s.workloads[0].argv, argv);
+    assert_string_equal(s.workloads[0].argv, "[\"ssh\",\"root@a\"]");
+    assert_string_equal(s.workloads[0].state, "exited");
+    assert_int_equal(s.workloads[0].exit_code, 3);
+    assert_int_equal(s.workloads[0].start_ns, 10);
+    assert_int_equal(s.workloads[0].end_ns, 99);
+    assert_string_equal(s.workloads[1].state, "killed");
+    assert_int_equal(s.workloads[1].signal, 9);
+    assert_int_equal(s.workloads[1].end_ns, -1);
+    assert_int_equal(s.workloads[1].domain, 1);
+    xg_store_free(&s);
+}
+
+static void sample_bytes_grow(void **state)
+{
+    xg_domain_info a = dom("a", "a", NULL);
+    xg_store s;
+    size_t before, mid, after;
+    uint32_t x;
+
+    (void)state;
+    xg_store_init(&s, 2);
+    xg_store_add_domain(&s, &a);
+    x = (uint32_t)xg_store_series(&s, 0, "cpu", NULL, "usage", "ns");
+    before = xg_store_sample_bytes(&s);
+    xg_store_tick(&s, 0, 0);
+    xg_store_put(&s, x, 1);
+    mid = xg_store_sample_bytes(&s);
+    /* at least one tick (two int64 times) and one value are held now */
+    assert_true(mid >= before + 2 * sizeof(int64_t) + sizeof(uint64_t));
+    for (uint32_t t = 1; t < 1000; t++) {
+        xg_store_tick(&s, t, t);
+        assert_int_equal(xg_store_put(&s, x, t), 0);
+    }
+    after = xg_store_sample_bytes(&s);
+    /* 1000 ticks of two times and one value: at least 24000 bytes */
+    assert_true(after >= 1000 * (2 * sizeof(int64_t) + sizeof(uint64_t)));
+    assert_true(after > mid);
+    xg_store_free(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(domains),
+        cmocka_unit_test(series_create_and_find),
+        cmocka_unit_test(ticks),
+        cmocka_unit_test(put_with_gaps),
+        cmocka_unit_test(domain_tick_range),
+        cmocka_unit_test(meta),
+        cmocka_unit_test(workloads),
+        cmocka_unit_test(sample_bytes_grow),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
