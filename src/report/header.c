@@ -1,6 +1,6 @@
-/* header.c — the report header: run metadata, workloads and the tool's own
- * overhead, as text and as the JSON keys that describe the run. */
+/* header.c — the report header: run metadata, workloads, tool overhead. */
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -207,17 +207,12 @@ void xg_header_text(const xg_store *s, FILE *out)
 
 /* ---- JSON ---- */
 
-static json_t *str_or_null(const char *v)
-{
-    return v ? json_string(v) : json_null();
-}
-
 static json_t *meta_json(const xg_store *s)
 {
     json_t *m = json_object();
     for (size_t i = 0; m && i < s->n_meta; i++)
         if (s->meta[i].key &&
-            json_object_set_new(m, s->meta[i].key, str_or_null(s->meta[i].value))) {
+            json_object_set_new(m, s->meta[i].key, xg_json_str(s->meta[i].value))) {
             json_decref(m);
             return NULL;
         }
@@ -233,11 +228,12 @@ static json_t *window_json(const xg_store *s)
     const char *st = wall_text(s, "window_start_wall_ns", w0, a, sizeof(a));
     const char *en = wall_text(s, "window_end_wall_ns", w1, b, sizeof(b));
     bool has_iv = xg_calc_meta_double(s, "interval_s", &iv);
-    return json_pack("{s:f,s:f,s:I,s:o,s:o,s:o}", "start_s", 0.0,
-                     "end_s", xg_calc_window_s(s), "ticks", (json_int_t)s->n_ticks,
+    return json_pack("{s:f,s:f,s:f,s:I,s:o,s:o,s:o}", "start_s", 0.0,
+                     "end_s", xg_calc_window_s(s), "duration_s",
+                     xg_calc_window_s(s), "ticks", (json_int_t)s->n_ticks,
                      "interval_s", has_iv ? json_real(iv) : json_null(),
-                     "start_wall", strcmp(st, "-") ? json_string(st) : json_null(),
-                     "end_wall", strcmp(en, "-") ? json_string(en) : json_null());
+                     "start_wall", strcmp(st, "-") ? xg_json_str(st) : json_null(),
+                     "end_wall", strcmp(en, "-") ? xg_json_str(en) : json_null());
 }
 
 static json_t *tick_or_null(int64_t t)
@@ -256,10 +252,10 @@ static json_t *domains_json(const xg_store *s)
         xg_calc_span_text(s, (uint32_t)i, span, sizeof(span));
         json_t *o = json_pack(
             "{s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}",
-            "name", str_or_null(d->name), "key", str_or_null(d->key),
+            "name", xg_json_str(d->name), "key", xg_json_str(d->key),
             "is_host", d->is_host,
             "vcpus", d->vcpus > 0 ? json_integer(d->vcpus) : json_null(),
-            "address", str_or_null(d->address), "uuid", str_or_null(d->uuid),
+            "address", xg_json_str(d->address), "uuid", xg_json_str(d->uuid),
             "platform_id", d->platform_id < 0 ? json_null() : json_integer(d->platform_id),
             "first_tick", tick_or_null(d->first_tick),
             "last_tick", tick_or_null(d->last_tick),
@@ -281,12 +277,12 @@ static json_t *workloads_json(const xg_store *s)
         const char *state = w->state ? w->state : "";
         json_t *argv = w->argv ? json_loads(w->argv, JSON_DECODE_ANY, NULL) : NULL;
         if (!argv)
-            argv = str_or_null(w->argv);
+            argv = xg_json_str(w->argv);
         json_t *o = json_pack(
             "{s:o,s:o,s:o,s:o,s:o,s:o}",
-            "domain", w->domain < s->n_domains ? str_or_null(s->domains[w->domain].name)
+            "domain", w->domain < s->n_domains ? xg_json_str(s->domains[w->domain].name)
                                                : json_null(),
-            "argv", argv, "state", json_string(state),
+            "argv", argv, "state", xg_json_str(state),
             "exit_code", strcmp(state, "exited") == 0 ? json_integer(w->exit_code)
                                                       : json_null(),
             "signal", strcmp(state, "killed") == 0 ? json_integer(w->signal)

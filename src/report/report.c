@@ -1,9 +1,9 @@
-/* report.c — writes the report as text, CSV or JSON: dispatch over the
- * sections table, and the helpers the sections share. */
+/* report.c — writes the report as text, CSV or JSON through the sections table. */
 #include "report/report.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/calc.h"
@@ -144,6 +144,24 @@ void xg_csv_rows(FILE *out, uint32_t k, const char *family,
     }
 }
 
+json_t *xg_json_str(const char *v)
+{
+    if (!v)
+        return json_null();
+    json_t *j = json_string(v);
+    if (j)
+        return j;
+    char *copy = strdup(v);
+    if (!copy)
+        return NULL;
+    for (char *c = copy; *c; c++)
+        if ((unsigned char)*c >= 0x80)
+            *c = '?';
+    j = json_string(copy);
+    free(copy);
+    return j;
+}
+
 json_t *xg_json_num(double v)
 {
     return isfinite(v) ? json_real(v) : json_null();
@@ -163,9 +181,9 @@ json_t *xg_json_row(const char *domain, const char *device, double start_s,
 {
     json_t *o = json_object();
     int rc = !o;
-    rc = rc || json_object_set_new(o, "domain", json_string(domain ? domain : ""));
+    rc = rc || json_object_set_new(o, "domain", xg_json_str(domain ? domain : ""));
     if (device)
-        rc = rc || json_object_set_new(o, "device", json_string(device));
+        rc = rc || json_object_set_new(o, "device", xg_json_str(device));
     rc = rc || json_object_set_new(o, "start_s", xg_json_num(start_s));
     rc = rc || json_object_set_new(o, "end_s", xg_json_num(end_s));
     for (size_t i = 0; i < n && !rc; i++)

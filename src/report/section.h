@@ -1,5 +1,4 @@
-/* section.h — the report's sections (one per metric family, sysstat style)
- * and the helpers they share for text, CSV and JSON output. */
+/* section.h — the report's per-family sections and the helpers they share. */
 #ifndef XG_SECTION_H
 #define XG_SECTION_H
 
@@ -84,6 +83,9 @@ void xg_csv_rows(FILE *out, uint32_t k, const char *family,
  * metric: value|null ...}; NULL on ENOMEM. */
 json_t *xg_json_row(const char *domain, const char *device, double start_s,
                     double end_s, const xg_mval *v, size_t n);
+/* A JSON string (bytes that are not valid UTF-8 become '?'), or null for
+ * NULL. */
+json_t *xg_json_str(const char *v);
 /* A JSON number, or null when v is not finite. */
 json_t *xg_json_num(double v);
 /* Appends obj to arr (stealing it); -1 when either is NULL or on ENOMEM. */

@@ -1,0 +1,515 @@
+/* test_report.c — report figures from hand-built stores, checked by hand. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "report/report.h"
+#include "util/store.h"
+
+#define NV XG_NOVALUE
+#define MIB (1024ull * 1024)
+#define T0_MONO 1000000000000LL /* tick 0 at 1000 s monotonic */
+#define T0_WALL 1795650601000000000LL /* 2026-11-25 23:50:01 UTC */
+
+typedef struct spec {
+    const char *dom, *fam, *dev, *metric, *unit;
+    uint64_t v[3]; /* ticks 0, 1, 2 */
+} spec;
+
+static uint32_t add_dom(xg_store *s, const char *name, bool host, int vcpus)
+{
+    char key[64];
+    snprintf(key, sizeof(key), "test:%s", name);
+    xg_domain_info d = {.key = key, .name = (char *)name, .platform_id = -1,
+                        .vcpus = vcpus, .is_host = host,
+                        .first_tick = -1, .last_tick = -1};
+    int64_t i = xg_store_add_domain(s, &d);
+    assert_true(i >= 0);
+    return (uint32_t)i;
+}
+
+/* Creates every series of sp, then n_ticks ticks step_ns apart, putting each
+ * value that is not NV. */
+static void fill(xg_store *s, const spec *sp, size_t n, uint32_t n_ticks,
+                 int64_t step_ns)
+{
+    int64_t idx[64];
+    assert_true(n <= 64);
+    for (size_t i = 0; i < n; i++) {
+        int64_t d = xg_store_find_domain(s, sp[i].dom);
+        assert_true(d >= 0);
+        idx[i] = xg_store_series(s, (uint32_t)d, sp[i].fam, sp[i].dev,
+                                 sp[i].metric, sp[i].unit);
+        assert_true(idx[i] >= 0);
+    }
+    for (uint32_t t = 0; t < n_ticks; t++) {
+        assert_true(xg_store_tick(s, T0_MONO + t * step_ns,
+                                  T0_WALL + t * step_ns) == t);
+        for (size_t i = 0; i < n; i++)
+            if (sp[i].v[t] != NV)
+                assert_int_equal(xg_store_put(s, (uint32_t)idx[i], sp[i].v[t]), 0);
+    }
+}
+
+/* host + a (2 vCPUs) + b (counter reset) + c (appears at tick 1);
+ * 3 ticks 1 s apart, so the window is 2 s. */
+static const spec main_spec[] = {
+    /* a: 1.5 cpu s over 2 s = 75 % of one CPU; user 30 %, sys 15 % */
+    {"test:a", "cpu", "", "usage", "ns", {0, 500000000, 1500000000}},
+    {"test:a", "cpu", "", "user", "ns", {0, 200000000, 600000000}},
+    {"test:a", "cpu", "", "system", "ns", {0, 100000000, 300000000}},
+    {"test:a", "cpu", "vcpu1", "usage", "ns", {0, 250000000, 750000000}},
+    {"test:a", "cpu", "vcpu0", "usage", "ns", {0, 300000000, 800000000}},
+    /* a writes 64 MiB in 2 s = 32 MB/s, 300 writes = 150 IO/s */
+    {"test:a", "disk", "vda", "wr_bytes", "bytes", {0, 32 * MIB, 64 * MIB}},
+    {"test:a", "disk", "vda", "wr_ios", "ios", {0, 100, 300}},
+    {"test:a", "disk", "vda", "rd_bytes", "bytes", {0, 0, 0}},
+    {"test:a", "disk", "vda", "rd_ios", "ios", {0, 0, 0}},
+    /* b: 5e9 -> 6e9 -> reset to 1e9: 1e9 + 1e9 = 2 cpu s = 100 % */
+    {"test:b", "cpu", "", "usage", "ns", {5000000000, 6000000000, 1000000000}},
+    {"test:b", "cpu", "", "throttled", "ns", {0, 100000000, 200000000}},
+    /* b reads 20 MiB on vda + 2 MiB on vdb = 22 MiB in 2 s = 11 MB/s */
+    {"test:b", "disk", "vda", "rd_bytes", "bytes", {0, 10 * MIB, 20 * MIB}},
+    {"test:b", "disk", "vdb", "rd_bytes", "bytes", {0, 0, 2 * MIB}},
+    /* c from tick 1: 0.25 cpu s over its 1 s span = 25 % */
+    {"test:c", "cpu", "", "usage", "ns", {NV, 1000000000, 1250000000}},
+    /* host: 4 cpu s busy of 8 total = 50 %; 4 - (1.5 + 2 + 0.25) = 0.25
+     * cpu s in no domain = 12.5 % over 2 s; steal 0.04 s = 2 % */
+    {"test:host", "cpu", "", "usage", "ns", {0, 2000000000, 4000000000}},
+    {"test:host", "cpu", "", "total", "ns", {0, 4000000000, 8000000000}},
+    {"test:host", "cpu", "", "steal", "ns", {0, 20000000, 40000000}},
+    /* sda over 2 s: 200 reads = 100 r/s, 200 writes = 100 w/s,
+     * 40960 sectors = 20 MiB = 10 MB/s read, 8192 = 4 MiB = 2 MB/s written,
+     * r_await 300 ms / 200 = 1.5, w_await 600 / 200 = 3,
+     * aqu-sz 1600 ms / 2000 ms = 0.8, util 1000 / 2000 = 50 % */
+    {"test:host", "hostdisk", "sda", "rd_ios", "ios", {1000, 1100, 1200}},
+    {"test:host", "hostdisk", "sda", "wr_ios", "ios", {500, 550, 700}},
+    {"test:host", "hostdisk", "sda", "rd_sectors", "sectors", {0, 20480, 40960}},
+    {"test:host", "hostdisk", "sda", "wr_sectors", "sectors", {0, 4096, 8192}},
+    {"test:host", "hostdisk", "sda", "rd_ticks", "ms", {0, 100, 300}},
+    {"test:host", "hostdisk", "sda", "wr_ticks", "ms", {0, 200, 600}},
+    {"test:host", "hostdisk", "sda", "io_ticks", "ms", {0, 500, 1000}},
+    {"test:host", "hostdisk", "sda", "rq_ticks", "ms", {0, 800, 1600}},
+    /* sda1 is a partition: 20 reads in 2 s = 10 r/s */
+    {"test:host", "hostdisk", "sda1", "rd_ios", "ios", {10, 20, 30}},
+    /* loop0 never used: hidden; loop1 nonzero at start: shown */
+    {"test:host", "hostdisk", "loop0", "rd_ios", "ios", {0, 0, 0}},
+    {"test:host", "hostdisk", "loop0", "io_ticks", "ms", {0, 0, 0}},
+    {"test:host", "hostdisk", "loop1", "rd_ios", "ios", {5, 5, 5}},
+};
+
+static void build_main(xg_store *s, const char *families, uint32_t n_ticks)
+{
+    xg_store_init(s, n_ticks);
+    add_dom(s, "host", true, 4);
+    add_dom(s, "a", false, 2);
+    add_dom(s, "b", false, 0);
+    add_dom(s, "c", false, 0);
+    fill(s, main_spec, sizeof(main_spec) / sizeof(main_spec[0]), n_ticks,
+         1000000000);
+    char ns[32];
+    static const char *const kv[][2] = {
+        {"hostname", "h1"}, {"platform", "cgroup"}, {"kernel", "6.1.0-test"},
+        {"tool_version", "0.1.0"}, {"interval_s", "1"}, {"ncpus", "4"},
+        {"command", "[\"stress-ng\", \"--cpu\", \"2\", \"it's\"]"},
+        {"partial", "1"},
+        {"partial_reason", "interrupted by SIGINT after 2.0 s of 10 s"},
+        {"overhead_cpu_ns", "1200000"}, {"overhead_ticks", "3"},
+        {"sample_bytes", "4608"}, {"hostdisk_partitions", "sda1 sdb1"},
+    };
+    for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++)
+        assert_int_equal(xg_store_meta_set(s, kv[i][0], kv[i][1]), 0);
+    if (families)
+        assert_int_equal(xg_store_meta_set(s, "families", families), 0);
+    snprintf(ns, sizeof(ns), "%lld", T0_WALL);
+    xg_store_meta_set(s, "window_start_wall_ns", ns);
+    snprintf(ns, sizeof(ns), "%lld", T0_WALL + 2000000000LL);
+    xg_store_meta_set(s, "window_end_wall_ns", ns);
+
+    xg_workload w = {.domain = 1, .argv = "[\"true\"]", .start_ns = T0_MONO,
+                     .end_ns = T0_MONO + 2000000000, .state = "exited"};
+    assert_true(xg_store_add_workload(s, &w) >= 0);
+    w = (xg_workload){.domain = 2, .argv = "[\"sleep\",\"9\"]",
+                      .start_ns = T0_MONO, .end_ns = T0_MONO + 1500000000,
+                      .signal = 9, .state = "killed"};
+    assert_true(xg_store_add_workload(s, &w) >= 0);
+    w = (xg_workload){.domain = 3, .argv = "[\"x\"]", .start_ns = T0_MONO,
+                      .end_ns = -1, .state = "running"};
+    assert_true(xg_store_add_workload(s, &w) >= 0);
+}
+
+/* Renders the report (caller frees); the write must succeed. */
+static char *render(const xg_store *s, xg_format fmt, bool partitions)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    xg_report_opts o = {fmt, partitions};
+    assert_non_null(f);
+    assert_int_equal(xg_report_write(s, &o, f), 0);
+    fclose(f);
+    return buf;
+}
+
+static void has(const char *buf, const char *want)
+{
+    if (!strstr(buf, want))
+        fail_msg("missing \"%s\" in:\n%s", want, buf);
+}
+
+static void lacks(const char *buf, const char *bad)
+{
+    if (strstr(buf, bad))
+        fail_msg("unexpected \"%s\" in:\n%s", bad, buf);
+}
+
+/* After marker, the first line whose first word is want's first word must
+ * equal want once runs of blanks are squeezed to one space. */
+static void row_is(const char *buf, const char *marker, const char *want)
+{
+    const char *p = strstr(buf, marker);
+    size_t w0 = strcspn(want, " ");
+    char line[512];
+    if (!p)
+        fail_msg("no \"%s\" in:\n%s", marker, buf);
+    for (p = strchr(p, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
+        size_t n = 0;
+        for (const char *q = p + 1; *q && *q != '\n' && n < sizeof(line) - 1; q++)
+            if (*q != ' ' || (n && line[n - 1] != ' '))
+                line[n++] = *q;
+        line[n] = '\0';
+        if (strncmp(line, want, w0) == 0 && (line[w0] == ' ' || !line[w0])) {
+            assert_string_equal(line, want);
+            return;
+        }
+    }
+    fail_msg("no row \"%s\" after \"%s\" in:\n%s", want, marker, buf);
+}
+
+static void test_text_header(void **state)
+{
+    (void)state;
+    xg_store s;
+    build_main(&s, "cpu,disk", 3);
+    char *t = render(&s, XG_FMT_TEXT, false);
+    has(t, "host: h1\n");
+    has(t, "platform: cgroup\n");
+    has(t, "kernel: 6.1.0-test\n");
+    has(t, "tool: xengatherer 0.1.0\n");
+    has(t, "start: 2026-11-25 23:50:01\n");
+    has(t, "end: 2026-11-25 23:50:03\n");
+    has(t, "duration: 2.000 s\n");
+    has(t, "interval: 1.000 s\n");
+    has(t, "samples: 3\n");
+    has(t, "command: stress-ng --cpu 2 'it'\\''s'\n");
+    has(t, "PARTIAL: interrupted by SIGINT after 2.0 s of 10 s\n");
+    /* 1.2 ms / 3 samples = 0.40 ms; 4608 B = 4.5 KiB */
+    has(t, "overhead: 1.2 ms CPU for 3 samples (0.40 ms per sample), "
+           "4.5 KiB of samples in memory\n");
+    row_is(t, "\nworkloads", "a exited 0 2.000");
+    row_is(t, "\nworkloads", "b killed SIGKILL 1.500");
+    row_is(t, "\nworkloads", "c running - -");
+    free(t);
+    xg_store_free(&s);
+}
+
+static void test_text_cpu(void **state)
+{
+    (void)state;
+    xg_store s;
+    build_main(&s, "cpu,disk", 3);
+    char *t = render(&s, XG_FMT_TEXT, false);
+    row_is(t, "\nCPU", "domain vcpus cpu s cpu % user % sys % wait % steal % "
+                       "thrott % span s");
+    row_is(t, "\nCPU", "a 2 1.500 75.00 30.00 15.00 - - - full");
+    row_is(t, "\nCPU", "b - 2.000 100.00 - - - - 10.00 full");
+    row_is(t, "\nCPU", "c - 0.250 25.00 - - - - - 1.0-2.0");
+    row_is(t, "\nCPU", "host 4 4.000 200.00 - - - 2.00 - full");
+    /* the host row comes after every domain */
+    assert_true(strstr(t, "\nhost  ") > strstr(t, "\nc  "));
+    has(t, "host busy: 50.00 % of 4 CPUs\n");
+    has(t, "not in any watched domain: 0.250 cpu s (12.50 %)\n");
+    /* vCPUs in number order: 0.8 cpu s / 2 s = 40 %, 0.75 / 2 = 37.5 % */
+    row_is(t, "\nper vCPU\n", "domain vcpu cpu s cpu % wait %");
+    row_is(t, "\nper vCPU", "a 0 0.800 40.00 -"); /* the first row */
+    const char *p = strstr(t, "\nper vCPU\n");
+    for (int i = 0; i < 3 && p; i++)
+        p = strchr(p + 1, '\n');
+    assert_non_null(p);
+    p = strchr(p + 1, '\n'); /* past the vcpu0 row */
+    row_is(p, "\n", "a 1 0.750 37.50 -");
+    free(t);
+    xg_store_free(&s);
+}
+
+static void test_text_disk(void **state)
+{
+    (void)state;
+    xg_store s;
+    build_main(&s, "cpu,disk", 3);
+    char *t = render(&s, XG_FMT_TEXT, false);
+    row_is(t, "\nDISK", "a 0.00 32.00 0.00 150.00 0.00 64.00 full");
+    row_is(t, "\nDISK", "b 11.00 - - - 22.00 - full");
+    row_is(t, "\nDISK", "c - - - - - - 1.0-2.0");
+    row_is(t, "\nhost devices", "device r/s w/s rMB/s wMB/s r_await w_await "
+                                "aqu-sz %util");
+    row_is(t, "\nhost devices", "sda 100.00 100.00 10.00 2.00 1.50 3.00 0.80 50.00");
+    row_is(t, "\nhost devices", "loop1 0.00 - - - - - - -");
+    lacks(t, "sda1");
+    lacks(t, "loop0");
+    has(t, "1 idle device not shown\n");
+    has(t, "1 partition not shown");
+    free(t);
+    /* with --partitions the partition is a row; idle devices stay hidden */
+    t = render(&s, XG_FMT_TEXT, true);
+    row_is(t, "\nhost devices", "sda1 10.00 - - - - - - -");
+    lacks(t, "partition not shown");
+    has(t, "1 idle device not shown\n");
+    free(t);
+    xg_store_free(&s);
+}
+
+static void test_nodisk(void **state)
+{
+    (void)state;
+    xg_store s;
+    build_main(&s, "cpu", 3);
+    char *t = render(&s, XG_FMT_TEXT, false);
+    has(t, "\nCPU");
+    lacks(t, "DISK");
+    lacks(t, "host devices");
+    free(t);
+    t = render(&s, XG_FMT_CSV, false);
+    lacks(t, ",disk,");
+    lacks(t, ",hostdisk,");
+    free(t);
+    xg_store_free(&s);
+}
+
+static void test_csv(void **state)
+{
+    (void)state;
+    xg_store s;
+    build_main(&s, "cpu,disk", 3);
+    char *t = render(&s, XG_FMT_CSV, false);
+    const char *hdr = "scope,family,domain,device,metric,start_s,end_s,"
+                      "value,unit\n";
+    assert_int_equal(strncmp(t, hdr, strlen(hdr)), 0);
+    has(t, "\nwindow,cpu,a,,cpu_pct,0,2,75,%\n");
+    has(t, "\nwindow,cpu,a,,cpu_s,0,2,1.5,s\n");
+    has(t, "\nwindow,cpu,c,,cpu_pct,1,2,25,%\n");
+    has(t, "\nwindow,cpu,host,,busy_pct,0,2,50,%\n");
+    has(t, "\nwindow,cpu,a,vcpu1,cpu_pct,0,2,37.5,%\n");
+    has(t, "\nwindow,disk,a,,wr_mb_s,0,2,32,MB/s\n");
+    has(t, "\nwindow,hostdisk,host,sda,util_pct,0,2,50,%\n");
+    /* interval 1..2: a used 1e9 ns in 1 s = 100 %; b reset: 1e9 = 100 % */
+    has(t, "\ninterval,cpu,a,,cpu_pct,1,2,100,%\n");
+    has(t, "\ninterval,cpu,b,,cpu_s,1,2,1,s\n");
+    /* interval 0..1: a wrote 32 MiB in 1 s */
+    has(t, "\ninterval,disk,a,,wr_mb_s,0,1,32,MB/s\n");
+    /* c has no sample at tick 0: no row for interval 0..1 */
+    lacks(t, "\ninterval,cpu,c,,cpu_pct,0,1,");
+    /* not measured: no row */
+    lacks(t, ",a,,wait_pct,");
+    lacks(t, "sda1");
+    /* the window summary comes first, then the intervals */
+    const char *last_window = t, *p;
+    while ((p = strstr(last_window + 1, "\nwindow,")))
+        last_window = p;
+    assert_true(strstr(t, "\ninterval,") > last_window);
+    free(t);
+    xg_store_free(&s);
+}
+
+static void test_csv_quoting(void **state)
+{
+    (void)state;
+    xg_store s;
+    xg_store_init(&s, 0);
+    add_dom(&s, "we,ird \"vm\"", false, 0);
+    static const spec sp[] = {
+        {"test:we,ird \"vm\"", "cpu", "", "usage", "ns", {0, 1000000000, 0}},
+    };
+    fill(&s, sp, 1, 2, 2000000000);
+    char *t = render(&s, XG_FMT_CSV, false);
+    has(t, "\nwindow,cpu,\"we,ird \"\"vm\"\"\",,cpu_pct,0,2,50,%\n");
+    free(t);
+    xg_store_free(&s);
+}
+
+static double num_at(json_t *root, const char *sec, const char *part,
+                     const char *domain, const char *device, const char *key)
+{
+    json_t *rows = json_object_get(json_object_get(root, sec), part), *r;
+    size_t i;
+    assert_true(json_is_array(rows));
+    json_array_foreach(rows, i, r) {
+        const char *dev = json_string_value(json_object_get(r, "device"));
+        if (strcmp(json_string_value(json_object_get(r, "domain")), domain) ||
+            (device && (!dev || strcmp(dev, device))))
+            continue;
+        json_t *v = json_object_get(r, key);
+        assert_non_null(v);
+        return json_is_null(v) ? NAN : json_number_value(v);
+    }
+    fail_msg("no %s.%s row %s/%s", sec, part, domain, device ? device : "");
+    return NAN;
+}
+
+static void test_json(void **state)
+{
+    (void)state;
+    xg_store s;
+    build_main(&s, "cpu,disk", 3);
+    char *t = render(&s, XG_FMT_JSON, false);
+    json_error_t err;
+    json_t *root = json_loads(t, 0, &err);
+    if (!root)
+        fail_msg("bad JSON (%s) in:\n%s", err.text, t);
+    assert_string_equal(json_string_value(json_object_get(root, "format")),
+                        "xengatherer-report");
+    assert_int_equal(json_integer_value(json_object_get(root, "version")), 1);
+    assert_true(json_is_true(json_object_get(root, "partial")));
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(root, "meta"), "hostname")), "h1");
+    assert_float_equal(json_number_value(json_object_get(
+                           json_object_get(root, "window"), "end_s")), 2.0, 1e-9);
+    assert_float_equal(num_at(root, "cpu", "window", "a", NULL, "cpu_pct"), 75.0, 1e-9);
+    assert_float_equal(num_at(root, "cpu", "window", "b", NULL, "cpu_s"), 2.0, 1e-9);
+    assert_true(isnan(num_at(root, "cpu", "window", "a", NULL, "wait_pct")));
+    assert_float_equal(num_at(root, "cpu", "window", "host", NULL, "unwatched_cpu_s"),
+                       0.25, 1e-9);
+    assert_float_equal(num_at(root, "cpu", "vcpu_window", "a", "vcpu0", "cpu_pct"),
+                       40.0, 1e-9);
+    assert_float_equal(num_at(root, "disk", "window", "a", NULL, "wr_mb_s"), 32.0, 1e-9);
+    assert_float_equal(num_at(root, "disk", "window", "b", NULL, "rd_mb"), 22.0, 1e-9);
+    assert_float_equal(num_at(root, "hostdisk", "window", "host", "sda", "aqu_sz"),
+                       0.8, 1e-9);
+    assert_float_equal(num_at(root, "hostdisk", "window", "host", "sda", "rd_await_ms"),
+                       1.5, 1e-9);
+    /* intervals: a, b and host in 0..1; a, b, c and host in 1..2 */
+    assert_int_equal(json_array_size(json_object_get(json_object_get(root, "cpu"),
+                                                     "intervals")), 7);
+    json_t *c = json_array_get(json_object_get(root, "domains"), 3);
+    assert_string_equal(json_string_value(json_object_get(c, "name")), "c");
+    assert_true(json_is_false(json_object_get(c, "full_span")));
+    assert_float_equal(json_number_value(json_object_get(c, "span_start_s")), 1.0, 1e-9);
+    json_t *w = json_array_get(json_object_get(root, "workloads"), 1);
+    assert_int_equal(json_integer_value(json_object_get(w, "signal")), 9);
+    assert_true(json_is_null(json_object_get(w, "exit_code")));
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_object_get(root, "hostdisk"), "idle_not_shown")), 1);
+    json_decref(root);
+    free(t);
+    xg_store_free(&s);
+}
+
+/* Renders every format; JSON must parse. */
+static void render_all(const xg_store *s, char **text)
+{
+    char *t = render(s, XG_FMT_CSV, false);
+    free(t);
+    t = render(s, XG_FMT_JSON, true);
+    json_t *root = json_loads(t, 0, NULL);
+    assert_non_null(root);
+    json_decref(root);
+    free(t);
+    *text = render(s, XG_FMT_TEXT, true);
+}
+
+static void test_one_tick(void **state)
+{
+    (void)state;
+    xg_store s;
+    build_main(&s, NULL, 1);
+    char *t;
+    render_all(&s, &t);
+    has(t, "only one sample: no interval to report\n");
+    lacks(t, "%util");
+    free(t);
+    xg_store_free(&s);
+}
+
+static void test_empty_and_odd(void **state)
+{
+    (void)state;
+    xg_store s;
+    char *t;
+    /* no ticks, no meta, no domains */
+    xg_store_init(&s, 0);
+    render_all(&s, &t);
+    has(t, "host: -\n");
+    has(t, "no interval to report");
+    free(t);
+    /* a domain without series (and a name that is not UTF-8), a series that
+     * is all gaps, and two ticks at the same instant (0 s: no rate may be
+     * printed) */
+    add_dom(&s, "empty\xff", false, 0);
+    add_dom(&s, "gaps", false, 0);
+    assert_true(xg_store_series(&s, 1, "cpu", "", "usage", "ns") >= 0);
+    add_dom(&s, "host", true, 0);
+    static const spec sp[] = {
+        {"test:host", "cpu", "", "usage", "ns", {5, 7, NV}},
+        {"test:host", "hostdisk", "sdz", "io_ticks", "ms", {1, 2, NV}},
+    };
+    fill(&s, sp, 2, 2, 0);
+    render_all(&s, &t);
+    row_is(t, "\nCPU", "empty\xff - - - - - - - - -");
+    row_is(t, "\nCPU", "gaps - - - - - - - - -");
+    row_is(t, "\nCPU", "host - 0.000 - - - - - - full");
+    lacks(t, "nan");
+    lacks(t, "inf");
+    free(t);
+    xg_store_free(&s);
+}
+
+static void test_write_error_and_parse(void **state)
+{
+    (void)state;
+    xg_format f;
+    assert_int_equal(xg_format_parse("csv", &f), 0);
+    assert_int_equal(f, XG_FMT_CSV);
+    assert_int_equal(xg_format_parse("json", &f), 0);
+    assert_int_equal(f, XG_FMT_JSON);
+    assert_int_equal(xg_format_parse("text", &f), 0);
+    assert_int_equal(f, XG_FMT_TEXT);
+    assert_int_equal(xg_format_parse("xml", &f), -1);
+
+    FILE *full = fopen("/dev/full", "w");
+    if (!full)
+        skip();
+    xg_store s;
+    build_main(&s, "cpu,disk", 3);
+    xg_report_opts o = {XG_FMT_TEXT, false};
+    assert_int_equal(xg_report_write(&s, &o, full), -1);
+    fclose(full);
+    xg_store_free(&s);
+}
+
+int main(void)
+{
+    setenv("TZ", "UTC", 1);
+    tzset();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_text_header),
+        cmocka_unit_test(test_text_cpu),
+        cmocka_unit_test(test_text_disk),
+        cmocka_unit_test(test_nodisk),
+        cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_csv_quoting),
+        cmocka_unit_test(test_json),
+        cmocka_unit_test(test_one_tick),
+        cmocka_unit_test(test_empty_and_odd),
+        cmocka_unit_test(test_write_error_and_parse),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
