@@ -357,8 +357,9 @@ static int create_file(const char *path, bool force, char *err, size_t errlen)
 
 static int write_all(writer *w, const xg_store *s)
 {
-    if (w_exec(w, "PRAGMA journal_mode=OFF; PRAGMA synchronous=NORMAL;"
-               " PRAGMA cache_size=-16384", "setting up") < 0 ||
+    /* no journal: a failed write is deleted, never rolled back */
+    if (w_exec(w, "PRAGMA journal_mode=OFF; PRAGMA synchronous=NORMAL",
+               "setting up") < 0 ||
         w_exec(w, "BEGIN", "starting transaction") < 0 ||
         w_exec(w, schema_sql, "creating tables") < 0 ||
         write_meta(w, s) < 0 || write_domains(w, s) < 0 ||
