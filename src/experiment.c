@@ -17,7 +17,6 @@
 
 #include "config.h"
 #include "collect/collector.h"
-#include "keyset.h"
 #include "recording.h"
 #include "util/exectpl.h"
 #include "util/root.h"
@@ -206,17 +205,6 @@ out:
     xg_pdomains_free(&now);
 }
 
-static void sample_all(xg_ctx *ctx, void **state)
-{
-    const xg_collector *const *c = xg_collectors();
-    size_t k;
-
-    xg_store_tick(&ctx->store, xg_now_ns(), wall_ns());
-    for (k = 0; c[k]; k++)
-        if (state[k])
-            c[k]->sample(ctx, state[k]);
-}
-
 static void progress(const xg_options *o, int64_t t0, int64_t end, size_t n)
 {
     double left = (double)(end - xg_now_ns()) / 1e9;
@@ -287,7 +275,7 @@ static void set_meta_i64(xg_store *s, const char *k, int64_t v)
     xg_store_meta_set(s, k, b);
 }
 
-static void fill_meta(xg_ctx *ctx, const xg_jobs *jobs, int sig,
+static void fill_meta(xg_ctx *ctx, int sig,
                       int64_t overhead_ns, uint32_t ticks)
 {
     const xg_options *o = ctx->opt;
@@ -298,7 +286,6 @@ static void fill_meta(xg_ctx *ctx, const xg_jobs *jobs, int sig,
     size_t k;
     int nc = 0;
 
-    (void)jobs;
     gethostname(host, sizeof(host) - 1);
     xg_store_meta_set(s, "hostname", host);
     if (uname(&u) == 0) {
@@ -382,101 +369,172 @@ static void release_all(xg_ctx *ctx)
         ctx->ops->release(ctx->plat, &ctx->doms.v[i]);
 }
 
+int xg_session_select(xg_session *s, const xg_options *o, char *err,
+                      size_t errlen)
+{
+    xg_ctx *ctx = &s->ctx;
+    xg_pdomains all = {0};
+    int rc = XG_EXIT_USAGE;
+
+    memset(s, 0, sizeof(*s));
+    ctx->opt = o;
+    s->watch_all = !o->vmfile && o->n_cgroups == 0;
+    xg_store_init(&ctx->store,
+                  (uint32_t)(o->duration_s / o->interval_s) + 2);
+    xg_root_set(o->root);
+    ctx->ops = xg_platform_pick(o->platform, err, errlen);
+    if (!ctx->ops)
+        return XG_EXIT_USAGE;
+    ctx->plat = ctx->ops->open(o, err, errlen);
+    if (!ctx->plat)
+        return XG_EXIT_FAIL;
+    if (ctx->ops->discover(ctx->plat, &all, err, errlen) == 0 &&
+        select_domains(ctx, &all, err, errlen) == 0)
+        rc = XG_EXIT_OK;
+    xg_pdomains_free(&all);
+    return rc;
+}
+
+int xg_session_start(xg_session *s, char *err, size_t errlen)
+{
+    const xg_collector *const *col = xg_collectors();
+    xg_ctx *ctx = &s->ctx;
+    size_t i, k;
+
+    if (grow_index(ctx, ctx->doms.n) < 0)
+        return XG_EXIT_FAIL;
+    for (i = 0; i < ctx->doms.n; i++) {
+        if (add_domain(ctx, i, NULL, err, errlen) < 0)
+            return XG_EXIT_FAIL;
+        xg_keyset_add(&s->seen, ctx->doms.v[i].info.key);
+    }
+    s->started = 1;
+    for (k = 0; col[k] && k < 15; k++) {
+        if (!(ctx->opt->families & col[k]->flag))
+            continue;
+        if (col[k]->start(ctx, &s->state[k], err, errlen) < 0)
+            return XG_EXIT_FAIL;
+    }
+    return XG_EXIT_OK;
+}
+
+void xg_session_sample(xg_session *s, int64_t mono_ns, int64_t wall_ns,
+                       int rescan)
+{
+    const xg_collector *const *col = xg_collectors();
+    size_t k;
+
+    if (rescan && s->watch_all)
+        rediscover(&s->ctx, &s->seen, s->state);
+    if (xg_store_tick(&s->ctx.store, mono_ns, wall_ns) < 0)
+        return;
+    for (k = 0; col[k]; k++)
+        if (s->state[k])
+            col[k]->sample(&s->ctx, s->state[k]);
+}
+
+void xg_session_stop(xg_session *s)
+{
+    const xg_collector *const *col = xg_collectors();
+    xg_ctx *ctx = &s->ctx;
+    size_t i, k;
+
+    for (k = 0; col[k]; k++)
+        if (s->state[k]) {
+            col[k]->stop(ctx, s->state[k]);
+            s->state[k] = NULL;
+        }
+    for (i = 0; s->started && i < ctx->doms.n; i++)
+        if (ctx->gone[i] && ctx->store_dom[i] < ctx->store.n_domains) {
+            size_t x;
+            for (x = 0; x < ctx->store.n_series; x++)
+                if (ctx->store.series[x].domain == ctx->store_dom[i])
+                    xg_store_series_note(&ctx->store, (uint32_t)x,
+                                         "domain vanished");
+        }
+}
+
+void xg_session_close(xg_session *s)
+{
+    xg_ctx *ctx = &s->ctx;
+
+    xg_session_stop(s);
+    if (ctx->plat) {
+        if (s->started)
+            release_all(ctx);
+        ctx->ops->close(ctx->plat);
+    }
+    xg_keyset_free(&s->seen);
+    xg_pdomains_free(&ctx->doms);
+    free(ctx->store_dom);
+    free(ctx->gone);
+    xg_store_free(&ctx->store);
+    memset(s, 0, sizeof(*s));
+}
+
+/* Sleeps until the next tick, the end of the window, a stop signal or (with
+ * --until-done) the end of the last command. Returns 1 when this tick is
+ * the last. */
+static int wait_tick(const xg_options *o, xg_jobs *jobs, int64_t next,
+                     int64_t end, int *sig)
+{
+    int64_t target = next < end ? next : end;
+    struct timespec ts;
+
+    ts.tv_sec = target / 1000000000;
+    ts.tv_nsec = target % 1000000000;
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+           EINTR) {
+        size_t running = xg_jobs_reap(jobs);
+        if (g_stop_sig) {
+            *sig = g_stop_sig;
+            return 1;
+        }
+        if (o->until_done && jobs->n && running == 0)
+            return 1;
+    }
+    return xg_now_ns() >= end ||
+           (o->until_done && jobs->n && xg_jobs_reap(jobs) == 0);
+}
+
 int xg_experiment(const xg_options *o, xg_result *res, char *err,
                   size_t errlen)
 {
-    const xg_collector *const *col = xg_collectors();
-    void *state[16] = {0};
-    xg_ctx ctx;
-    xg_pdomains all = {0};
+    xg_session s;
+    xg_ctx *ctx = &s.ctx;
     xg_jobs jobs = {0};
-    xg_keyset seen = {0};
-    int rc = XG_EXIT_USAGE;
-    size_t i, k;
-    int64_t t0, end, next, overhead = 0, interval_ns;
-    uint32_t expect;
-    int watch_all = !o->vmfile && o->n_cgroups == 0;
-    int sig = 0, started = 0;
+    int64_t t0, end, next, overhead, c0, interval_ns;
+    int rc, sig = 0, last = 0;
 
-    memset(&ctx, 0, sizeof(ctx));
     memset(res, 0, sizeof(*res));
-    ctx.opt = o;
     interval_ns = (int64_t)llround(o->interval_s * 1e9);
-    expect = (uint32_t)(o->duration_s / o->interval_s) + 2;
-    xg_store_init(&ctx.store, expect);
-    xg_root_set(o->root);
-
-    /* 1. domains; everything that can be refused is refused before any
-     * collector or workload starts. */
-    ctx.ops = xg_platform_pick(o->platform, err, errlen);
-    if (!ctx.ops)
-        goto out;
-    ctx.plat = ctx.ops->open(o, err, errlen);
-    if (!ctx.plat) {
-        rc = XG_EXIT_FAIL;
-        goto out;
-    }
-    if (ctx.ops->discover(ctx.plat, &all, err, errlen) < 0 ||
-        select_domains(&ctx, &all, err, errlen) < 0)
-        goto out;
-    if (xg_jobs_prepare(&ctx, &jobs, err, errlen) < 0)
-        goto out;
-    if (output_path(o, res, err, errlen) < 0)
-        goto out;
-    rc = XG_EXIT_FAIL;
-    if (grow_index(&ctx, ctx.doms.n) < 0)
-        goto out;
-    for (i = 0; i < ctx.doms.n; i++) {
-        if (add_domain(&ctx, i, NULL, err, errlen) < 0)
-            goto out;
-        xg_keyset_add(&seen, ctx.doms.v[i].info.key);
-    }
-
+    /* 1. domains, workload argv, output folder: everything that can be
+     * refused is refused before any collector or workload starts. */
+    rc = xg_session_select(&s, o, err, errlen);
+    if (rc == XG_EXIT_OK && xg_jobs_prepare(ctx, &jobs, err, errlen) < 0)
+        rc = XG_EXIT_USAGE;
+    if (rc == XG_EXIT_OK && output_path(o, res, err, errlen) < 0)
+        rc = XG_EXIT_USAGE;
     /* 2. collectors */
-    for (k = 0; col[k] && k < 15; k++) {
-        if (!(o->families & col[k]->flag))
-            continue;
-        if (col[k]->start(&ctx, &state[k], err, errlen) < 0)
-            goto out;
-    }
-    started = 1;
+    if (rc == XG_EXIT_OK)
+        rc = xg_session_start(&s, err, errlen);
+    if (rc != XG_EXIT_OK)
+        goto out;
 
     /* 3-4. baseline sample, workload, then every interval */
-    {
-        int64_t c0 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
-        sample_all(&ctx, state);
-        overhead += cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - c0;
-    }
-    t0 = ctx.store.tick_mono_ns[0];
+    c0 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
+    xg_session_sample(&s, xg_now_ns(), wall_ns(), 0);
+    overhead = cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    t0 = ctx->store.tick_mono_ns[0];
     end = t0 + (int64_t)llround(o->duration_s * 1e9);
-    xg_jobs_start(&ctx, &jobs);
+    xg_jobs_start(ctx, &jobs);
     next = t0 + interval_ns;
-    progress(o, t0, end, ctx.doms.n);
-    for (;;) {
-        struct timespec ts;
-        int64_t target = next < end ? next : end, c0;
-        int last;
-
-        ts.tv_sec = target / 1000000000;
-        ts.tv_nsec = target % 1000000000;
-        if (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
-            EINTR) {
-            size_t running = xg_jobs_reap(&jobs);
-            if (g_stop_sig)
-                sig = g_stop_sig;
-            else if (!(o->until_done && jobs.n && running == 0))
-                continue;
-        }
-        last = sig || xg_now_ns() >= end ||
-               (o->until_done && jobs.n && xg_jobs_reap(&jobs) == 0);
+    while (!last) {
+        progress(o, t0, end, ctx->doms.n);
+        last = wait_tick(o, &jobs, next, end, &sig);
         c0 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
-        if (watch_all && !last)
-            rediscover(&ctx, &seen, state);
-        sample_all(&ctx, state);
+        xg_session_sample(&s, xg_now_ns(), wall_ns(), !last);
         overhead += cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - c0;
-        progress(o, t0, end, ctx.doms.n);
-        if (last)
-            break;
         while (next <= xg_now_ns())
             next += interval_ns;
     }
@@ -485,41 +543,16 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
 
     /* 5. stop, record */
     xg_jobs_stop(&jobs, 2.0);
-    for (k = 0; col[k] && k < 15; k++)
-        if (state[k])
-            col[k]->stop(&ctx, state[k]);
-    memset(state, 0, sizeof(state));
-    for (i = 0; i < ctx.doms.n; i++)
-        if (ctx.gone[i] && ctx.store_dom[i] < ctx.store.n_domains) {
-            size_t s;
-            for (s = 0; s < ctx.store.n_series; s++)
-                if (ctx.store.series[s].domain == ctx.store_dom[i])
-                    xg_store_series_note(&ctx.store, (uint32_t)s,
-                                         "domain vanished");
-        }
-    xg_jobs_record(&ctx, &jobs);
-    fill_meta(&ctx, &jobs, sig, overhead, ctx.store.n_ticks);
+    xg_session_stop(&s);
+    xg_jobs_record(ctx, &jobs);
+    fill_meta(ctx, sig, overhead, ctx->store.n_ticks);
     res->partial = sig != 0;
     res->signal = sig;
-    if (write_recording(&ctx, res, o->force, err, errlen) < 0)
-        goto out;
-    rc = XG_EXIT_OK;
+    rc = write_recording(ctx, res, o->force, err, errlen) < 0 ? XG_EXIT_FAIL
+                                                              : XG_EXIT_OK;
 out:
-    if (started)
-        for (k = 0; col[k] && k < 15; k++)
-            if (state[k])
-                col[k]->stop(&ctx, state[k]);
     xg_jobs_stop(&jobs, 2.0);
     xg_jobs_free(&jobs);
-    if (ctx.plat) {
-        release_all(&ctx);
-        ctx.ops->close(ctx.plat);
-    }
-    xg_keyset_free(&seen);
-    xg_pdomains_free(&all);
-    xg_pdomains_free(&ctx.doms);
-    free(ctx.store_dom);
-    free(ctx.gone);
-    xg_store_free(&ctx.store);
+    xg_session_close(&s);
     return rc;
 }

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "collect/collector.h"
+#include "keyset.h"
 #include "options.h"
 
 /* Exit codes. */
@@ -17,6 +19,30 @@ typedef struct xg_result {
     int partial;          /* interrupted: the window is shorter */
     int signal;           /* the signal that interrupted it, or 0 */
 } xg_result;
+
+/* A sampling session, the part of an experiment without workload or files:
+ * also what the fixture tests drive, tick by tick. */
+typedef struct xg_session {
+    xg_ctx ctx;
+    void *state[16];   /* each collector's state, NULL when off */
+    xg_keyset seen;    /* keys of the domains watched so far */
+    int watch_all;     /* no vmfile or --cgroup: new domains join */
+    int started;
+} xg_session;
+
+/* Picks the platform and the domains (vmfile checked). Exit code + err. */
+int xg_session_select(xg_session *s, const xg_options *o, char *err,
+                      size_t errlen);
+/* Prepares the domains and starts the collectors. Exit code + err. */
+int xg_session_start(xg_session *s, char *err, size_t errlen);
+/* One tick: every collector samples every domain. With rescan, domains that
+ * appeared since join first (when watching all). */
+void xg_session_sample(xg_session *s, int64_t mono_ns, int64_t wall_ns,
+                       int rescan);
+/* Stops the collectors and notes the domains that vanished. */
+void xg_session_stop(xg_session *s);
+/* Releases the domains and the platform and frees the store. */
+void xg_session_close(xg_session *s);
 
 /* Runs the experiment. Returns an exit code; on failure err holds one line. */
 int xg_experiment(const xg_options *o, xg_result *res, char *err,

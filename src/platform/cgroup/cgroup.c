@@ -1,1 +1,415 @@
-/* placeholder: being written */
+/* cgroup.c — the cgroup platform (the fallback): domains are the cgroups
+ * under machine.slice (or --cgroup-parent, or named with --cgroup), read from
+ * cgroup v1 cpuacct/cpu/blkio or from cgroup2, whichever holds them. */
+#include "platform/cgroup/cgroup_files.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "platform/host.h"
+#include "util/root.h"
+
+extern const xg_platform_ops xg_platform_cgroup;
+
+#define CG_KEY "cgroup:"
+
+const char *cg_dir(const xg_platform *p, int h, const char *rel, char *buf,
+                   size_t len)
+{
+    int n;
+
+    if (!p->mnt[h])
+        return NULL;
+    n = snprintf(buf, len, "%s%s%s", p->mnt[h], *rel ? "/" : "", rel);
+    return n >= 0 && (size_t)n < len ? buf : NULL;
+}
+
+static bool dir_stat(const xg_platform *p, int h, const char *rel,
+                     struct stat *st)
+{
+    char dir[4096], full[4096];
+
+    return cg_dir(p, h, rel, dir, sizeof(dir)) &&
+           xg_root_path(full, sizeof(full), dir) && stat(full, st) == 0 &&
+           S_ISDIR(st->st_mode);
+}
+
+bool cg_has(const xg_platform *p, int h, const char *rel)
+{
+    struct stat st;
+
+    return dir_stat(p, h, rel, &st);
+}
+
+/* The hierarchy discovery lists and platform_id comes from. */
+static int primary(const xg_platform *p)
+{
+    return p->mnt[CG_CPUACCT] ? CG_CPUACCT : p->mnt[CG_V2] ? CG_V2 : -1;
+}
+
+static const char *next_line(const char *p)
+{
+    p = strchr(p, '\n');
+    return p ? p + 1 : NULL;
+}
+
+static bool cg_detect(void)
+{
+    return true;
+}
+
+/* One blank-separated /proc/mounts field with its \ooo escapes decoded, into
+ * buf. Returns the char after it, or NULL when empty or too long. */
+static const char *mount_field(const char *p, char *buf, size_t len)
+{
+    size_t n = 0;
+
+    while (*p == ' ')
+        p++;
+    for (; *p && *p != ' ' && *p != '\n'; p++) {
+        char ch = *p;
+        if (ch == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' &&
+            p[2] <= '7' && p[3] >= '0' && p[3] <= '7') {
+            ch = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+            p += 3;
+        }
+        if (n + 1 >= len)
+            return NULL;
+        buf[n++] = ch;
+    }
+    buf[n] = '\0';
+    return n ? p : NULL;
+}
+
+/* Whether comma-separated opts holds the word w. */
+static bool has_opt(const char *opts, const char *w)
+{
+    size_t wl = strlen(w);
+
+    for (const char *p = opts;; p++) {
+        if (strncmp(p, w, wl) == 0 && (p[wl] == ',' || p[wl] == '\0'))
+            return true;
+        if (!(p = strchr(p, ',')))
+            return false;
+    }
+}
+
+static int parse_mounts(xg_platform *p, const char *text)
+{
+    static const char *const ctl[] = {"cpuacct", "cpu", "blkio"};
+    char dev[256], mnt[4096], type[64], opts[1024];
+
+    for (const char *l = text; l && *l; l = next_line(l)) {
+        const char *q = mount_field(l, dev, sizeof(dev));
+        if (!q || !(q = mount_field(q, mnt, sizeof(mnt))) ||
+            !(q = mount_field(q, type, sizeof(type))) ||
+            !mount_field(q, opts, sizeof(opts)))
+            continue;
+        for (int h = 0; h < CG_NH; h++) {
+            bool is = h == CG_V2 ? strcmp(type, "cgroup2") == 0
+                                 : strcmp(type, "cgroup") == 0 &&
+                                       has_opt(opts, ctl[h]);
+            if (is && !p->mnt[h] && !(p->mnt[h] = strdup(mnt)))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static void cg_close(xg_platform *p)
+{
+    if (!p)
+        return;
+    for (int h = 0; h < CG_NH; h++)
+        free(p->mnt[h]);
+    for (size_t i = 0; i < p->n_cgroups; i++)
+        free(p->cgroups[i]);
+    free(p->cgroups);
+    free(p->parent);
+    free(p);
+}
+
+static xg_platform *cg_open(const xg_options *o, char *err, size_t errlen)
+{
+    xg_platform *p = calloc(1, sizeof(*p));
+    char *text = NULL;
+
+    if (!p)
+        goto nomem;
+    if (!(text = cg_read_all("/proc/mounts"))) {
+        cg_path_err(err, errlen, "/proc/mounts", errno);
+        cg_close(p);
+        return NULL;
+    }
+    if (parse_mounts(p, text) < 0)
+        goto nomem;
+    free(text);
+    text = NULL;
+    p->blkio_enable = o->blkio_enable;
+    if (o->cgroup_parent && !(p->parent = strdup(o->cgroup_parent)))
+        goto nomem;
+    if (o->n_cgroups) {
+        if (!(p->cgroups = calloc(o->n_cgroups, sizeof(*p->cgroups))))
+            goto nomem;
+        for (; p->n_cgroups < o->n_cgroups; p->n_cgroups++)
+            if (!(p->cgroups[p->n_cgroups] = strdup(o->cgroups[p->n_cgroups])))
+                goto nomem;
+    }
+    return p;
+nomem:
+    free(text);
+    cg_close(p);
+    snprintf(err, errlen, "cgroup platform: out of memory");
+    return NULL;
+}
+
+/* A user's cgroup path made relative to the hierarchy root: no leading,
+ * trailing or doubled '/', no "." parts; ".." refused. NULL + err. */
+static char *norm_rel(const char *in, const char *what, const char *opt,
+                      char *err, size_t errlen)
+{
+    char *out = malloc(strlen(in) + 1);
+    size_t n = 0;
+
+    if (!out) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    for (const char *p = in; *p;) {
+        size_t len = strcspn(p, "/");
+        if (len == 2 && strncmp(p, "..", 2) == 0) {
+            snprintf(err, errlen,
+                     "%s '%s': '..' is not allowed (give a path below the "
+                     "hierarchy root, check %s)", what, in, opt);
+            free(out);
+            return NULL;
+        }
+        if (len && !(len == 1 && *p == '.')) {
+            if (n)
+                out[n++] = '/';
+            memcpy(out + n, p, len);
+            n += len;
+        }
+        p += len;
+        if (*p == '/')
+            p++;
+    }
+    out[n] = '\0';
+    return out;
+}
+
+/* "not found under A or B" with the CPU hierarchies a cgroup may be in. */
+static void not_found(const xg_platform *p, const char *what, const char *in,
+                      const char *opt, char *err, size_t errlen)
+{
+    char a[4096] = "", b[4096] = "";
+
+    if (p->mnt[CG_CPUACCT])
+        xg_root_path(a, sizeof(a), p->mnt[CG_CPUACCT]);
+    if (p->mnt[CG_V2])
+        xg_root_path(b, sizeof(b), p->mnt[CG_V2]);
+    if (!*a && !*b)
+        snprintf(err, errlen,
+                 "%s '%s': no cgroup hierarchy with CPU accounting (v1 "
+                 "cpuacct or cgroup2) in %s/proc/mounts", what, in,
+                 xg_root_get());
+    else
+        snprintf(err, errlen, "%s '%s': not found under %s%s%s (create it, "
+                 "or check %s)", what, in, a, *a && *b ? " or " : "", b, opt);
+}
+
+static int push_cgroup(const xg_platform *p, xg_pdomains *out, const char *rel)
+{
+    char key[4096];
+    const char *slash = strrchr(rel, '/');
+    struct stat st;
+    int h = primary(p);
+    xg_pdomain d = {.info = {.platform_id = -1, .first_tick = -1,
+                             .last_tick = -1}};
+
+    if (snprintf(key, sizeof(key), CG_KEY "%s", rel) >= (int)sizeof(key))
+        return -1;
+    for (size_t i = 0; i < out->n; i++)
+        if (strcmp(out->v[i].info.key, key) == 0)
+            return 0; /* named twice */
+    if ((h >= 0 && dir_stat(p, h, rel, &st)) ||
+        dir_stat(p, CG_V2, rel, &st) || dir_stat(p, CG_CPUACCT, rel, &st))
+        d.info.platform_id = (int64_t)st.st_ino;
+    d.info.key = key;
+    d.info.name = (char *)(slash ? slash + 1 : rel);
+    return xg_pdomains_push(out, &d);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The child cgroups of parent in hierarchy h, sorted by name. */
+static int push_children(const xg_platform *p, int h, const char *parent,
+                         xg_pdomains *out, char *err, size_t errlen)
+{
+    char dir[4096], full[4096], rel[4096];
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    DIR *dp;
+    int rc = -1;
+
+    if (!cg_dir(p, h, parent, dir, sizeof(dir)) ||
+        !xg_root_path(full, sizeof(full), dir)) {
+        snprintf(err, errlen, "cgroup parent '%s': path too long", parent);
+        return -1;
+    }
+    if (!(dp = opendir(full))) {
+        cg_path_err(err, errlen, dir, errno);
+        return -1;
+    }
+    while ((e = readdir(dp))) {
+        struct stat st;
+        if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' &&
+                                                       !e->d_name[2])))
+            continue;
+        if (snprintf(rel, sizeof(rel), "%s%s%s", parent, *parent ? "/" : "",
+                     e->d_name) >= (int)sizeof(rel))
+            continue;
+        if (e->d_type != DT_DIR &&
+            (e->d_type != DT_UNKNOWN || !dir_stat(p, h, rel, &st)))
+            continue;
+        if (n == cap) {
+            char **v = realloc(names, (cap = cap ? cap * 2 : 16) * sizeof(*v));
+            if (!v)
+                goto out;
+            names = v;
+        }
+        if (!(names[n] = strdup(e->d_name)))
+            goto out;
+        n++;
+    }
+    qsort(names, n, sizeof(*names), cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(rel, sizeof(rel), "%s%s%s", parent, *parent ? "/" : "",
+                 names[i]);
+        if (push_cgroup(p, out, rel) < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    if (rc < 0)
+        snprintf(err, errlen, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    closedir(dp);
+    return rc;
+}
+
+static int push_host(xg_pdomains *out, char *err, size_t errlen)
+{
+    xg_host_cpu hc;
+    xg_pdomain d = {.info = {.key = "host", .name = "host", .platform_id = 0,
+                             .is_host = true, .first_tick = -1,
+                             .last_tick = -1}};
+
+    if (xg_host_cpu_open(&hc, err, errlen) < 0)
+        return -1;
+    d.info.vcpus = hc.ncpus;
+    xg_host_cpu_close(&hc);
+    if (xg_pdomains_push(out, &d) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int cg_discover(xg_platform *p, xg_pdomains *out, char *err,
+                       size_t errlen)
+{
+    int h = primary(p), rc = 0;
+    char *rel;
+
+    if (push_host(out, err, errlen) < 0)
+        return -1;
+    for (size_t i = 0; i < p->n_cgroups && rc == 0; i++) {
+        if (!(rel = norm_rel(p->cgroups[i], "cgroup", "--cgroup", err,
+                             errlen)))
+            return -1;
+        if (!*rel) {
+            snprintf(err, errlen, "cgroup '%s': is the hierarchy root (name "
+                     "a cgroup below it with --cgroup)", p->cgroups[i]);
+            rc = -1;
+        } else if (!cg_has(p, CG_CPUACCT, rel) && !cg_has(p, CG_V2, rel)) {
+            not_found(p, "cgroup", p->cgroups[i], "--cgroup", err, errlen);
+            rc = -1;
+        } else if (push_cgroup(p, out, rel) < 0) {
+            snprintf(err, errlen, "out of memory");
+            rc = -1;
+        }
+        free(rel);
+    }
+    if (p->n_cgroups || h < 0)
+        return rc;
+    if (p->parent) {
+        if (!(rel = norm_rel(p->parent, "cgroup parent", "--cgroup-parent",
+                             err, errlen)))
+            return -1;
+        if (!cg_has(p, h, rel)) {
+            not_found(p, "cgroup parent", p->parent, "--cgroup-parent", err,
+                      errlen);
+            free(rel);
+            return -1;
+        }
+        rc = push_children(p, h, rel, out, err, errlen);
+        free(rel);
+        return rc;
+    }
+    if (!cg_has(p, h, "machine.slice"))
+        return 0; /* no VMs here: just the host */
+    return push_children(p, h, "machine.slice", out, err, errlen);
+}
+
+static int cg_attach(xg_platform *p, xg_pdomain *d, pid_t pid, char *err,
+                     size_t errlen)
+{
+    const char *rel;
+    char dir[4096], line[32];
+    int done = 0;
+
+    if (d->info.is_host)
+        return 0;
+    rel = d->info.key + strlen(CG_KEY);
+    snprintf(line, sizeof(line), "%ld\n", (long)pid);
+    for (int h = 0; h < CG_NH; h++) {
+        bool seen = false; /* co-mounted controllers share one directory */
+        for (int k = 0; k < h; k++)
+            seen |= p->mnt[k] && p->mnt[h] && strcmp(p->mnt[k], p->mnt[h]) == 0;
+        if (seen || !cg_has(p, h, rel))
+            continue;
+        cg_dir(p, h, rel, dir, sizeof(dir));
+        if (cg_write(dir, "cgroup.procs", line, err, errlen) < 0)
+            return -1;
+        done++;
+    }
+    if (!done) {
+        snprintf(err, errlen, "cgroup '%s': not found (is it gone?)", rel);
+        return -1;
+    }
+    return 0;
+}
+
+const xg_platform_ops xg_platform_cgroup = {
+    .name = "cgroup",
+    .detect = cg_detect,
+    .open = cg_open,
+    .discover = cg_discover,
+    .prepare = cg_prepare,
+    .cpu_read = cg_cpu_read,
+    .disk_read = cg_disk_read,
+    .attach = cg_attach,
+    .release = cg_release,
+    .close = cg_close,
+};

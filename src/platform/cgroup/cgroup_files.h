@@ -28,6 +28,10 @@ bool cg_has(const xg_platform *p, int h, const char *rel);
 /* Reads root + path whole into a malloc'd NUL-terminated buffer; NULL with
  * errno on failure. For set-up time only. */
 char *cg_read_all(const char *path);
+/* Writes text in one write(2) to root + dir/file (no O_CREAT, no O_TRUNC).
+ * 0, or -1 + err naming the file. */
+int cg_write(const char *dir, const char *file, const char *text, char *err,
+             size_t errlen);
 /* Writes the one-line err "<root><path>: <strerror(e)><hint>". */
 void cg_path_err(char *err, size_t errlen, const char *path, int e);
 

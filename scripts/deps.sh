@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# deps.sh — installs the Debian 12 packages xengatherer needs to build, test
+# and demo (only those missing; apt-get update only when something is).
+set -euo pipefail
+pkgs=(build-essential meson ninja-build pkg-config clang
+      libsqlite3-dev libjansson-dev libcmocka-dev sqlite3 valgrind
+      python3 coreutils util-linux procps)
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "deps.sh: need root to install: ${missing[*]}" >&2
+        exit 1
+    fi
+    echo "deps.sh: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

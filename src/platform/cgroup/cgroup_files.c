@@ -1,0 +1,588 @@
+/* cgroup_files.c — one cgroup domain's held files: prepare opens them (and
+ * adds the --blkio-enable rules), the readers parse them each sample without
+ * stdio or allocation, release closes and undoes. */
+#include "platform/cgroup/cgroup_files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "platform/host.h"
+#include "util/root.h"
+
+#define CG_KEY "cgroup:"
+#define CG_MAXBUF (64u << 20)
+#define CG_BIG_BPS "1099511627776" /* 1 TiB/s: a rule that never throttles */
+
+typedef struct cg_dev {
+    unsigned major, minor;
+    char name[64];      /* looked up once, when the device first shows up */
+    bool seen;          /* in this sample */
+    uint64_t rd_bytes, wr_bytes, rd_ios, wr_ios;
+} cg_dev;
+
+typedef struct cg_rule { unsigned major, minor; } cg_rule;
+
+typedef struct cg_dom {
+    bool host;
+    xg_host_cpu hc;     /* host only */
+    long clk_tck;
+    bool cpu_v2;        /* fd_usage is v2 cpu.stat, else v1 cpuacct.usage */
+    int fd_usage, fd_stat, fd_throttle, fd_pressure;
+    int disk;           /* CG_BLKIO, CG_V2, or -1: no disk figures */
+    int fd_bytes, fd_ios; /* v1 io_service_bytes + io_serviced; v2 io.stat */
+    char *buf;          /* disk file text; grows only when a file outgrows it */
+    size_t cap;
+    cg_dev *dev;
+    size_t n_dev, cap_dev;
+    char *blkio_dir;    /* where the rules below were written */
+    cg_rule *rules;
+    size_t n_rules;
+} cg_dom;
+
+static const char *next_line(const char *p)
+{
+    p = strchr(p, '\n');
+    return p ? p + 1 : NULL;
+}
+
+static uint64_t ticks_ns(uint64_t v, long clk_tck)
+{
+    const uint64_t g = 1000000000u;
+    uint64_t hz = (uint64_t)clk_tck;
+
+    if (g % hz == 0)
+        return v * (g / hz);
+    __extension__ unsigned __int128 w = (unsigned __int128)v * g + hz / 2;
+    return (uint64_t)(w / hz);
+}
+
+void cg_path_err(char *err, size_t errlen, const char *path, int e)
+{
+    char full[4096];
+    const char *hint = "";
+
+    if (e == EACCES || e == EPERM)
+        hint = " (run as root)";
+    else if (e == ENOENT || e == ENODEV)
+        hint = " (the cgroup is gone, or this kernel lacks the file)";
+    else if (e == EROFS)
+        hint = " (is /sys mounted read-only?)";
+    snprintf(err, errlen, "%s: %s%s",
+             xg_root_path(full, sizeof(full), path) ? full : path,
+             strerror(e), hint);
+}
+
+char *cg_read_all(const char *path)
+{
+    int fd = xg_root_open(path, O_RDONLY);
+    size_t cap = 16 * 1024;
+    char *buf = NULL;
+
+    if (fd < 0)
+        return NULL;
+    for (;;) {
+        char *nb = realloc(buf, cap);
+        ssize_t r;
+        if (!nb) {
+            errno = ENOMEM;
+            break;
+        }
+        buf = nb;
+        r = xg_pread_text(fd, buf, cap);
+        if (r < 0)
+            break;
+        if ((size_t)r < cap - 1 || cap >= CG_MAXBUF) {
+            close(fd);
+            return buf;
+        }
+        cap *= 2;
+    }
+    int e = errno;
+    free(buf);
+    close(fd);
+    errno = e;
+    return NULL;
+}
+
+/* <dir>/<file> into buf; 0, or -1 + err when too long. */
+static int join(char *buf, size_t len, const char *dir, const char *file,
+                char *err, size_t errlen)
+{
+    int n = snprintf(buf, len, "%s/%s", dir, file);
+
+    if (n < 0 || (size_t)n >= len) {
+        snprintf(err, errlen, "%s/%s: path too long", dir, file);
+        return -1;
+    }
+    return 0;
+}
+
+/* Opens <dir>/<file> read-only: the fd; -1 when absent and optional; -2
+ * with err otherwise. */
+static int open_in(const char *dir, const char *file, bool optional,
+                   char *err, size_t errlen)
+{
+    char path[4096];
+    int fd;
+
+    if (join(path, sizeof(path), dir, file, err, errlen) < 0)
+        return -2;
+    fd = xg_root_open(path, O_RDONLY);
+    if (fd >= 0)
+        return fd;
+    if (optional && errno == ENOENT)
+        return -1;
+    cg_path_err(err, errlen, path, errno);
+    return -2;
+}
+
+int cg_write(const char *dir, const char *file, const char *text,
+                    char *err, size_t errlen)
+{
+    char path[4096];
+    size_t n = strlen(text);
+    ssize_t w;
+    int fd;
+
+    if (join(path, sizeof(path), dir, file, err, errlen) < 0)
+        return -1;
+    fd = xg_root_open(path, O_WRONLY);
+    if (fd < 0) {
+        cg_path_err(err, errlen, path, errno);
+        return -1;
+    }
+    w = write(fd, text, n);
+    if (w != (ssize_t)n) {
+        cg_path_err(err, errlen, path, w < 0 ? errno : EIO);
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+/* "MAJ:MIN" at p: the char after it, or NULL. */
+static const char *parse_devno(const char *p, unsigned *major, unsigned *minor)
+{
+    uint64_t a, b;
+
+    if (*p < '0' || *p > '9' || !(p = xg_parse_u64(p, &a)) || *p != ':' ||
+        !(p = xg_parse_u64(p + 1, &b)) || a > 0xffffffffu || b > 0xffffffffu)
+        return NULL;
+    *major = (unsigned)a;
+    *minor = (unsigned)b;
+    return p;
+}
+
+/* Whether a "MAJ:MIN VALUE" rule file lists the device. */
+static bool has_rule(const char *text, unsigned major, unsigned minor)
+{
+    unsigned a, b;
+
+    for (const char *p = text; p && *p; p = next_line(p))
+        if (parse_devno(p, &a, &b) && a == major && b == minor)
+            return true;
+    return false;
+}
+
+static bool skip_disk(const xg_diskstat *s)
+{
+    return s->major == 7 || s->major == 1 || strncmp(s->name, "zram", 4) == 0 ||
+           xg_disk_is_partition(s->name);
+}
+
+/* --blkio-enable: v1 blkio.throttle.* count nothing on a device without a
+ * rule, so add a never-binding one on every whole disk that has none. */
+static int add_rules(cg_dom *c, const char *bdir, char *err, size_t errlen)
+{
+    char path[4096], line[96];
+    char *stats = NULL, *rd = NULL, *wr = NULL;
+    int rc = -1;
+
+    if (!(c->blkio_dir = strdup(bdir))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (!(stats = cg_read_all("/proc/diskstats"))) {
+        cg_path_err(err, errlen, "/proc/diskstats", errno);
+        goto out;
+    }
+    if (join(path, sizeof(path), bdir, "blkio.throttle.read_bps_device", err,
+             errlen) < 0)
+        goto out;
+    if (!(rd = cg_read_all(path))) {
+        cg_path_err(err, errlen, path, errno);
+        goto out;
+    }
+    if (join(path, sizeof(path), bdir, "blkio.throttle.write_bps_device",
+             err, errlen) < 0)
+        goto out;
+    if (!(wr = cg_read_all(path))) {
+        cg_path_err(err, errlen, path, errno);
+        goto out;
+    }
+    for (const char *p = stats; p && *p; p = next_line(p)) {
+        xg_diskstat s;
+        if (xg_diskstat_parse_line(p, &s) < 0 || skip_disk(&s) ||
+            has_rule(rd, s.major, s.minor) || has_rule(wr, s.major, s.minor))
+            continue;
+        cg_rule *r = realloc(c->rules, (c->n_rules + 1) * sizeof(*r));
+        if (!r) {
+            snprintf(err, errlen, "out of memory");
+            goto out;
+        }
+        c->rules = r;
+        c->rules[c->n_rules++] = (cg_rule){s.major, s.minor};
+        snprintf(line, sizeof(line), "%u:%u " CG_BIG_BPS "\n", s.major,
+                 s.minor);
+        if (cg_write(bdir, "blkio.throttle.read_bps_device", line, err,
+                     errlen) < 0 ||
+            cg_write(bdir, "blkio.throttle.write_bps_device", line, err,
+                     errlen) < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    free(stats);
+    free(rd);
+    free(wr);
+    return rc;
+}
+
+static void dom_free(cg_dom *c)
+{
+    char line[64], err[8];
+    int *fds[] = {&c->fd_usage, &c->fd_stat, &c->fd_throttle,
+                  &c->fd_pressure, &c->fd_bytes, &c->fd_ios};
+
+    if (c->host)
+        xg_host_cpu_close(&c->hc);
+    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+        if (*fds[i] >= 0)
+            close(*fds[i]);
+    for (size_t i = 0; i < c->n_rules; i++) {
+        /* best effort: the cgroup may be gone already */
+        snprintf(line, sizeof(line), "%u:%u 0\n", c->rules[i].major,
+                 c->rules[i].minor);
+        cg_write(c->blkio_dir, "blkio.throttle.read_bps_device", line, err,
+                 sizeof(err));
+        cg_write(c->blkio_dir, "blkio.throttle.write_bps_device", line, err,
+                 sizeof(err));
+    }
+    free(c->rules);
+    free(c->blkio_dir);
+    free(c->dev);
+    free(c->buf);
+    free(c);
+}
+
+/* Opens the CPU files of cgroup rel. 0 or -1 + err. */
+static int open_cpu(xg_platform *p, cg_dom *c, const char *rel, char *err,
+                    size_t errlen)
+{
+    char dir[4096];
+
+    if (cg_has(p, CG_CPUACCT, rel)) {
+        cg_dir(p, CG_CPUACCT, rel, dir, sizeof(dir));
+        if ((c->fd_usage = open_in(dir, "cpuacct.usage", false, err,
+                                   errlen)) < 0 ||
+            (c->fd_stat = open_in(dir, "cpuacct.stat", true, err,
+                                  errlen)) == -2)
+            return -1;
+        if (cg_has(p, CG_CPU, rel) &&
+            cg_dir(p, CG_CPU, rel, dir, sizeof(dir)) &&
+            (c->fd_throttle = open_in(dir, "cpu.stat", true, err,
+                                      errlen)) == -2)
+            return -1;
+    } else if (cg_has(p, CG_V2, rel)) {
+        c->cpu_v2 = true;
+        cg_dir(p, CG_V2, rel, dir, sizeof(dir));
+        if ((c->fd_usage = open_in(dir, "cpu.stat", false, err, errlen)) < 0)
+            return -1;
+    } else {
+        snprintf(err, errlen, "cgroup '%s': not found (is it gone?)", rel);
+        return -1;
+    }
+    /* pressure exists in cgroup2 even without controllers (hybrid hosts) */
+    if (cg_has(p, CG_V2, rel) && cg_dir(p, CG_V2, rel, dir, sizeof(dir)) &&
+        (c->fd_pressure = open_in(dir, "cpu.pressure", true, err,
+                                  errlen)) == -2)
+        return -1;
+    return 0;
+}
+
+/* Opens the disk files of cgroup rel (and adds the rules). 0 or -1 + err. */
+static int open_disk(xg_platform *p, cg_dom *c, const char *rel, char *err,
+                     size_t errlen)
+{
+    char dir[4096];
+
+    if (cg_has(p, CG_BLKIO, rel)) {
+        cg_dir(p, CG_BLKIO, rel, dir, sizeof(dir));
+        c->fd_bytes = open_in(dir, "blkio.throttle.io_service_bytes", true,
+                              err, errlen);
+        if (c->fd_bytes == -2)
+            return -1;
+        if (c->fd_bytes == -1) /* kernel without blk-throttle */
+            return 0;
+        if ((c->fd_ios = open_in(dir, "blkio.throttle.io_serviced", false,
+                                 err, errlen)) < 0)
+            return -1;
+        c->disk = CG_BLKIO;
+        if (p->blkio_enable && add_rules(c, dir, err, errlen) < 0)
+            return -1;
+    } else if (cg_has(p, CG_V2, rel)) {
+        cg_dir(p, CG_V2, rel, dir, sizeof(dir));
+        /* io.stat is there only when the parent enables the io controller */
+        c->fd_bytes = open_in(dir, "io.stat", true, err, errlen);
+        if (c->fd_bytes == -2)
+            return -1;
+        if (c->fd_bytes >= 0)
+            c->disk = CG_V2;
+    }
+    return 0;
+}
+
+int cg_prepare(xg_platform *p, xg_pdomain *d, char *err, size_t errlen)
+{
+    cg_dom *c = calloc(1, sizeof(*c));
+    const char *rel;
+
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    c->fd_usage = c->fd_stat = c->fd_throttle = c->fd_pressure = -1;
+    c->fd_bytes = c->fd_ios = -1;
+    c->disk = -1;
+    c->hc.fd = -1;
+    c->clk_tck = sysconf(_SC_CLK_TCK);
+    if (c->clk_tck <= 0)
+        c->clk_tck = 100;
+    if (d->info.is_host) {
+        c->host = true;
+        if (xg_host_cpu_open(&c->hc, err, errlen) < 0)
+            goto fail;
+        d->priv = c;
+        return 0;
+    }
+    if (!d->info.key || strncmp(d->info.key, CG_KEY, strlen(CG_KEY)) != 0) {
+        snprintf(err, errlen, "domain '%s' is not a cgroup",
+                 d->info.key ? d->info.key : "?");
+        goto fail;
+    }
+    rel = d->info.key + strlen(CG_KEY);
+    if (open_cpu(p, c, rel, err, errlen) < 0 ||
+        open_disk(p, c, rel, err, errlen) < 0)
+        goto fail;
+    if (c->disk >= 0) {
+        c->cap = 16 * 1024;
+        if (!(c->buf = malloc(c->cap))) {
+            snprintf(err, errlen, "out of memory");
+            goto fail;
+        }
+    }
+    d->priv = c;
+    return 0;
+fail:
+    dom_free(c);
+    return -1;
+}
+
+/* The "some" line's total= of a PSI file, in µs. */
+static int psi_some_total(const char *text, uint64_t *out)
+{
+    for (const char *p = text; p && *p; p = next_line(p))
+        if (strncmp(p, "some ", 5) == 0)
+            return xg_kv_eq_u64(p, "total", out);
+    return -1;
+}
+
+int cg_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out)
+{
+    cg_dom *c = d->priv;
+    char b[4096];
+    uint64_t v;
+
+    (void)p;
+    if (!c)
+        return -1;
+    if (c->host)
+        return xg_host_cpu_read(&c->hc, out);
+    memset(out, 0, sizeof(*out));
+    if (xg_pread_text(c->fd_usage, b, sizeof(b)) < 0)
+        return -1; /* ENODEV once the cgroup is removed */
+    if (c->cpu_v2) {
+        const struct { const char *key; unsigned bit; uint64_t *dst; } f[] = {
+            {"usage_usec", XG_CPU_USAGE, &out->usage_ns},
+            {"user_usec", XG_CPU_USER, &out->user_ns},
+            {"system_usec", XG_CPU_SYSTEM, &out->system_ns},
+            {"throttled_usec", XG_CPU_THROTTLED, &out->throttled_ns},
+        };
+        for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+            if (xg_kv_u64(b, f[i].key, &v) == 0) {
+                *f[i].dst = v * 1000;
+                out->have |= f[i].bit;
+            }
+        }
+    } else {
+        if (xg_parse_u64(b, &v)) {
+            out->usage_ns = v;
+            out->have |= XG_CPU_USAGE;
+        }
+        if (c->fd_stat >= 0 && xg_pread_text(c->fd_stat, b, sizeof(b)) >= 0) {
+            if (xg_kv_u64(b, "user", &v) == 0) {
+                out->user_ns = ticks_ns(v, c->clk_tck);
+                out->have |= XG_CPU_USER;
+            }
+            if (xg_kv_u64(b, "system", &v) == 0) {
+                out->system_ns = ticks_ns(v, c->clk_tck);
+                out->have |= XG_CPU_SYSTEM;
+            }
+        }
+        if (c->fd_throttle >= 0 &&
+            xg_pread_text(c->fd_throttle, b, sizeof(b)) >= 0 &&
+            xg_kv_u64(b, "throttled_time", &v) == 0) {
+            out->throttled_ns = v;
+            out->have |= XG_CPU_THROTTLED;
+        }
+    }
+    if (c->fd_pressure >= 0 &&
+        xg_pread_text(c->fd_pressure, b, sizeof(b)) >= 0 &&
+        psi_some_total(b, &v) == 0) {
+        out->wait_ns = v * 1000;
+        out->have |= XG_CPU_WAIT;
+    }
+    return 0;
+}
+
+/* The whole of fd into c->buf, growing it when the file fills it. */
+static ssize_t read_grow(cg_dom *c, int fd)
+{
+    for (;;) {
+        ssize_t r = xg_pread_text(fd, c->buf, c->cap);
+        if (r < 0 || (size_t)r < c->cap - 1 || c->cap >= CG_MAXBUF)
+            return r;
+        char *nb = realloc(c->buf, c->cap * 2);
+        if (!nb)
+            return r; /* keep what fits */
+        c->buf = nb;
+        c->cap *= 2;
+    }
+}
+
+/* The device's entry, added (and named) the first time it shows up. */
+static cg_dev *dev_get(cg_dom *c, unsigned major, unsigned minor)
+{
+    for (size_t i = 0; i < c->n_dev; i++)
+        if (c->dev[i].major == major && c->dev[i].minor == minor)
+            return &c->dev[i];
+    if (c->n_dev == c->cap_dev) {
+        size_t cap = c->cap_dev ? c->cap_dev * 2 : 4;
+        cg_dev *v = realloc(c->dev, cap * sizeof(*v));
+        if (!v)
+            return NULL;
+        c->dev = v;
+        c->cap_dev = cap;
+    }
+    cg_dev *e = &c->dev[c->n_dev++];
+    memset(e, 0, sizeof(*e));
+    e->major = major;
+    e->minor = minor;
+    xg_disk_name(major, minor, e->name, sizeof(e->name));
+    return e;
+}
+
+/* v1 "MAJ:MIN Read N" / "MAJ:MIN Write N" lines into bytes or ios. */
+static void parse_v1(cg_dom *c, const char *text, bool ios)
+{
+    for (const char *p = text; p && *p; p = next_line(p)) {
+        unsigned a, b;
+        const char *q = parse_devno(p, &a, &b);
+        uint64_t v;
+        bool rd;
+        cg_dev *e;
+
+        if (!q || *q != ' ')
+            continue;
+        q++;
+        if (strncmp(q, "Read ", 5) == 0)
+            rd = true, q += 5;
+        else if (strncmp(q, "Write ", 6) == 0)
+            rd = false, q += 6;
+        else
+            continue; /* Sync, Async, Discard, Total */
+        if (!xg_parse_u64(q, &v) || !(e = dev_get(c, a, b)))
+            continue;
+        e->seen = true;
+        if (ios)
+            *(rd ? &e->rd_ios : &e->wr_ios) = v;
+        else
+            *(rd ? &e->rd_bytes : &e->wr_bytes) = v;
+    }
+}
+
+/* v2 "MAJ:MIN rbytes=N wbytes=N rios=N wios=N dbytes=N dios=N" lines; a
+ * device with no I/O yet is printed as "MAJ:MIN " and reads as zeros. */
+static void parse_v2(cg_dom *c, const char *text)
+{
+    for (const char *p = text; p && *p; p = next_line(p)) {
+        unsigned a, b;
+        cg_dev *e;
+
+        if (!parse_devno(p, &a, &b) || !(e = dev_get(c, a, b)))
+            continue;
+        e->seen = true;
+        xg_kv_eq_u64(p, "rbytes", &e->rd_bytes);
+        xg_kv_eq_u64(p, "wbytes", &e->wr_bytes);
+        xg_kv_eq_u64(p, "rios", &e->rd_ios);
+        xg_kv_eq_u64(p, "wios", &e->wr_ios);
+    }
+}
+
+int cg_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg)
+{
+    cg_dom *c = d->priv;
+
+    (void)p;
+    if (!c)
+        return -1;
+    if (c->host || c->disk < 0)
+        return 0;
+    for (size_t i = 0; i < c->n_dev; i++) {
+        cg_dev *e = &c->dev[i];
+        e->seen = false;
+        e->rd_bytes = e->wr_bytes = e->rd_ios = e->wr_ios = 0;
+    }
+    if (read_grow(c, c->fd_bytes) < 0)
+        return -1;
+    if (c->disk == CG_V2) {
+        parse_v2(c, c->buf);
+    } else {
+        parse_v1(c, c->buf, false);
+        if (read_grow(c, c->fd_ios) < 0)
+            return -1;
+        parse_v1(c, c->buf, true);
+    }
+    for (size_t i = 0; i < c->n_dev; i++) {
+        const cg_dev *e = &c->dev[i];
+        if (!e->seen)
+            continue;
+        xg_disk_counters dc = {e->name, e->rd_bytes, e->wr_bytes, e->rd_ios,
+                               e->wr_ios};
+        cb(arg, &dc);
+    }
+    return 0;
+}
+
+void cg_release(xg_platform *p, xg_pdomain *d)
+{
+    (void)p;
+    if (d->priv)
+        dom_free(d->priv);
+    d->priv = NULL;
+}
