@@ -74,7 +74,8 @@ int xg_jobs_prepare(xg_ctx *ctx, xg_jobs *jobs, char *err, size_t errlen)
         if (!j->argv) {
             char why[256];
             snprintf(why, sizeof(why), "%s", err);
-            snprintf(err, errlen, "domain '%s': %s", d->name, why);
+            snprintf(err, errlen, "%s (give it in the vmfile: NAME ADDRESS, "
+                     "or change --exec)", why);
             goto fail;
         }
         jobs->n++;

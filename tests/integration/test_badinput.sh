@@ -33,7 +33,7 @@ expect_2 "interval > duration" "longer than the duration" run --cgroup-parent ma
 expect_2 "unknown platform" "unknown platform 'nope'" run --platform nope -d 1
 expect_2 "unknown option" "nosuch" run --nosuch
 expect_2 "missing cgroup" "cgroup 'machine.slice/xg-none'" run --cgroup machine.slice/xg-none -d 1
-expect_2 "no address for {addr}" "xg-bad-a.*address" run --cgroup machine.slice/xg-bad-a -d 1 -- true
+expect_2 "no address for {addr}" "xg-bad-a.*has none.*vmfile" run --cgroup machine.slice/xg-bad-a -d 1 -- true
 
 # an existing recording is refused without --force, and left as it was
 "$XG" record -q --cgroup machine.slice/xg-bad-a -d 0.5 -i 0.5 -o "$TMP/r1" || fail "record failed"

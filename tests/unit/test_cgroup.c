@@ -399,6 +399,41 @@ static void test_named_cgroups(void **state)
     xg_root_set(NULL);
 }
 
+/* Children come sorted by name whatever readdir says; files are skipped;
+ * a second discover (a rescan) gives the same list. */
+static void test_sorted_children(void **state)
+{
+    const char *want[] = {"b10", "b9", "c-vm", "m-vm", "xg-fix-a", "xg-fix-b",
+                          "z-vm"};
+    xg_options o;
+    xg_pdomains l, again = {0};
+    xg_platform *p;
+    char err[1024];
+
+    (void)state;
+    use_copy("v1/snap1");
+    sh("cd \"$R/sys/fs/cgroup/cpuacct/machine.slice\" && "
+       "for d in m-vm z-vm c-vm b9 b10; do mkdir $d; done && "
+       ": > cgroup.procs && : > tasks");
+    o = opts();
+    p = open_discover(&o, &l);
+    assert_int_equal(l.n, 8);
+    for (int i = 0; i < 7; i++)
+        assert_string_equal(l.v[i + 1].info.name, want[i]);
+    assert_string_equal(l.v[1].info.key, "cgroup:machine.slice/b10");
+    assert_int_equal(ops->discover(p, &again, err, sizeof(err)), 0);
+    assert_int_equal(again.n, 8);
+    for (size_t i = 0; i < 8; i++) {
+        assert_string_equal(again.v[i].info.key, l.v[i].info.key);
+        assert_int_equal(again.v[i].info.platform_id, l.v[i].info.platform_id);
+    }
+    assert_int_equal(again.v[0].info.vcpus, 2);
+    xg_pdomains_free(&again);
+    xg_pdomains_free(&l);
+    ops->close(p);
+    drop_copy();
+}
+
 static void expect_discover_err(const xg_options *o, const char *a,
                                 const char *b)
 {
@@ -698,6 +733,7 @@ int main(void)
         cmocka_unit_test(test_v2_snap2),
         cmocka_unit_test(test_v2_throttled),
         cmocka_unit_test(test_named_cgroups),
+        cmocka_unit_test(test_sorted_children),
         cmocka_unit_test(test_cgroup_errors),
         cmocka_unit_test(test_only_host),
         cmocka_unit_test(test_comounted),

@@ -149,6 +149,7 @@ static xg_platform *cg_open(const xg_options *o, char *err, size_t errlen)
         goto nomem;
     free(text);
     text = NULL;
+    p->ncpus = -1;
     p->blkio_enable = o->blkio_enable;
     if (o->cgroup_parent && !(p->parent = strdup(o->cgroup_parent)))
         goto nomem;
@@ -308,17 +309,21 @@ out:
     return rc;
 }
 
-static int push_host(xg_pdomains *out, char *err, size_t errlen)
+static int push_host(xg_platform *p, xg_pdomains *out, char *err,
+                     size_t errlen)
 {
     xg_host_cpu hc;
     xg_pdomain d = {.info = {.key = "host", .name = "host", .platform_id = 0,
                              .is_host = true, .first_tick = -1,
                              .last_tick = -1}};
 
-    if (xg_host_cpu_open(&hc, err, errlen) < 0)
-        return -1;
-    d.info.vcpus = hc.ncpus;
-    xg_host_cpu_close(&hc);
+    if (p->ncpus < 0) { /* once: discover runs again on every rescan */
+        if (xg_host_cpu_open(&hc, err, errlen) < 0)
+            return -1;
+        p->ncpus = hc.ncpus;
+        xg_host_cpu_close(&hc);
+    }
+    d.info.vcpus = p->ncpus;
     if (xg_pdomains_push(out, &d) < 0) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -332,7 +337,7 @@ static int cg_discover(xg_platform *p, xg_pdomains *out, char *err,
     int h = primary(p), rc = 0;
     char *rel;
 
-    if (push_host(out, err, errlen) < 0)
+    if (push_host(p, out, err, errlen) < 0)
         return -1;
     for (size_t i = 0; i < p->n_cgroups && rc == 0; i++) {
         if (!(rel = norm_rel(p->cgroups[i], "cgroup", "--cgroup", err,

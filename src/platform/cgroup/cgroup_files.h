@@ -17,6 +17,7 @@ struct xg_platform {
     char *parent;        /* --cgroup-parent, or NULL */
     char **cgroups;      /* --cgroup paths */
     size_t n_cgroups;
+    int ncpus;           /* the host row's vcpus; -1 until first discover */
 };
 
 /* "<mnt[h]>/<rel>" (root-relative) into buf; NULL if h is not mounted or it
