@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -48,14 +49,25 @@ static void use_copy(const char *sub)
     xg_root_set(root);
 }
 
+/* Removes the scratch copy, if any; also the teardown of every test, so a
+ * failed assertion leaves nothing behind. */
 static void drop_copy(void)
 {
     char cmd[4200];
 
-    assert_int_equal(strncmp(root, "/tmp/xg-test-cgroup-", 20), 0);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-    assert_int_equal(system(cmd), 0);
+    if (strncmp(root, "/tmp/xg-test-cgroup-", 20) == 0) {
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+        assert_int_equal(system(cmd), 0);
+    }
+    root[0] = '\0';
     xg_root_set(NULL);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    drop_copy();
+    return 0;
 }
 
 /* Runs shell text with $R set to the root in use. */
@@ -97,6 +109,16 @@ static uint64_t fx(const char *rel, const char *prefix, const char *field)
     fclose(f);
     fail_msg("no '%s' in %s", prefix ? prefix : "number", path);
     return 0;
+}
+
+/* Open descriptors of this process. */
+static int nfds(void)
+{
+    int n = 0;
+
+    for (int fd = 0; fd < 1024; fd++)
+        n += fcntl(fd, F_GETFD) >= 0;
+    return n;
 }
 
 static xg_options opts(void)
@@ -202,12 +224,16 @@ static void run_v1(const char *snap)
     xg_pdomains l;
     xg_platform *p;
     char rel[512];
+    int fds0 = nfds();
 
     use_fixture(snap);
     o = opts();
     p = open_discover(&o, &l);
     check_discovered(&l, "sys/fs/cgroup/cpuacct");
     prepare_all(p, &l);
+    /* held: host /proc/stat; per cgroup usage, stat, cpu.stat, pressure,
+     * io_service_bytes, io_serviced */
+    assert_int_equal(nfds(), fds0 + 1 + 2 * 6);
     check_host(p, &l.v[0]);
     for (int i = 0; i < 2; i++) {
         xg_cpu_counters c;
@@ -726,24 +752,24 @@ static void test_pdomains(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_v1_snap1),
-        cmocka_unit_test(test_v1_snap2),
-        cmocka_unit_test(test_v1_workload_visible),
-        cmocka_unit_test(test_v2_snap1),
-        cmocka_unit_test(test_v2_snap2),
-        cmocka_unit_test(test_v2_throttled),
-        cmocka_unit_test(test_named_cgroups),
-        cmocka_unit_test(test_sorted_children),
-        cmocka_unit_test(test_cgroup_errors),
-        cmocka_unit_test(test_only_host),
-        cmocka_unit_test(test_comounted),
-        cmocka_unit_test(test_removed_after_prepare),
-        cmocka_unit_test(test_read_fails),
-        cmocka_unit_test(test_missing_files),
-        cmocka_unit_test(test_blkio_enable),
-        cmocka_unit_test(test_attach),
-        cmocka_unit_test(test_pick),
-        cmocka_unit_test(test_pdomains),
+        cmocka_unit_test_teardown(test_v1_snap1, teardown),
+        cmocka_unit_test_teardown(test_v1_snap2, teardown),
+        cmocka_unit_test_teardown(test_v1_workload_visible, teardown),
+        cmocka_unit_test_teardown(test_v2_snap1, teardown),
+        cmocka_unit_test_teardown(test_v2_snap2, teardown),
+        cmocka_unit_test_teardown(test_v2_throttled, teardown),
+        cmocka_unit_test_teardown(test_named_cgroups, teardown),
+        cmocka_unit_test_teardown(test_sorted_children, teardown),
+        cmocka_unit_test_teardown(test_cgroup_errors, teardown),
+        cmocka_unit_test_teardown(test_only_host, teardown),
+        cmocka_unit_test_teardown(test_comounted, teardown),
+        cmocka_unit_test_teardown(test_removed_after_prepare, teardown),
+        cmocka_unit_test_teardown(test_read_fails, teardown),
+        cmocka_unit_test_teardown(test_missing_files, teardown),
+        cmocka_unit_test_teardown(test_blkio_enable, teardown),
+        cmocka_unit_test_teardown(test_attach, teardown),
+        cmocka_unit_test_teardown(test_pick, teardown),
+        cmocka_unit_test_teardown(test_pdomains, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
