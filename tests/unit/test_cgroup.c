@@ -530,6 +530,10 @@ static void test_only_host(void **state)
     o.cgroups = named;
     o.n_cgroups = 1;
     expect_discover_err(&o, "no cgroup hierarchy", "proc/mounts");
+    o = opts();
+    o.cgroup_parent = "machine.slice";
+    expect_discover_err(&o, "cgroup parent 'machine.slice': no cgroup "
+                        "hierarchy", "proc/mounts");
     drop_copy();
 }
 

@@ -163,13 +163,15 @@ static char *render(const xg_store *s, xg_format fmt, bool partitions)
 static void has(const char *buf, const char *want)
 {
     if (!strstr(buf, want))
-        fail_msg("missing \"%s\" in:\n%s", want, buf);
+        fail_msg("missing \"%s\" in:\n%s", want ? want : "(null)",
+                 buf ? buf : "(null)");
 }
 
 static void lacks(const char *buf, const char *bad)
 {
     if (strstr(buf, bad))
-        fail_msg("unexpected \"%s\" in:\n%s", bad, buf);
+        fail_msg("unexpected \"%s\" in:\n%s", bad ? bad : "(null)",
+                 buf ? buf : "(null)");
 }
 
 /* After marker, the first line whose first word is want's first word must

@@ -356,13 +356,13 @@ static int cg_discover(xg_platform *p, xg_pdomains *out, char *err,
         }
         free(rel);
     }
-    if (p->n_cgroups || h < 0)
+    if (p->n_cgroups)
         return rc;
     if (p->parent) {
         if (!(rel = norm_rel(p->parent, "cgroup parent", "--cgroup-parent",
                              err, errlen)))
             return -1;
-        if (!cg_has(p, h, rel)) {
+        if (h < 0 || !cg_has(p, h, rel)) {
             not_found(p, "cgroup parent", p->parent, "--cgroup-parent", err,
                       errlen);
             free(rel);
@@ -372,7 +372,7 @@ static int cg_discover(xg_platform *p, xg_pdomains *out, char *err,
         free(rel);
         return rc;
     }
-    if (!cg_has(p, h, "machine.slice"))
+    if (h < 0 || !cg_has(p, h, "machine.slice"))
         return 0; /* no VMs here: just the host */
     return push_children(p, h, "machine.slice", out, err, errlen);
 }
