@@ -304,6 +304,14 @@ static void fill_meta(xg_ctx *ctx, int sig,
             nc += snprintf(fams + nc, sizeof(fams) - (size_t)nc, "%s%s",
                            nc ? "," : "", c[k]->name);
     xg_store_meta_set(s, "families", fams);
+    for (k = 0; ctx->ops->note && c[k]; k++) {
+        const char *note = ctx->ops->note(ctx->plat, c[k]->flag);
+        if (note && (o->families & c[k]->flag)) {
+            char key[64];
+            snprintf(key, sizeof(key), "note.%s", c[k]->name);
+            xg_store_meta_set(s, key, note);
+        }
+    }
     cmd = o->command ? xg_argv_json(o->command) : NULL;
     xg_store_meta_set(s, "command", cmd ? cmd : "[]");
     free(cmd);

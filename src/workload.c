@@ -171,8 +171,13 @@ void xg_jobs_start(xg_ctx *ctx, xg_jobs *jobs)
     size_t i;
 
     g_jobs = jobs;
-    for (i = 0; i < jobs->n; i++)
+    for (i = 0; i < jobs->n; i++) {
         start_one(ctx, &jobs->v[i]);
+        if (jobs->v[i].why[0]) /* said at once; also in the recording */
+            fprintf(stderr, "xengatherer: the command on '%s' did not start:"
+                    " %s\n", ctx->doms.v[jobs->v[i].dom].info.name,
+                    jobs->v[i].why);
+    }
 }
 
 static void ended(xg_job *j, int status)

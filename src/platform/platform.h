@@ -77,6 +77,9 @@ typedef struct xg_platform_ops {
     /* Undo what prepare did (close fds, remove --blkio-enable rules). */
     void (*release)(xg_platform *p, xg_pdomain *d);
     void (*close)(xg_platform *p);
+    /* Optional: one line the report should show under a family's section
+     * (XG_FAM_*), e.g. why its figures may be missing; NULL when none. */
+    const char *(*note)(xg_platform *p, unsigned family);
 } xg_platform_ops;
 
 /* The platform called name ("auto" picks: xen, then qemu, then cgroup; this

@@ -204,8 +204,15 @@ static void write_text(const xg_store *s, const xg_report_opts *o, FILE *out)
         return;
     }
     for (size_t i = 0; i < N_SECTIONS; i++)
-        if (section_on(s, sections[i]))
+        if (section_on(s, sections[i])) {
+            char key[64];
+            const char *note;
             sections[i]->text(s, o, out);
+            snprintf(key, sizeof(key), "note.%s", sections[i]->name);
+            note = xg_store_meta_get(s, key);
+            if (note && *note)
+                fprintf(out, "note: %s\n", note);
+        }
 }
 
 static void write_csv(const xg_store *s, const xg_report_opts *o, FILE *out)

@@ -406,6 +406,17 @@ static int cg_attach(xg_platform *p, xg_pdomain *d, pid_t pid, char *err,
     return 0;
 }
 
+/* v1 blkio counts nothing on newer kernels until a throttle rule exists on
+ * the device: say so when it is in use without --blkio-enable. */
+static const char *cg_note(xg_platform *p, unsigned family)
+{
+    if (family == XG_FAM_DISK && p->mnt[CG_BLKIO] && !p->blkio_enable)
+        return "cgroup v1 blkio counts no I/O on newer kernels until a "
+               "throttle rule exists on the device: add --blkio-enable if "
+               "the domains show none";
+    return NULL;
+}
+
 const xg_platform_ops xg_platform_cgroup = {
     .name = "cgroup",
     .detect = cg_detect,
@@ -417,4 +428,5 @@ const xg_platform_ops xg_platform_cgroup = {
     .attach = cg_attach,
     .release = cg_release,
     .close = cg_close,
+    .note = cg_note,
 };

@@ -1,0 +1,48 @@
+#!/bin/bash
+# test_span.sh — domains that appear or vanish inside the window get their
+# own span; --until-done ends the window when the commands end; a command
+# that cannot start or fails is recorded as such.
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
+cg_make machine.slice/xg-span
+cg_make machine.slice/xg-span/early
+"$XG" run -q --cgroup-parent machine.slice/xg-span -i 0.25 -d 4 -o "$TMP/a" > /dev/null &
+pid=$!
+sleep 1.2
+cg_make machine.slice/xg-span/late
+sleep 1
+for h in $(cg_hierarchies); do rmdir "$h/machine.slice/xg-span/early"; done
+wait "$pid" || fail "run exited $?"
+early=$(awk -F, '$1=="window" && $2=="cpu" && $3=="early" && $5=="cpu_s" {print $6 "-" $7}' "$TMP/a/report.csv")
+late=$(awk -F, '$1=="window" && $2=="cpu" && $3=="late" && $5=="cpu_s" {print $6 "-" $7}' "$TMP/a/report.csv")
+echo "early span $early, late span $late"
+[ -n "$early" ] && [ -n "$late" ] || fail "a domain is missing from the report"
+fcmp "${early%-*}" '==' 0 || fail "early starts at ${early%-*}"
+fcmp "${early#*-}" '>=' 1.5 && fcmp "${early#*-}" '<=' 3 || fail "early ends at ${early#*-}"
+fcmp "${late%-*}" '>=' 1 && fcmp "${late%-*}" '<=' 2.5 || fail "late starts at ${late%-*}"
+fcmp "${late#*-}" '>=' 3.9 || fail "late ends at ${late#*-}"
+grep -qE '^early .*[0-9.]+-[0-9.]+ *$' "$TMP/a/report.txt" || fail "early's span not shown in the text"
+
+# --until-done: two commands of 0.5 s and 1 s end a 20 s window early
+cg_make machine.slice/xg-until/a
+cg_make machine.slice/xg-until/b
+start=$(date +%s%N)
+"$XG" run -q --cgroup-parent machine.slice/xg-until --exec local --until-done \
+    -i 0.2 -d 20 -o "$TMP/u" -- sleep 1 > /dev/null || fail "until-done run exited $?"
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+echo "--until-done window took $took ms"
+[ "$took" -lt 5000 ] || fail "--until-done took $took ms"
+d=$(sqlite3 "$TMP/u/recording.db" "select (max(mono_ns)-min(mono_ns))/1e9 from ticks")
+fcmp "$d" '>=' 0.9 && fcmp "$d" '<' 2 || fail "window of $d s for a 1 s command"
+
+# a command that is not there, and one that fails
+"$XG" run -q --cgroup-parent machine.slice/xg-until --exec local -i 0.2 -d 0.6 \
+    -o "$TMP/nf" -- /nonexistent/cmd > /dev/null || fail "run with a missing command exited $?"
+st=$(sqlite3 "$TMP/nf/recording.db" "select distinct state from workloads")
+case "$st" in "failed: /nonexistent/cmd: No such file or directory") ;; *) fail "state '$st'";; esac
+"$XG" run -q --cgroup-parent machine.slice/xg-until --exec local -i 0.2 -d 1 \
+    -o "$TMP/ex" -- sh -c 'exit 3' > /dev/null || fail "run with a failing command exited $?"
+[ "$(sqlite3 "$TMP/ex/recording.db" "select group_concat(exit_code) from workloads where state='exited'")" = "3,3" ] \
+    || fail "exit codes not recorded"
+grep -qE '^a +exited +3 ' "$TMP/ex/report.txt" || fail "exit 3 not in the report"
+echo "PASS"
