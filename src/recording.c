@@ -29,7 +29,7 @@ static const char schema_sql[] =
     "CREATE TABLE series(id INTEGER PRIMARY KEY,"
     " domain_id INTEGER NOT NULL REFERENCES domains(id),"
     " family TEXT NOT NULL, device TEXT NOT NULL, metric TEXT NOT NULL,"
-    " unit TEXT NOT NULL, note TEXT, UNIQUE(domain_id, family, device, metric));"
+    " unit TEXT NOT NULL, note TEXT, source TEXT, UNIQUE(domain_id, family, device, metric));"
     "CREATE TABLE samples(series_id INTEGER NOT NULL, tick INTEGER NOT NULL,"
     " value INTEGER NOT NULL, PRIMARY KEY(series_id, tick)) WITHOUT ROWID;"
     "CREATE TABLE workloads(id INTEGER PRIMARY KEY, domain_id INTEGER NOT NULL,"
@@ -219,7 +219,7 @@ static int write_series(writer *w, const xg_store *s)
     size_t i;
 
     if (w_prepare(w, &st, "INSERT INTO series(id, domain_id, family, device,"
-                  " metric, unit, note) VALUES(?, ?, ?, ?, ?, ?, ?)") < 0)
+                  " metric, unit, note, source) VALUES(?, ?, ?, ?, ?, ?, ?, ?)") < 0)
         return -1;
     for (i = 0; i < s->n_series && ret == 0; i++) {
         const xg_series *x = &s->series[i];
@@ -230,6 +230,7 @@ static int write_series(writer *w, const xg_store *s)
         bind_text(w, st, 5, x->metric);
         bind_text(w, st, 6, x->unit);
         bind_text(w, st, 7, x->note);
+        bind_text(w, st, 8, x->source);
         ret = w_step(w, st, "writing series");
     }
     sqlite3_finalize(st);
@@ -735,10 +736,10 @@ static int read_series(reader *r)
     int rc;
 
     if (r_prepare(r, &st, "SELECT id, domain_id, family, device, metric, unit,"
-                  " note FROM series ORDER BY id") < 0)
+                  " note, source FROM series ORDER BY id") < 0)
         return -1;
     while ((rc = r_step(r, st)) > 0) {
-        const char *family, *device, *metric, *unit, *note;
+        const char *family, *device, *metric, *unit, *note, *source;
         int64_t id, domain_id, dom, idx;
         size_t n = s->n_series;
         char row[48];
@@ -751,7 +752,8 @@ static int read_series(reader *r)
             col_text(r, st, 3, row, false, &device) < 0 ||
             col_text(r, st, 4, row, false, &metric) < 0 ||
             col_text(r, st, 5, row, false, &unit) < 0 ||
-            col_text(r, st, 6, row, true, &note) < 0)
+            col_text(r, st, 6, row, true, &note) < 0 ||
+            col_text(r, st, 7, row, true, &source) < 0)
             break;
         dom = find_id(r->domain_ids, s->n_domains, domain_id);
         if (dom < 0) {
@@ -765,7 +767,8 @@ static int read_series(reader *r)
         if (push_id(r, &r->series_ids, n, id) < 0)
             break;
         idx = xg_store_series(s, (uint32_t)dom, family, device, metric, unit);
-        if (idx < 0 || (note && xg_store_series_note(s, (uint32_t)idx, note) < 0)) {
+        if (idx < 0 || (note && xg_store_series_note(s, (uint32_t)idx, note) < 0) ||
+            (source && xg_store_series_source(s, (uint32_t)idx, source) < 0)) {
             nomem(r);
             break;
         }

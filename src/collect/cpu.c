@@ -2,6 +2,7 @@
  * the platform, stored as the "cpu" series of docs/series.md. */
 #include "collect/collector.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 /* One slot per field of xg_cpu_counters, in XG_CPU_* bit order. */
@@ -10,9 +11,19 @@ static const char *const metric[] = {
 };
 #define NFIELD (sizeof(metric) / sizeof(metric[0]))
 
+typedef int64_t field_series[NFIELD]; /* -1 until first seen */
+
+typedef struct vcpu_list {
+    field_series *v; /* per vCPU number */
+    size_t n;
+} vcpu_list;
+
 typedef struct cpu_state {
-    int64_t (*series)[NFIELD]; /* per domain, -1 until first seen */
+    field_series *series; /* per domain */
+    vcpu_list *vcpus;     /* per domain */
     size_t n, cap;
+    xg_ctx *ctx;          /* for the vCPU callback */
+    size_t cur;           /* domain being sampled */
 } cpu_state;
 
 static uint64_t field(const xg_cpu_counters *c, size_t i)
@@ -38,15 +49,23 @@ static int cpu_add(xg_ctx *ctx, void *state, size_t i)
         if (!nv)
             return -1;
         st->series = nv;
+        nv = realloc(st->vcpus, nc * sizeof(*st->vcpus));
+        if (!nv)
+            return -1;
+        st->vcpus = nv;
         st->cap = nc;
     }
     while (st->n <= i) {
         for (f = 0; f < NFIELD; f++)
             st->series[st->n][f] = -1;
+        st->vcpus[st->n].v = NULL;
+        st->vcpus[st->n].n = 0;
         st->n++;
     }
     return 0;
 }
+
+static void cpu_stop(xg_ctx *ctx, void *state);
 
 static int cpu_start(xg_ctx *ctx, void **state, char *err, size_t errlen)
 {
@@ -59,18 +78,58 @@ static int cpu_start(xg_ctx *ctx, void **state, char *err, size_t errlen)
         return -1;
     for (i = 0; i < ctx->doms.n; i++)
         if (cpu_add(ctx, st, i) < 0) {
-            free(st->series);
-            free(st);
+            cpu_stop(ctx, st);
             return -1;
         }
     *state = st;
     return 0;
 }
 
+/* Stores the fields c has into the series of fs (created on first sight,
+ * once per domain or vCPU and field). */
+static void store_fields(xg_ctx *ctx, uint32_t dom, const char *device,
+                         field_series fs, const xg_cpu_counters *c)
+{
+    size_t f;
+
+    for (f = 0; f < NFIELD; f++) {
+        if (!(c->have & (1u << f)))
+            continue;
+        if (fs[f] < 0)
+            fs[f] = xg_store_series(&ctx->store, dom, "cpu", device,
+                                    metric[f], "ns");
+        if (fs[f] >= 0)
+            xg_store_put(&ctx->store, (uint32_t)fs[f], field(c, f));
+    }
+}
+
+static void on_vcpu(void *arg, int vcpu, const xg_cpu_counters *c)
+{
+    cpu_state *st = arg;
+    vcpu_list *l = &st->vcpus[st->cur];
+    char dev[32];
+
+    if (vcpu < 0 || vcpu > 4095)
+        return;
+    if ((size_t)vcpu >= l->n) {
+        size_t n = (size_t)vcpu + 1, k, f;
+        field_series *nv = realloc(l->v, n * sizeof(*nv));
+        if (!nv)
+            return;
+        for (k = l->n; k < n; k++)
+            for (f = 0; f < NFIELD; f++)
+                nv[k][f] = -1;
+        l->v = nv;
+        l->n = n;
+    }
+    snprintf(dev, sizeof(dev), "vcpu%d", vcpu);
+    store_fields(st->ctx, st->ctx->store_dom[st->cur], dev, l->v[vcpu], c);
+}
+
 static void cpu_sample(xg_ctx *ctx, void *state)
 {
     cpu_state *st = state;
-    size_t i, f;
+    size_t i;
 
     for (i = 0; i < ctx->doms.n && i < st->n; i++) {
         xg_cpu_counters c = {0};
@@ -80,16 +139,11 @@ static void cpu_sample(xg_ctx *ctx, void *state)
             ctx->gone[i] = 1;
             continue;
         }
-        for (f = 0; f < NFIELD; f++) {
-            if (!(c.have & (1u << f)))
-                continue;
-            if (st->series[i][f] < 0) /* once per domain and field */
-                st->series[i][f] = xg_store_series(
-                    &ctx->store, ctx->store_dom[i], "cpu", "", metric[f],
-                    "ns");
-            if (st->series[i][f] >= 0)
-                xg_store_put(&ctx->store, (uint32_t)st->series[i][f],
-                             field(&c, f));
+        store_fields(ctx, ctx->store_dom[i], "", st->series[i], &c);
+        if (ctx->ops->vcpu_read) {
+            st->ctx = ctx;
+            st->cur = i;
+            ctx->ops->vcpu_read(ctx->plat, &ctx->doms.v[i], on_vcpu, st);
         }
     }
 }
@@ -97,8 +151,12 @@ static void cpu_sample(xg_ctx *ctx, void *state)
 static void cpu_stop(xg_ctx *ctx, void *state)
 {
     cpu_state *st = state;
+    size_t i;
 
     (void)ctx;
+    for (i = 0; i < st->n; i++)
+        free(st->vcpus[i].v);
+    free(st->vcpus);
     free(st->series);
     free(st);
 }

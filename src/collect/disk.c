@@ -14,9 +14,10 @@
 #include "util/root.h"
 
 static const char *const dom_metric[] = {"rd_bytes", "wr_bytes", "rd_ios",
-                                         "wr_ios"};
-static const char *const dom_unit[] = {"bytes", "bytes", "ios", "ios"};
-#define NDOM 4
+                                         "wr_ios", "rd_time", "wr_time"};
+static const char *const dom_unit[] = {"bytes", "bytes", "ios", "ios", "ns",
+                                       "ns"};
+#define NDOM 6 /* the host's "all" row has the first 4 */
 
 static const char *const host_metric[] = {
     "rd_ios", "rd_sectors", "rd_ticks", "wr_ios",
@@ -70,6 +71,8 @@ static dev_series *dev_slot(disk_state *st, dom_devs *l, const char *name,
     }
     d = &l->v[l->n];
     memset(d, 0, sizeof(*d));
+    for (i = 0; i < NHOST; i++)
+        d->s[i] = -1;
     snprintf(d->name, sizeof(d->name), "%s", name);
     for (i = 0; i < nm; i++) {
         d->s[i] = xg_store_series(&st->ctx->store, dom, family, d->name,
@@ -91,16 +94,21 @@ static void on_device(void *arg, const xg_disk_counters *c)
 {
     disk_state *st = arg;
     xg_ctx *ctx = st->ctx;
+    size_t n = c->have_time ? 6 : c->have_ios ? 4 : 2, k;
+    size_t before = st->doms[st->cur].n;
     dev_series *d = dev_slot(st, &st->doms[st->cur], c->device,
                              ctx->store_dom[st->cur], "disk", dom_metric,
-                             dom_unit, NDOM);
+                             dom_unit, n);
+    const uint64_t v[NDOM] = {c->rd_bytes, c->wr_bytes, c->rd_ios,
+                              c->wr_ios, c->rd_time_ns, c->wr_time_ns};
 
     if (!d)
         return;
-    put(ctx, d->s[0], c->rd_bytes);
-    put(ctx, d->s[1], c->wr_bytes);
-    put(ctx, d->s[2], c->rd_ios);
-    put(ctx, d->s[3], c->wr_ios);
+    if (st->doms[st->cur].n != before && c->source) /* new device */
+        for (k = 0; k < n; k++)
+            xg_store_series_source(&ctx->store, (uint32_t)d->s[k], c->source);
+    for (k = 0; k < n; k++)
+        put(ctx, d->s[k], v[k]);
 }
 
 static int disk_add(xg_ctx *ctx, void *state, size_t i)
@@ -213,9 +221,9 @@ static void sample_host(xg_ctx *ctx, disk_state *st)
         p = nl + 1;
     }
     sum = dev_slot(st, &st->doms[st->host_i], "all", hd, "disk", dom_metric,
-                   dom_unit, NDOM);
+                   dom_unit, 4);
     if (sum)
-        for (k = 0; k < NDOM; k++)
+        for (k = 0; k < 4; k++)
             put(ctx, sum->s[k], tot[k]);
 }
 

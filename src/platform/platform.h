@@ -46,13 +46,37 @@ typedef struct xg_cpu_counters {
         total_ns, iowait_ns;
 } xg_cpu_counters;
 
-/* One device's cumulative I/O of one domain. */
+/* One device's cumulative I/O of one domain. The strings are valid during
+ * the callback only. */
 typedef struct xg_disk_counters {
     const char *device; /* "vda", or "MAJ:MIN" when no name is known */
+    const char *source; /* where the figures come from: "blkio", "io.stat",
+                         * "qmp", "proc-io"...; NULL = unsaid */
     uint64_t rd_bytes, wr_bytes, rd_ios, wr_ios;
+    bool have_ios;      /* rd_ios/wr_ios are known */
+    bool have_time;     /* rd_time_ns/wr_time_ns are known (QMP) */
+    uint64_t rd_time_ns, wr_time_ns; /* total time spent on the I/Os */
 } xg_disk_counters;
 
 typedef void (*xg_disk_cb)(void *arg, const xg_disk_counters *c);
+/* One vCPU's counters (usage, wait... as for a domain). */
+typedef void (*xg_vcpu_cb)(void *arg, int vcpu, const xg_cpu_counters *c);
+
+/* What the cache collector counts for a domain (perf_event_open). */
+typedef enum xg_perf_kind {
+    XG_PERF_NONE = 0,  /* the platform cannot say */
+    XG_PERF_CGROUP,    /* a cgroup: fd of its perf_event cgroup directory */
+    XG_PERF_PID,       /* a process and all its threads (inherit) */
+    XG_PERF_SYSTEM,    /* the whole machine (the host row) */
+} xg_perf_kind;
+
+typedef struct xg_perf_target {
+    xg_perf_kind kind;
+    int cgroup_fd;     /* XG_PERF_CGROUP: an open O_RDONLY directory fd,
+                        * owned by the platform */
+    pid_t pid;         /* XG_PERF_PID */
+    const char *why;   /* XG_PERF_NONE: why, for the report */
+} xg_perf_target;
 
 typedef struct xg_platform_ops {
     const char *name; /* "cgroup", later "qemu", "xen" */
@@ -71,6 +95,13 @@ typedef struct xg_platform_ops {
     /* Calls cb once per device of the domain. 0; -1 when gone. NULL when
      * the platform has no per-domain disk figures. */
     int (*disk_read)(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg);
+    /* Optional: calls cb once per vCPU the platform knows (per-vCPU CPU
+     * time and wait). 0; -1 when the domain is gone. */
+    int (*vcpu_read)(xg_platform *p, xg_pdomain *d, xg_vcpu_cb cb, void *arg);
+    /* Optional: what perf_event_open should count for the domain. 0, or -1
+     * + err. */
+    int (*perf_target)(xg_platform *p, xg_pdomain *d, xg_perf_target *out,
+                       char *err, size_t errlen);
     /* Moves pid into the domain, for --exec local. NULL when unsupported. */
     int (*attach)(xg_platform *p, xg_pdomain *d, pid_t pid, char *err,
                   size_t errlen);

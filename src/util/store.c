@@ -57,6 +57,7 @@ void xg_store_free(xg_store *s)
         free(x->unit);
         free(x->values);
         free(x->note);
+        free(x->source);
     }
     for (i = 0; i < s->n_workloads; i++) {
         free(s->workloads[i].argv);
@@ -260,6 +261,17 @@ int xg_store_series_note(xg_store *s, uint32_t series, const char *note)
         return -1;
     free(s->series[series].note);
     s->series[series].note = n;
+    return 0;
+}
+
+int xg_store_series_source(xg_store *s, uint32_t series, const char *source)
+{
+    char *n = strdup(source);
+
+    if (!n)
+        return -1;
+    free(s->series[series].source);
+    s->series[series].source = n;
     return 0;
 }
 

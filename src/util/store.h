@@ -34,6 +34,8 @@ typedef struct xg_series {
     uint32_t cap;
     uint64_t *values;     /* values[i] is at tick first_tick+i, XG_NOVALUE = gap */
     char *note;           /* why the series ended early, or NULL */
+    char *source;         /* where the figures came from ("qmp",
+                           * "proc-io", "blkio"...), or NULL */
 } xg_series;
 
 typedef struct xg_workload {
@@ -96,6 +98,9 @@ int xg_store_put(xg_store *s, uint32_t series, uint64_t value);
 uint64_t xg_store_get(const xg_store *s, uint32_t series, uint32_t t);
 /* Attaches a note to a series (copied), e.g. why it ended. */
 int xg_store_series_note(xg_store *s, uint32_t series, const char *note);
+
+/* Records where a series' figures come from (copied). */
+int xg_store_series_source(xg_store *s, uint32_t series, const char *source);
 
 /* Adds a workload record (strings copied). Returns its index or -1. */
 int64_t xg_store_add_workload(xg_store *s, const xg_workload *w);

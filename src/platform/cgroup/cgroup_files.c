@@ -572,8 +572,14 @@ int cg_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg)
         const cg_dev *e = &c->dev[i];
         if (!e->seen)
             continue;
-        xg_disk_counters dc = {e->name, e->rd_bytes, e->wr_bytes, e->rd_ios,
-                               e->wr_ios};
+        xg_disk_counters dc = {0};
+        dc.device = e->name;
+        dc.source = c->disk == CG_V2 ? "io.stat" : "blkio";
+        dc.rd_bytes = e->rd_bytes;
+        dc.wr_bytes = e->wr_bytes;
+        dc.rd_ios = e->rd_ios;
+        dc.wr_ios = e->wr_ios;
+        dc.have_ios = true;
         cb(arg, &dc);
     }
     return 0;
