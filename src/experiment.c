@@ -213,8 +213,8 @@ static void progress(const xg_options *o, int64_t t0, int64_t end, size_t n)
         return;
     if (left < 0)
         left = 0;
-    fprintf(stderr, "\rxengatherer: measuring %zu domain%s, %.1f s of %.1f "
-            "left ", n, n == 1 ? "" : "s", left, (double)(end - t0) / 1e9);
+    fprintf(stderr, "\rxengatherer: measuring %zu domain%s, %.1f s left of "
+            "%.1f s ", n, n == 1 ? "" : "s", left, (double)(end - t0) / 1e9);
 }
 
 /* The folder and recording path; refuses an existing recording unless
