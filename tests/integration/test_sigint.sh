@@ -26,4 +26,16 @@ for sig in INT TERM; do
     [ "$st" = terminated ] || fail "SIG$sig: workload state '$st'"
     pgrep -f "sleep 60" >/dev/null && fail "SIG$sig: the workload outlived the run"
 done
+# a second SIGINT aborts at once, and takes the workload with it
+"$XG" run -q --cgroup machine.slice/xg-it-sig --exec local -i 0.2 -d 30 \
+    -o "$TMP/abort" -- sleep 61 > /dev/null 2> "$TMP/abort.err" &
+pid=$!
+sleep 1.5
+kill -INT "$pid"; kill -INT "$pid"
+t0=$(date +%s%N); rc=0; wait "$pid" || rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ "$rc" -eq 130 ] || fail "double SIGINT: exit $rc"
+[ "$ms" -lt 1500 ] || fail "double SIGINT took $ms ms to end"
+sleep 0.2
+pgrep -f "sleep 61" >/dev/null && fail "double SIGINT left the workload running"
 echo "PASS"
