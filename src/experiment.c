@@ -432,8 +432,14 @@ void xg_session_sample(xg_session *s, int64_t mono_ns, int64_t wall_ns,
     const xg_collector *const *col = xg_collectors();
     size_t k;
 
-    if (rescan && s->watch_all)
+    /* New domains join: when the platform says the set changed (a cheap
+     * check), and in any case every 10 s (changes that cancel out). */
+    if (rescan && s->watch_all &&
+        ((s->ctx.ops->changed ? s->ctx.ops->changed(s->ctx.plat) : 1) ||
+         mono_ns - s->last_scan_ns >= 10 * (int64_t)1000000000)) {
         rediscover(&s->ctx, &s->seen, s->state);
+        s->last_scan_ns = mono_ns;
+    }
     if (xg_store_tick(&s->ctx.store, mono_ns, wall_ns) < 0)
         return;
     for (k = 0; col[k]; k++)

@@ -27,6 +27,7 @@ typedef struct xg_session {
     void *state[16];   /* each collector's state, NULL when off */
     xg_keyset seen;    /* keys of the domains watched so far */
     int watch_all;     /* no vmfile or --cgroup: new domains join */
+    int64_t last_scan_ns; /* when domains were last listed in full */
     int started;
 } xg_session;
 

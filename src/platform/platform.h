@@ -111,6 +111,9 @@ typedef struct xg_platform_ops {
     /* Optional: one line the report should show under a family's section
      * (XG_FAM_*), e.g. why its figures may be missing; NULL when none. */
     const char *(*note)(xg_platform *p, unsigned family);
+    /* Optional: false when the set of domains surely did not change since
+     * the last discover (a cheap check); NULL = always look. */
+    bool (*changed)(xg_platform *p);
 } xg_platform_ops;
 
 /* The platform called name ("auto" picks: xen, then qemu, then cgroup; this

@@ -72,6 +72,11 @@ ssize_t xg_pread_text(int fd, char *buf, size_t cap)
         if (r == 0)
             break;
         got += (size_t)r;
+        /* A short read is the end: regular files, and /proc, /sys and
+         * cgroup files (seq_file fills the buffer until the end), so small
+         * files cost one system call, not two. */
+        if ((size_t)r < cap - 1 - (got - (size_t)r))
+            break;
     }
     buf[got] = '\0';
     return (ssize_t)got;

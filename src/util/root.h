@@ -19,7 +19,9 @@ char *xg_root_path(char *buf, size_t len, const char *path);
 int xg_root_open(const char *path, int flags);
 
 /* pread(2) the whole small file at offset 0 into buf (at most cap-1 bytes)
- * and NUL-terminate it. Returns bytes read, or -1 with errno. */
+ * and NUL-terminate it; a short read counts as the end of the file (true of
+ * regular, /proc, /sys and cgroup files), so a small file is one system
+ * call. Returns bytes read, or -1 with errno. */
 ssize_t xg_pread_text(int fd, char *buf, size_t cap);
 /* Reads root + path in one go (open, read, close). Same return as above. */
 ssize_t xg_read_text(const char *path, char *buf, size_t cap);

@@ -130,6 +130,7 @@ static void cg_close(xg_platform *p)
         free(p->cgroups[i]);
     free(p->cgroups);
     free(p->parent);
+    free(p->watched);
     free(p);
 }
 
@@ -251,6 +252,35 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* The child cgroups of parent in hierarchy h, sorted by name. */
+/* Notes the listed parent and its link count: cgroupfs keeps a directory's
+ * link count at 2 + its subdirectories (its mtime does not move), so a
+ * changed count means a child came or went. */
+static void remember_listing(xg_platform *p, const char *full, int fd)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) < 0)
+        return;
+    if (!p->watched || strcmp(p->watched, full) != 0) {
+        free(p->watched);
+        p->watched = strdup(full);
+    }
+    p->watched_nlink = (unsigned long)st.st_nlink;
+}
+
+/* False when the set of children surely did not change since the listing
+ * (one stat); a mkdir and an rmdir in between cancel out, so the caller
+ * still lists in full now and then. */
+static bool cg_changed(xg_platform *p)
+{
+    struct stat st;
+
+    if (!p->watched)
+        return false;
+    return stat(p->watched, &st) < 0 ||
+           (unsigned long)st.st_nlink != p->watched_nlink;
+}
+
 static int push_children(const xg_platform *p, int h, const char *parent,
                          xg_pdomains *out, char *err, size_t errlen)
 {
@@ -270,6 +300,7 @@ static int push_children(const xg_platform *p, int h, const char *parent,
         cg_path_err(err, errlen, dir, errno);
         return -1;
     }
+    remember_listing((xg_platform *)p, full, dirfd(dp));
     while ((e = readdir(dp))) {
         struct stat st;
         if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' &&
@@ -429,4 +460,5 @@ const xg_platform_ops xg_platform_cgroup = {
     .release = cg_release,
     .close = cg_close,
     .note = cg_note,
+    .changed = cg_changed,
 };

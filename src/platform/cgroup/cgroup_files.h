@@ -18,6 +18,8 @@ struct xg_platform {
     char **cgroups;      /* --cgroup paths */
     size_t n_cgroups;
     int ncpus;           /* the host row's vcpus; -1 until first discover */
+    char *watched;       /* the parent directory last listed, or NULL */
+    unsigned long watched_nlink; /* its link count then (2 + subdirs) */
 };
 
 /* "<mnt[h]>/<rel>" (root-relative) into buf; NULL if h is not mounted or it
