@@ -497,6 +497,10 @@ static int wait_tick(const xg_options *o, xg_jobs *jobs, int64_t next,
 
     ts.tv_sec = target / 1000000000;
     ts.tv_nsec = target % 1000000000;
+    if (g_stop_sig) { /* came before the sleep: stop now */
+        *sig = g_stop_sig;
+        return 1;
+    }
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
            EINTR) {
         size_t running = xg_jobs_reap(jobs);

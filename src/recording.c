@@ -325,11 +325,20 @@ static int check_store(const xg_store *s, const char *path, char *err,
 
 /* Creates path 0640 without following a symlink. With force an existing
  * regular file is removed first. Returns the fd, -1 + err. */
-static int create_file(const char *path, bool force, char *err, size_t errlen)
+/* Checks path may be written (absent, or a regular file with force) and
+ * creates the temporary sibling tmp that is renamed over it when complete,
+ * so an interrupted write never leaves a half-written recording at path. */
+static int create_file(const char *path, const char *tmp, bool force,
+                       char *err, size_t errlen)
 {
     struct stat st;
     int fd;
 
+    if (!force && lstat(path, &st) == 0) {
+        seterr(err, errlen, "%s: %s (use --force to overwrite)", path,
+               strerror(EEXIST));
+        return -1;
+    }
     if (force && lstat(path, &st) == 0) {
         if (S_ISLNK(st.st_mode)) {
             seterr(err, errlen, "%s: is a symbolic link, refusing to "
@@ -341,12 +350,8 @@ static int create_file(const char *path, bool force, char *err, size_t errlen)
                    "overwrite it", path);
             return -1;
         }
-        if (unlink(path) < 0 && errno != ENOENT) {
-            seterr(err, errlen, "%s: cannot remove: %s", path, strerror(errno));
-            return -1;
-        }
     }
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
     if (fd < 0) {
         int e = errno;
         seterr(err, errlen, "%s: %s%s", path, strerror(e),
@@ -375,16 +380,22 @@ int xg_recording_write(const xg_store *s, const char *path, bool force,
                        char *err, size_t errlen)
 {
     writer w = { .path = path, .err = err, .errlen = errlen };
+    char tmp[4200];
     int fd, ret = -1;
 
     if (check_store(s, path, err, errlen) < 0)
         return -1;
-    fd = create_file(path, force, err, errlen);
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.partial-%ld", path,
+                         (long)getpid()) >= sizeof(tmp)) {
+        seterr(err, errlen, "%s: path too long", path);
+        return -1;
+    }
+    fd = create_file(path, tmp, force, err, errlen);
     if (fd < 0)
         return -1;
     /* Our fd stays open until SQLite is done: closing another fd on the
      * same file would drop SQLite's POSIX locks. */
-    if (sqlite3_open_v2(path, &w.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+    if (sqlite3_open_v2(tmp, &w.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
                         NULL) != SQLITE_OK)
         w_fail(&w, "opening", SQLITE_OK);
     else
@@ -399,8 +410,17 @@ int xg_recording_write(const xg_store *s, const char *path, bool force,
         seterr(err, errlen, "%s: close: %s", path, strerror(errno));
         ret = -1;
     }
+    /* complete: into place, never over a file that appeared meanwhile
+     * unless forced */
+    if (ret == 0 && (force ? rename(tmp, path)
+                           : renameat2(AT_FDCWD, tmp, AT_FDCWD, path,
+                                       RENAME_NOREPLACE)) < 0) {
+        seterr(err, errlen, "%s: %s%s", path, strerror(errno),
+               errno == EEXIST ? " (use --force to overwrite)" : "");
+        ret = -1;
+    }
     if (ret < 0)
-        unlink(path);
+        unlink(tmp);
     return ret;
 }
 
