@@ -521,7 +521,7 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
     xg_session s;
     xg_ctx *ctx = &s.ctx;
     xg_jobs jobs = {0};
-    int64_t t0, end, next, overhead, c0, interval_ns;
+    int64_t t0, end, next, overhead, c0, interval_ns, t_start = 0, t_stop;
     int rc, sig = 0, last = 0;
 
     memset(res, 0, sizeof(*res));
@@ -534,10 +534,12 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
     if (rc == XG_EXIT_OK && output_path(o, res, err, errlen) < 0)
         rc = XG_EXIT_USAGE;
     /* 2. collectors */
+    t_start = xg_now_ns();
     if (rc == XG_EXIT_OK)
         rc = xg_session_start(&s, err, errlen);
     if (rc != XG_EXIT_OK)
         goto out;
+    t_start = xg_now_ns() - t_start;
 
     /* 3-4. baseline sample, workload, then every interval */
     c0 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
@@ -561,9 +563,13 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
 
     /* 5. stop, record */
     xg_jobs_stop(&jobs, 2.0);
+    t_stop = xg_now_ns();
     xg_session_stop(&s);
+    t_stop = xg_now_ns() - t_stop;
     xg_jobs_record(ctx, &jobs);
     fill_meta(ctx, sig, overhead, ctx->store.n_ticks);
+    set_meta_i64(&ctx->store, "collectors_start_ns", t_start);
+    set_meta_i64(&ctx->store, "collectors_stop_ns", t_stop);
     res->partial = sig != 0;
     res->signal = sig;
     rc = write_recording(ctx, res, o->force, err, errlen) < 0 ? XG_EXIT_FAIL
