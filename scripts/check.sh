@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # check.sh — the whole test suite: build (gcc, -Werror), unit + fixture +
 # integration tests, the unit and fixture tests again under ASan+UBSan and
-# under valgrind, and a clang build. Prints one closing line:
+# under valgrind, a clang build, cppcheck + clang-tidy (scripts/lint.sh) and
+# a short run of every fuzz harness (scripts/fuzz-smoke.sh). Prints one
+# closing line:
 # "check: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +55,12 @@ fi
 
 [ -f build-clang/build.ninja ] || step "configure (clang)" env CC=clang meson setup build-clang -Dtests=false
 step "build (clang, -Wall -Wextra -Werror)" ninja -C build-clang
+
+# Static analysis and a short fuzz run, each counted as one test.
+if step "lint (cppcheck, clang-tidy)" scripts/lint.sh build; then
+    passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if step "fuzz smoke (libFuzzer + ASan/UBSan, 10 s per harness)" scripts/fuzz-smoke.sh; then
+    passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 echo "check: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]

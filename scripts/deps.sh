@@ -2,7 +2,10 @@
 # deps.sh — installs the Debian 12 packages xengatherer needs to build, test
 # and demo (only those missing; apt-get update only when something is).
 set -euo pipefail
-pkgs=(build-essential meson ninja-build pkg-config clang
+# libclang-rt-14-dev: libFuzzer and the sanitizer runtimes for clang (only
+# a Recommends of clang-14, so --no-install-recommends leaves it out).
+pkgs=(build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
+      clang-tidy cppcheck
       libsqlite3-dev libjansson-dev libcmocka-dev sqlite3 valgrind
       python3 coreutils util-linux procps)
 missing=()

@@ -12,7 +12,9 @@ static const char usage[] =
     "usage: xengatherer list [--platform NAME] [--root DIR]\n"
     "                        [--cgroup-parent PATH] [--cgroup PATH]...\n\n"
     "Prints every domain the platform sees: id, name, address, platform, key.\n"
-    "  --platform NAME       auto (default), cgroup\n"
+    "  --platform NAME       auto (default: xen in a Xen dom0, else qemu when\n"
+    "                        qemu processes run, else cgroup), xen, qemu,\n"
+    "                        cgroup (--cgroup* options imply cgroup)\n"
     "  --root DIR            read /proc and /sys under DIR (also $XG_ROOT)\n"
     "  --cgroup-parent PATH  domains are the children of this cgroup\n"
     "                        (default: machine.slice when it exists)\n"
@@ -36,7 +38,7 @@ int cmd_list(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     }
     xg_root_set(o.root);
-    ops = xg_platform_pick(o.platform, err, sizeof(err));
+    ops = xg_platform_choose(&o, err, sizeof(err));
     if (!ops) {
         xg_err("%s", err);
         free(o.cgroups);

@@ -59,6 +59,7 @@ static double seconds(const char *opt, const char *arg)
 enum {
     O_VMFILE = 256, O_PLATFORM, O_ROOT, O_CGPARENT, O_CGROUP, O_BLKIO,
     O_EXEC, O_NOCPU, O_NODISK, O_NOCACHE, O_UNTIL, O_FORCE, O_PARTS,
+    O_CACHEEV, O_NOSUMCACHE,
 };
 
 static const struct option longopts[] = {
@@ -77,6 +78,8 @@ static const struct option longopts[] = {
     {"nocpu", no_argument, NULL, O_NOCPU},
     {"nodisk", no_argument, NULL, O_NODISK},
     {"nocache", no_argument, NULL, O_NOCACHE},
+    {"cache-events", required_argument, NULL, O_CACHEEV},
+    {"nosumcache", no_argument, NULL, O_NOSUMCACHE},
     {"until-done", no_argument, NULL, O_UNTIL},
     {"force", no_argument, NULL, O_FORCE},
     {"partitions", no_argument, NULL, O_PARTS},
@@ -88,7 +91,8 @@ static bool experiment_only(int c)
 {
     return c == 'i' || c == 'd' || c == 'o' || c == 'q' || c == O_EXEC ||
            c == O_NOCPU || c == O_NODISK || c == O_NOCACHE || c == O_UNTIL ||
-           c == O_FORCE || c == O_PARTS || c == O_BLKIO || c == O_VMFILE;
+           c == O_FORCE || c == O_PARTS || c == O_BLKIO || c == O_VMFILE ||
+           c == O_CACHEEV || c == O_NOSUMCACHE;
 }
 
 static int add_cgroup(xg_options *o, const char *path)
@@ -113,11 +117,17 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
         o->root = env;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+hi:d:o:q", longopts, NULL)) != -1) {
+    for (int li = -1;
+         (c = getopt_long(argc, argv, "+hi:d:o:q", longopts, &li)) != -1;
+         li = -1) {
         if (c != 'h' && c != '?' && c != ':' && experiment_only(c) &&
             !(what & XG_CLI_EXPERIMENT)) {
-            xg_err("%s: option '%s' is for run and record", cmd,
-                   argv[optind - 1]);
+            /* by name: argv[optind - 1] may be the option's value */
+            if (li >= 0)
+                xg_err("%s: option '--%s' is for run and record", cmd,
+                       longopts[li].name);
+            else
+                xg_err("%s: option '-%c' is for run and record", cmd, c);
             return 2;
         }
         switch (c) {
@@ -147,6 +157,16 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
         case O_NOCPU: o->families &= ~(unsigned)XG_FAM_CPU; break;
         case O_NODISK: o->families &= ~(unsigned)XG_FAM_DISK; break;
         case O_NOCACHE: o->families &= ~(unsigned)XG_FAM_CACHE; break;
+        case O_CACHEEV: {
+            char err[512];
+            if (xg_cache_events_check(optarg, err, sizeof(err)) < 0) {
+                xg_err("%s: %s", cmd, err);
+                return 2;
+            }
+            o->cache_events = optarg;
+            break;
+        }
+        case O_NOSUMCACHE: o->nosumcache = true; break;
         case O_UNTIL: o->until_done = true; break;
         case O_FORCE: o->force = true; break;
         case O_PARTS: o->partitions = true; break;

@@ -309,7 +309,8 @@ static void fill_meta(xg_ctx *ctx, int sig,
         if (note && (o->families & c[k]->flag)) {
             char key[64];
             snprintf(key, sizeof(key), "note.%s", c[k]->name);
-            xg_store_meta_set(s, key, note);
+            if (!xg_store_meta_get(s, key)) /* the collector's own first */
+                xg_store_meta_set(s, key, note);
         }
     }
     cmd = o->command ? xg_argv_json(o->command) : NULL;
@@ -390,7 +391,7 @@ int xg_session_select(xg_session *s, const xg_options *o, char *err,
     xg_store_init(&ctx->store,
                   (uint32_t)(o->duration_s / o->interval_s) + 2);
     xg_root_set(o->root);
-    ctx->ops = xg_platform_pick(o->platform, err, errlen);
+    ctx->ops = xg_platform_choose(o, err, errlen);
     if (!ctx->ops)
         return XG_EXIT_USAGE;
     ctx->plat = ctx->ops->open(o, err, errlen);

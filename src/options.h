@@ -27,6 +27,8 @@ typedef struct xg_options {
     bool until_done;           /* --until-done */
     const char *exec_tpl;      /* --exec; "ssh -o BatchMode=yes root@{addr}" */
     unsigned families;         /* XG_FAM_* switched on */
+    const char *cache_events;  /* --cache-events LIST; NULL = LLC refs+misses */
+    bool nosumcache;           /* --nosumcache: cache counts per mode */
     const char *outdir;        /* -o; NULL = ./xg-YYYYmmdd-HHMMSS */
     bool force;                /* --force: overwrite an existing recording */
     bool quiet;                /* -q: no progress line */
@@ -37,5 +39,8 @@ typedef struct xg_options {
 
 /* Fills o with the defaults above. */
 void xg_options_defaults(xg_options *o);
+/* Checks a --cache-events list against the events the cache collector knows
+ * (src/collect/cache.c): 0, or -1 + a one-line err naming the bad one. */
+int xg_cache_events_check(const char *list, char *err, size_t errlen);
 
 #endif

@@ -559,11 +559,15 @@ static int64_t find_id(const int64_t *ids, size_t n, int64_t id)
     return -1;
 }
 
-/* Appends id to *ids (n entries); ids come in ascending order. */
-static int push_id(reader *r, int64_t **ids, size_t n, int64_t id)
+/* Appends id to *ids (n entries). ids must come in ascending order (find_id
+ * relies on it): ORDER BY gives that, unless the file is damaged. */
+static int push_id(reader *r, int64_t **ids, size_t n, int64_t id,
+                   const char *row)
 {
     int64_t *nv;
 
+    if (n > 0 && id <= (*ids)[n - 1])
+        return damaged(r, "%s: id out of order or repeated", row);
     if ((n & (n - 1)) == 0) {   /* n is 0 or a power of two: double */
         nv = realloc(*ids, (n ? 2 * n : 8) * sizeof(**ids));
         if (!nv)
@@ -658,7 +662,7 @@ static int read_ticks(reader *r)
         return -1;
     while ((rc = r_step(r, st)) > 0) {
         uint32_t n = r->s->n_ticks;
-        int64_t seq, mono, wall;
+        int64_t seq = 0, mono = 0, wall = 0;
         char row[32];
         snprintf(row, sizeof(row), "tick %u", n);
         rc = -1;
@@ -701,7 +705,7 @@ static int read_domains(reader *r)
     while ((rc = r_step(r, st)) > 0) {
         xg_domain_info d = { 0 };
         const char *key, *name, *address, *uuid;
-        int64_t id, vcpus, is_host;
+        int64_t id = 0, vcpus = 0, is_host = 0;
         char row[48];
         rc = -1;
         if (col_int(r, st, 0, "domain", false, 0, &id) < 0)
@@ -737,13 +741,12 @@ static int read_domains(reader *r)
         d.uuid = (char *)uuid;
         d.vcpus = (int)vcpus;
         d.is_host = is_host != 0;
-        if (push_id(r, &r->domain_ids, s->n_domains, id) < 0)
+        if (push_id(r, &r->domain_ids, s->n_domains, id, row) < 0)
             break;
         if (xg_store_add_domain(s, &d) < 0) {
             nomem(r);
             break;
         }
-        rc = 0;
     }
     sqlite3_finalize(st);
     return rc;
@@ -760,7 +763,7 @@ static int read_series(reader *r)
         return -1;
     while ((rc = r_step(r, st)) > 0) {
         const char *family, *device, *metric, *unit, *note, *source;
-        int64_t id, domain_id, dom, idx;
+        int64_t id = 0, domain_id = 0, dom, idx;
         size_t n = s->n_series;
         char row[48];
         rc = -1;
@@ -784,7 +787,7 @@ static int read_series(reader *r)
             damaged(r, "%s is a duplicate", row);
             break;
         }
-        if (push_id(r, &r->series_ids, n, id) < 0)
+        if (push_id(r, &r->series_ids, n, id, row) < 0)
             break;
         idx = xg_store_series(s, (uint32_t)dom, family, device, metric, unit);
         if (idx < 0 || (note && xg_store_series_note(s, (uint32_t)idx, note) < 0) ||
@@ -792,7 +795,6 @@ static int read_series(reader *r)
             nomem(r);
             break;
         }
-        rc = 0;
     }
     sqlite3_finalize(st);
     return rc;
@@ -829,13 +831,20 @@ static int read_samples(reader *r)
                   " ORDER BY series_id, tick") < 0)
         return -1;
     while ((rc = r_step(r, st)) > 0) {
-        int64_t id, tick, value;
+        int64_t id = 0, tick = 0, value = 0;
         uint32_t t, idx;
         rc = -1;
         if (col_int(r, st, 0, "sample", false, 0, &id) < 0)
             break;
         if (!x || id != cur_id) {
             int64_t i = find_id(r->series_ids, s->n_series, id);
+            /* a damaged file can give the rows out of order: a series
+             * left (and trimmed) must not be written to again */
+            if (x && id < cur_id) {
+                damaged(r, "samples out of order (series %lld after series "
+                        "%lld)", (long long)id, (long long)cur_id);
+                break;
+            }
             if (i < 0) {
                 damaged(r, "sample for unknown series %lld", (long long)id);
                 break;
@@ -856,10 +865,8 @@ static int read_samples(reader *r)
             break;
         }
         t = (uint32_t)tick;
-        if ((uint64_t)value == XG_NOVALUE) {   /* a gap, as if absent */
-            rc = 0;
+        if ((uint64_t)value == XG_NOVALUE)     /* a gap, as if absent */
             continue;
-        }
         if (x->n == 0) {
             x->first_tick = t;
             /* room up to the last tick; trimmed when the series is done */
@@ -873,10 +880,15 @@ static int read_samples(reader *r)
             break;
         }
         idx = t - x->first_tick;
+        if (idx >= x->cap) { /* cannot happen with the checks above */
+            damaged(r, "samples of series %lld out of order", (long long)id);
+            break;
+        }
+        /* values has room for idx: t < n_ticks, so size_values gave it
+         * n_ticks - first_tick >= 1 slots (the analyzer loses that) */
         while (x->n < idx)
-            x->values[x->n++] = XG_NOVALUE;
-        x->values[x->n++] = (uint64_t)value;
-        rc = 0;
+            x->values[x->n++] = XG_NOVALUE; // NOLINT(clang-analyzer-core.NullDereference)
+        x->values[x->n++] = (uint64_t)value; // NOLINT(clang-analyzer-core.NullDereference)
     }
     if (rc == 0 && x && size_values(x, x->n) < 0)
         rc = nomem(r);
@@ -896,7 +908,7 @@ static int read_workloads(reader *r)
     while ((rc = r_step(r, st)) > 0) {
         xg_workload w = { 0 };
         const char *argv, *state;
-        int64_t id, domain_id, dom, exit_code, sig;
+        int64_t id = 0, domain_id = 0, dom, exit_code = 0, sig = 0;
         char row[48];
         rc = -1;
         if (col_int(r, st, 0, "workload", false, 0, &id) < 0)
@@ -924,7 +936,6 @@ static int read_workloads(reader *r)
             nomem(r);
             break;
         }
-        rc = 0;
     }
     sqlite3_finalize(st);
     return rc;

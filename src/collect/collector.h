@@ -22,7 +22,7 @@ typedef struct xg_ctx {
 } xg_ctx;
 
 typedef struct xg_collector {
-    const char *name; /* "cpu", "disk" ("cache" comes later) */
+    const char *name; /* "cpu", "disk", "cache" */
     unsigned flag;    /* XG_FAM_* */
     /* Opens what it needs and creates its series for every domain in
      * ctx->doms. *state is the collector's own. 0, or -1 + err. */

@@ -2,16 +2,26 @@
  * xg_pdomains list helpers. */
 #include "platform/platform.h"
 
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+extern const xg_platform_ops xg_platform_qemu;
 extern const xg_platform_ops xg_platform_cgroup;
+#ifdef XG_HAVE_XEN
+extern const xg_platform_ops xg_platform_xen;
+#endif
 
 /* Every platform compiled in, in --platform auto order: xen, then qemu, then
  * cgroup (the fallback, whose detect() is always true). xen and qemu join
  * here, each under its own #ifdef, when they land. */
 static const xg_platform_ops *const g_platforms[] = {
+#ifdef XG_HAVE_XEN
+    &xg_platform_xen,
+#endif
+    &xg_platform_qemu,
     &xg_platform_cgroup,
     NULL,
 };
@@ -43,6 +53,18 @@ const xg_platform_ops *xg_platform_pick(const char *name, char *err,
     if (off < errlen)
         snprintf(err + off, errlen - off, ")");
     return NULL;
+}
+
+const xg_platform_ops *xg_platform_choose(const xg_options *o, char *err,
+                                          size_t errlen)
+{
+    const char *name = o->platform;
+
+    /* cgroup options say which platform is meant, whatever else runs */
+    if ((!name || !*name || strcmp(name, "auto") == 0) &&
+        (o->n_cgroups || o->cgroup_parent || o->blkio_enable))
+        name = "cgroup";
+    return xg_platform_pick(name, err, errlen);
 }
 
 static int dup_str(char **dst, const char *src)

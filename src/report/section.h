@@ -29,9 +29,24 @@
  *   cpu_s s, cpu_pct %, wait_pct %
  * family disk, device "" (summed over the domain's devices):
  *   rd_mb_s MB/s, wr_mb_s MB/s, rd_iops IO/s, wr_iops IO/s, rd_mb MB, wr_mb MB
+ * family disk, device = one device of a domain (the host excepted), when
+ *   some device has a source other than cgroup blkio/io.stat (qemu: "qmp",
+ *   "proc-io") or I/O times; in JSON under disk.device_window and
+ *   disk.device_intervals, each row with its "source":
+ *   the six above, and rd_await_ms ms, wr_await_ms ms   Δrd_time / Δrd_ios
+ *   (0 without I/O; absent without time series)
  * family hostdisk, device = host device (iostat -x):
  *   rd_iops IO/s, wr_iops IO/s, rd_mb_s MB/s, wr_mb_s MB/s,
  *   rd_await_ms ms, wr_await_ms ms, aqu_sz req, util_pct %
+ * family cache, device "" (the domain's sum) or, when recorded with
+ *   --nosumcache, "user", "kernel", "hv" (one row per mode):
+ *   references events, misses events, hits events (references - misses,
+ *   0 when misses exceed references), miss_pct %   (the LLC pair), or
+ *   <event> events per --cache-events event (task-clock and cpu-clock in
+ *   s), then running_pct %   time_running / time_enabled * 100 (below 100
+ *   when the kernel multiplexed the counters; counts are scaled up by it)
+ *   A domain without counters has no cache rows (JSON: a window row of
+ *   nulls); why is in meta "note.cache".
  * MB = 1048576 bytes. */
 
 /* One computed figure. */
@@ -55,6 +70,7 @@ typedef struct xg_section {
 
 extern const xg_section xg_section_cpu;
 extern const xg_section xg_section_disk;
+extern const xg_section xg_section_cache;
 
 /* header.c: the text header, and the JSON keys meta, partial, window,
  * domains and workloads (0 or -1). */

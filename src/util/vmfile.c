@@ -87,8 +87,12 @@ static int parse_line(const char *path, unsigned ln, const char *s, size_t len,
     e->name = next_field(&p, end, &oom);
     e->address = next_field(&p, end, &oom);
     extra = next_field(&p, end, &oom);
-    if (!oom && !extra)
-        return e->name ? 1 : 0;
+    if (!oom && !extra) {
+        if (e->name)
+            return 1;
+        free(e->address); /* NULL: no name is no field at all */
+        return 0;
+    }
     free(e->name);
     free(e->address);
     free(extra);
@@ -115,12 +119,13 @@ static int check_dups(const char *path, const xg_vmfile *f, char *err,
 
     if (f->n < 2)
         return 0;
-    idx = malloc(f->n * sizeof(*idx));
+    /* an array of pointers to the entries, sorted: sizeof(*idx) is meant */
+    idx = malloc(f->n * sizeof(*idx)); // NOLINT(bugprone-sizeof-expression)
     if (!idx)
         return fail(err, errlen, "%s: out of memory", path);
     for (size_t i = 0; i < f->n; i++)
         idx[i] = &f->v[i];
-    qsort(idx, f->n, sizeof(*idx), by_name_line);
+    qsort(idx, f->n, sizeof(*idx), by_name_line); // NOLINT(bugprone-sizeof-expression)
     for (size_t i = 0, g = 0; i < f->n; i++) {
         if (strcmp(idx[g]->name, idx[i]->name) != 0)
             g = i; /* idx[g] starts the run of this name */

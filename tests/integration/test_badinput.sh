@@ -10,7 +10,8 @@ cg_make machine.slice/xg-bad-a
 expect_2() {
     local desc=$1 pat=$2; shift 2
     local rc=0
-    "$XG" "$@" -o "$TMP/never" > "$TMP/o" 2> "$TMP/e" || rc=$?
+    local sub=$1; shift
+    "$XG" "$sub" --platform cgroup "$@" -o "$TMP/never" > "$TMP/o" 2> "$TMP/e" || rc=$?
     [ "$rc" -eq 2 ] || fail "$desc: exit $rc, expected 2 ($(cat "$TMP/e"))"
     [ "$(wc -l < "$TMP/e")" -eq 1 ] || fail "$desc: stderr is not one line: $(cat "$TMP/e")"
     grep -qE -- "$pat" "$TMP/e" || fail "$desc: '$(cat "$TMP/e")' does not match '$pat'"
@@ -36,12 +37,12 @@ expect_2 "missing cgroup" "cgroup 'machine.slice/xg-none'" run --cgroup machine.
 expect_2 "no address for {addr}" "xg-bad-a.*has none.*vmfile" run --cgroup machine.slice/xg-bad-a -d 1 -- true
 
 # an existing recording is refused without --force, and left as it was
-"$XG" record -q --cgroup machine.slice/xg-bad-a -d 0.5 -i 0.5 -o "$TMP/r1" || fail "record failed"
+"$XG" record --platform cgroup -q --cgroup machine.slice/xg-bad-a -d 0.5 -i 0.5 -o "$TMP/r1" || fail "record failed"
 sum=$(md5sum < "$TMP/r1/recording.db")
-rc=0; "$XG" record -q --cgroup machine.slice/xg-bad-a -d 0.5 -i 0.5 -o "$TMP/r1" 2> "$TMP/e" || rc=$?
+rc=0; "$XG" record --platform cgroup -q --cgroup machine.slice/xg-bad-a -d 0.5 -i 0.5 -o "$TMP/r1" 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 2 ] && grep -q -- "--force" "$TMP/e" || fail "existing recording: exit $rc"
 [ "$(md5sum < "$TMP/r1/recording.db")" = "$sum" ] || fail "existing recording was changed"
-"$XG" record -q --cgroup machine.slice/xg-bad-a -d 0.5 -i 0.5 -o "$TMP/r1" --force || fail "--force refused"
+"$XG" record --platform cgroup -q --cgroup machine.slice/xg-bad-a -d 0.5 -i 0.5 -o "$TMP/r1" --force || fail "--force refused"
 
 # report on things that are not recordings
 : > "$TMP/empty.db"; echo hello > "$TMP/text.db"
@@ -60,7 +61,7 @@ for a in "$@"; do printf '%s\n' "$a"; done > "$XG_ARGV_OUT"
 EOS
 chmod +x "$TMP/argv.sh"
 cd "$TMP"
-XG_ARGV_OUT=$TMP/argv.out "$XG" run -q --cgroup-parent machine.slice/xg-evil \
+XG_ARGV_OUT=$TMP/argv.out "$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-evil \
     --exec "$TMP/argv.sh {name} --" -d 1 -i 0.5 -o "$TMP/evil" -- x > /dev/null || fail "evil run failed"
 [ "$(sed -n 1p "$TMP/argv.out")" = "$evil" ] || fail "name was split: $(cat "$TMP/argv.out")"
 [ "$(wc -l < "$TMP/argv.out")" -eq 3 ] || fail "argv is not 3 words: $(cat "$TMP/argv.out")"

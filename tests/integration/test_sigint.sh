@@ -7,7 +7,7 @@ source "$here/lib.sh"
 cg_make machine.slice/xg-it-sig
 for sig in INT TERM; do
     out=$TMP/$sig
-    "$XG" run -q --cgroup machine.slice/xg-it-sig --exec local -i 0.2 -d 30 \
+    "$XG" run --platform cgroup -q --cgroup machine.slice/xg-it-sig --exec local -i 0.2 -d 30 \
         -o "$out" -- sleep 60 > "$TMP/stdout.$sig" &
     pid=$!
     sleep 2
@@ -27,7 +27,7 @@ for sig in INT TERM; do
     pgrep -f "sleep 60" >/dev/null && fail "SIG$sig: the workload outlived the run"
 done
 # a second SIGINT aborts at once, and takes the workload with it
-"$XG" run -q --cgroup machine.slice/xg-it-sig --exec local -i 0.2 -d 30 \
+"$XG" run --platform cgroup -q --cgroup machine.slice/xg-it-sig --exec local -i 0.2 -d 30 \
     -o "$TMP/abort" -- sleep 61 > /dev/null 2> "$TMP/abort.err" &
 pid=$!
 sleep 1.5

@@ -12,7 +12,7 @@ for i in $(seq 1 50); do
     out=$TMP/r$i
     sig=INT; [ $((RANDOM % 2)) -eq 1 ] && sig=TERM
     delay=$(awk -v r=$RANDOM 'BEGIN{printf "%.3f", 0.05 + r % 1450 / 1000}')
-    "$XG" run -q --cgroup machine.slice/xg-sig50 --exec local -i 0.1 -d 1 \
+    "$XG" run --platform cgroup -q --cgroup machine.slice/xg-sig50 --exec local -i 0.1 -d 1 \
         -o "$out" -- sleep 3 > /dev/null 2> "$TMP/err" &
     pid=$!
     sleep "$delay"

@@ -6,7 +6,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 cg_make machine.slice/xg-span
 cg_make machine.slice/xg-span/early
-"$XG" run -q --cgroup-parent machine.slice/xg-span -i 0.25 -d 4 -o "$TMP/a" > /dev/null &
+"$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-span -i 0.25 -d 4 -o "$TMP/a" > /dev/null &
 pid=$!
 sleep 1.2
 cg_make machine.slice/xg-span/late
@@ -27,7 +27,7 @@ grep -qE '^early .*[0-9.]+-[0-9.]+ *$' "$TMP/a/report.txt" || fail "early's span
 cg_make machine.slice/xg-until/a
 cg_make machine.slice/xg-until/b
 start=$(date +%s%N)
-"$XG" run -q --cgroup-parent machine.slice/xg-until --exec local --until-done \
+"$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-until --exec local --until-done \
     -i 0.2 -d 20 -o "$TMP/u" -- sleep 1 > /dev/null || fail "until-done run exited $?"
 took=$(( ($(date +%s%N) - start) / 1000000 ))
 echo "--until-done window took $took ms"
@@ -36,11 +36,11 @@ d=$(sqlite3 "$TMP/u/recording.db" "select (max(mono_ns)-min(mono_ns))/1e9 from t
 fcmp "$d" '>=' 0.9 && fcmp "$d" '<' 2 || fail "window of $d s for a 1 s command"
 
 # a command that is not there, and one that fails
-"$XG" run -q --cgroup-parent machine.slice/xg-until --exec local -i 0.2 -d 0.6 \
+"$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-until --exec local -i 0.2 -d 0.6 \
     -o "$TMP/nf" -- /nonexistent/cmd > /dev/null || fail "run with a missing command exited $?"
 st=$(sqlite3 "$TMP/nf/recording.db" "select distinct state from workloads")
 case "$st" in "failed: /nonexistent/cmd: No such file or directory") ;; *) fail "state '$st'";; esac
-"$XG" run -q --cgroup-parent machine.slice/xg-until --exec local -i 0.2 -d 1 \
+"$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-until --exec local -i 0.2 -d 1 \
     -o "$TMP/ex" -- sh -c 'exit 3' > /dev/null || fail "run with a failing command exited $?"
 [ "$(sqlite3 "$TMP/ex/recording.db" "select group_concat(exit_code) from workloads where state='exited'")" = "3,3" ] \
     || fail "exit codes not recorded"

@@ -7,7 +7,7 @@ source "$here/lib.sh"
 cg_make machine.slice/xg-it-burn
 cg_make machine.slice/xg-it-write
 out=$TMP/out
-"$XG" run -q --cgroup machine.slice/xg-it-burn --cgroup machine.slice/xg-it-write \
+"$XG" run --platform cgroup -q --cgroup machine.slice/xg-it-burn --cgroup machine.slice/xg-it-write \
     $(blkio_flag) --exec local -i 0.5 -d 6 -o "$out" \
     -- "$here/load.sh" 3 "$TMP" > "$TMP/stdout" || fail "run exited $?"
 csv=$out/report.csv
@@ -19,7 +19,7 @@ own=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN{print t/hz}')
 burn=$(csv_get "$csv" cpu xg-it-burn "" cpu_s)
 writecpu=$(csv_get "$csv" cpu xg-it-write "" cpu_s)
 echo "burner: measured itself $own s, report $burn s; writer $writecpu s"
-fcmp "$own" '>' 1 || fail "burner burned only $own s"
+fcmp "$own" ">" 0.3 || fail "burner burned only $own s (is the machine starved?)"
 fcmp "$burn" '>=' "$(awk -v o="$own" 'BEGIN{print 0.8*o}')" || fail "burner got $burn s of its $own s"
 fcmp "$writecpu" '<' "$(awk -v o="$burn" 'BEGIN{print 0.2*o}')" || fail "writer got $writecpu s CPU"
 

@@ -100,7 +100,9 @@ static bool has_opt(const char *opts, const char *w)
 
 static int parse_mounts(xg_platform *p, const char *text)
 {
-    static const char *const ctl[] = {"cpuacct", "cpu", "blkio"};
+    /* by CG_*; cgroup2 (CG_V2) is found by its type */
+    static const char *const ctl[CG_NH] = {"cpuacct", "cpu", "blkio", NULL,
+                                           "perf_event"};
     char dev[256], mnt[4096], type[64], opts[1024];
 
     for (const char *l = text; l && *l; l = next_line(l)) {
@@ -457,6 +459,7 @@ const xg_platform_ops xg_platform_cgroup = {
     .cpu_read = cg_cpu_read,
     .disk_read = cg_disk_read,
     .attach = cg_attach,
+    .perf_target = cg_perf_target,
     .release = cg_release,
     .close = cg_close,
     .note = cg_note,

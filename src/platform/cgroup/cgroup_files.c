@@ -2,6 +2,7 @@
  * adds the --blkio-enable rules), the readers parse them each sample without
  * stdio or allocation, release closes and undoes. */
 #include "platform/cgroup/cgroup_files.h"
+#include "platform/cgroup/cgroup_parse.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +33,8 @@ typedef struct cg_dom {
     long clk_tck;
     bool cpu_v2;        /* fd_usage is v2 cpu.stat, else v1 cpuacct.usage */
     int fd_usage, fd_stat, fd_throttle, fd_pressure;
+    int fd_perf;        /* perf_event cgroup directory, opened on demand */
+    char perf_why[192]; /* why there is none, for cg_perf_target */
     int disk;           /* CG_BLKIO, CG_V2, or -1: no disk figures */
     int fd_bytes, fd_ios; /* v1 io_service_bytes + io_serviced; v2 io.stat */
     char *buf;          /* disk file text; grows only when a file outgrows it */
@@ -42,23 +45,6 @@ typedef struct cg_dom {
     cg_rule *rules;
     size_t n_rules;
 } cg_dom;
-
-static const char *next_line(const char *p)
-{
-    p = strchr(p, '\n');
-    return p ? p + 1 : NULL;
-}
-
-static uint64_t ticks_ns(uint64_t v, long clk_tck)
-{
-    const uint64_t g = 1000000000u;
-    uint64_t hz = (uint64_t)clk_tck;
-
-    if (g % hz == 0)
-        return v * (g / hz);
-    __extension__ unsigned __int128 w = (unsigned __int128)v * g + hz / 2;
-    return (uint64_t)(w / hz);
-}
 
 void cg_path_err(char *err, size_t errlen, const char *path, int e)
 {
@@ -165,30 +151,6 @@ int cg_write(const char *dir, const char *file, const char *text,
     return 0;
 }
 
-/* "MAJ:MIN" at p: the char after it, or NULL. */
-static const char *parse_devno(const char *p, unsigned *major, unsigned *minor)
-{
-    uint64_t a, b;
-
-    if (*p < '0' || *p > '9' || !(p = xg_parse_u64(p, &a)) || *p != ':' ||
-        !(p = xg_parse_u64(p + 1, &b)) || a > 0xffffffffu || b > 0xffffffffu)
-        return NULL;
-    *major = (unsigned)a;
-    *minor = (unsigned)b;
-    return p;
-}
-
-/* Whether a "MAJ:MIN VALUE" rule file lists the device. */
-static bool has_rule(const char *text, unsigned major, unsigned minor)
-{
-    unsigned a, b;
-
-    for (const char *p = text; p && *p; p = next_line(p))
-        if (parse_devno(p, &a, &b) && a == major && b == minor)
-            return true;
-    return false;
-}
-
 static bool skip_disk(const xg_diskstat *s)
 {
     return s->major == 7 || s->major == 1 || strncmp(s->name, "zram", 4) == 0 ||
@@ -225,10 +187,11 @@ static int add_rules(cg_dom *c, const char *bdir, char *err, size_t errlen)
         cg_path_err(err, errlen, path, errno);
         goto out;
     }
-    for (const char *p = stats; p && *p; p = next_line(p)) {
+    for (const char *p = stats; p && *p; p = cg_next_line(p)) {
         xg_diskstat s;
         if (xg_diskstat_parse_line(p, &s) < 0 || skip_disk(&s) ||
-            has_rule(rd, s.major, s.minor) || has_rule(wr, s.major, s.minor))
+            cg_has_rule(rd, s.major, s.minor) ||
+            cg_has_rule(wr, s.major, s.minor))
             continue;
         cg_rule *r = realloc(c->rules, (c->n_rules + 1) * sizeof(*r));
         if (!r) {
@@ -257,7 +220,8 @@ static void dom_free(cg_dom *c)
 {
     char line[64], err[8];
     int *fds[] = {&c->fd_usage, &c->fd_stat, &c->fd_throttle,
-                  &c->fd_pressure, &c->fd_bytes, &c->fd_ios};
+                  &c->fd_pressure, &c->fd_bytes, &c->fd_ios,
+                  &c->fd_perf};
 
     if (c->host)
         xg_host_cpu_close(&c->hc);
@@ -357,6 +321,7 @@ int cg_prepare(xg_platform *p, xg_pdomain *d, char *err, size_t errlen)
         return -1;
     }
     c->fd_usage = c->fd_stat = c->fd_throttle = c->fd_pressure = -1;
+    c->fd_perf = -1;
     c->fd_bytes = c->fd_ios = -1;
     c->disk = -1;
     c->hc.fd = -1;
@@ -393,20 +358,10 @@ fail:
     return -1;
 }
 
-/* The "some" line's total= of a PSI file, in µs. */
-static int psi_some_total(const char *text, uint64_t *out)
-{
-    for (const char *p = text; p && *p; p = next_line(p))
-        if (strncmp(p, "some ", 5) == 0)
-            return xg_kv_eq_u64(p, "total", out);
-    return -1;
-}
-
 int cg_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out)
 {
     cg_dom *c = d->priv;
     char b[4096];
-    uint64_t v;
 
     (void)p;
     if (!c)
@@ -417,46 +372,18 @@ int cg_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out)
     if (xg_pread_text(c->fd_usage, b, sizeof(b)) < 0)
         return -1; /* ENODEV once the cgroup is removed */
     if (c->cpu_v2) {
-        const struct { const char *key; unsigned bit; uint64_t *dst; } f[] = {
-            {"usage_usec", XG_CPU_USAGE, &out->usage_ns},
-            {"user_usec", XG_CPU_USER, &out->user_ns},
-            {"system_usec", XG_CPU_SYSTEM, &out->system_ns},
-            {"throttled_usec", XG_CPU_THROTTLED, &out->throttled_ns},
-        };
-        for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-            if (xg_kv_u64(b, f[i].key, &v) == 0) {
-                *f[i].dst = v * 1000;
-                out->have |= f[i].bit;
-            }
-        }
+        cg_parse_cpu_stat(b, out);
     } else {
-        if (xg_parse_u64(b, &v)) {
-            out->usage_ns = v;
-            out->have |= XG_CPU_USAGE;
-        }
-        if (c->fd_stat >= 0 && xg_pread_text(c->fd_stat, b, sizeof(b)) >= 0) {
-            if (xg_kv_u64(b, "user", &v) == 0) {
-                out->user_ns = ticks_ns(v, c->clk_tck);
-                out->have |= XG_CPU_USER;
-            }
-            if (xg_kv_u64(b, "system", &v) == 0) {
-                out->system_ns = ticks_ns(v, c->clk_tck);
-                out->have |= XG_CPU_SYSTEM;
-            }
-        }
+        cg_parse_cpuacct_usage(b, out);
+        if (c->fd_stat >= 0 && xg_pread_text(c->fd_stat, b, sizeof(b)) >= 0)
+            cg_parse_cpuacct_stat(b, c->clk_tck, out);
         if (c->fd_throttle >= 0 &&
-            xg_pread_text(c->fd_throttle, b, sizeof(b)) >= 0 &&
-            xg_kv_u64(b, "throttled_time", &v) == 0) {
-            out->throttled_ns = v;
-            out->have |= XG_CPU_THROTTLED;
-        }
+            xg_pread_text(c->fd_throttle, b, sizeof(b)) >= 0)
+            cg_parse_cpu_throttle(b, out);
     }
     if (c->fd_pressure >= 0 &&
-        xg_pread_text(c->fd_pressure, b, sizeof(b)) >= 0 &&
-        psi_some_total(b, &v) == 0) {
-        out->wait_ns = v * 1000;
-        out->have |= XG_CPU_WAIT;
-    }
+        xg_pread_text(c->fd_pressure, b, sizeof(b)) >= 0)
+        cg_parse_cpu_pressure(b, out);
     return 0;
 }
 
@@ -500,24 +427,15 @@ static cg_dev *dev_get(cg_dom *c, unsigned major, unsigned minor)
 /* v1 "MAJ:MIN Read N" / "MAJ:MIN Write N" lines into bytes or ios. */
 static void parse_v1(cg_dom *c, const char *text, bool ios)
 {
-    for (const char *p = text; p && *p; p = next_line(p)) {
+    for (const char *p = text; p && *p; p = cg_next_line(p)) {
         unsigned a, b;
-        const char *q = parse_devno(p, &a, &b);
         uint64_t v;
         bool rd;
         cg_dev *e;
 
-        if (!q || *q != ' ')
-            continue;
-        q++;
-        if (strncmp(q, "Read ", 5) == 0)
-            rd = true, q += 5;
-        else if (strncmp(q, "Write ", 6) == 0)
-            rd = false, q += 6;
-        else
-            continue; /* Sync, Async, Discard, Total */
-        if (!xg_parse_u64(q, &v) || !(e = dev_get(c, a, b)))
-            continue;
+        if (cg_parse_blkio_line(p, &a, &b, &rd, &v) < 0 ||
+            !(e = dev_get(c, a, b)))
+            continue; /* also Sync, Async, Discard, Total */
         e->seen = true;
         if (ios)
             *(rd ? &e->rd_ios : &e->wr_ios) = v;
@@ -530,17 +448,15 @@ static void parse_v1(cg_dom *c, const char *text, bool ios)
  * device with no I/O yet is printed as "MAJ:MIN " and reads as zeros. */
 static void parse_v2(cg_dom *c, const char *text)
 {
-    for (const char *p = text; p && *p; p = next_line(p)) {
+    for (const char *p = text; p && *p; p = cg_next_line(p)) {
         unsigned a, b;
         cg_dev *e;
 
-        if (!parse_devno(p, &a, &b) || !(e = dev_get(c, a, b)))
+        if (!cg_parse_devno(p, &a, &b) || !(e = dev_get(c, a, b)))
             continue;
         e->seen = true;
-        xg_kv_eq_u64(p, "rbytes", &e->rd_bytes);
-        xg_kv_eq_u64(p, "wbytes", &e->wr_bytes);
-        xg_kv_eq_u64(p, "rios", &e->rd_ios);
-        xg_kv_eq_u64(p, "wios", &e->wr_ios);
+        cg_parse_io_stat_line(p, &e->rd_bytes, &e->wr_bytes, &e->rd_ios,
+                              &e->wr_ios);
     }
 }
 
@@ -591,4 +507,49 @@ void cg_release(xg_platform *p, xg_pdomain *d)
     if (d->priv)
         dom_free(d->priv);
     d->priv = NULL;
+}
+
+/* The cache collector's target: the host system-wide; a cgroup through its
+ * directory in the hierarchy perf_event lives in (a v1 perf_event mount,
+ * else cgroup2, where it is implicit). */
+int cg_perf_target(xg_platform *p, xg_pdomain *d, xg_perf_target *out,
+                   char *err, size_t errlen)
+{
+    cg_dom *c = d->priv;
+    const char *rel;
+    char dir[4096];
+    int h = p->mnt[CG_PERF] ? CG_PERF : p->mnt[CG_V2] ? CG_V2 : -1;
+
+    memset(out, 0, sizeof(*out));
+    out->cgroup_fd = -1;
+    if (!c) {
+        snprintf(err, errlen, "domain '%s' is not prepared", d->info.name);
+        return -1;
+    }
+    if (c->host) {
+        out->kind = XG_PERF_SYSTEM;
+        return 0;
+    }
+    rel = d->info.key + strlen(CG_KEY);
+    out->why = c->perf_why;
+    if (h < 0) {
+        snprintf(c->perf_why, sizeof(c->perf_why), "no cgroup hierarchy "
+                 "with perf_event (neither a v1 perf_event mount nor "
+                 "cgroup2)");
+        return 0;
+    }
+    if (!cg_has(p, h, rel) || !cg_dir(p, h, rel, dir, sizeof(dir))) {
+        snprintf(c->perf_why, sizeof(c->perf_why), "cgroup '%s' is not in "
+                 "the perf_event hierarchy %s", rel, p->mnt[h]);
+        return 0;
+    }
+    if (c->fd_perf < 0 &&
+        (c->fd_perf = xg_root_open(dir, O_RDONLY | O_DIRECTORY)) < 0) {
+        cg_path_err(err, errlen, dir, errno);
+        return -1;
+    }
+    out->kind = XG_PERF_CGROUP;
+    out->cgroup_fd = c->fd_perf;
+    out->why = NULL;
+    return 0;
 }

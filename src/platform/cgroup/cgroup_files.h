@@ -9,7 +9,7 @@
 #include "platform/platform.h"
 
 /* The hierarchies we use: v1 controllers (possibly co-mounted) and cgroup2. */
-enum { CG_CPUACCT, CG_CPU, CG_BLKIO, CG_V2, CG_NH };
+enum { CG_CPUACCT, CG_CPU, CG_BLKIO, CG_V2, CG_PERF, CG_NH };
 
 struct xg_platform {
     char *mnt[CG_NH];    /* mount point inside the root, NULL if absent */
@@ -43,5 +43,7 @@ int cg_prepare(xg_platform *p, xg_pdomain *d, char *err, size_t errlen);
 int cg_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out);
 int cg_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg);
 void cg_release(xg_platform *p, xg_pdomain *d);
+int cg_perf_target(xg_platform *p, xg_pdomain *d, xg_perf_target *out,
+                   char *err, size_t errlen);
 
 #endif

@@ -1,1 +1,338 @@
-/* placeholder: being written */
+/* qmp.c — the qemu platform's QMP client: a unix-socket connection with
+ * bounded waits, a framer that cuts whole JSON objects out of the byte
+ * stream (one per line, or pretty-printed over many), asynchronous events
+ * skipped, replies parsed with jansson. */
+#include "platform/qemu/qmp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define QMP_BUF0 (64u << 10)
+#define QMP_BUFMAX (16u << 20)
+#define QMP_MAXSKIP 1000 /* events (or other non-replies) before a reply */
+
+struct xg_qmp {
+    int fd;
+    char *buf;         /* received bytes not yet consumed */
+    size_t len, cap;
+    size_t scan;       /* how far the framer has looked */
+    int depth;         /* its state: brace depth, inside a string, escape */
+    bool in_str, esc;
+};
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* connect(2) that gives up after timeout_ms. 0, or -1 + errno. */
+static int connect_timeout(int fd, const struct sockaddr_un *sa,
+                           socklen_t salen, int timeout_ms)
+{
+    int64_t end = now_ms() + timeout_ms;
+    int fl = fcntl(fd, F_GETFL), e = 0;
+    socklen_t el = sizeof(e);
+
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+        return -1;
+    for (;;) {
+        if (connect(fd, (const struct sockaddr *)sa, salen) == 0)
+            break;
+        int64_t left = end - now_ms();
+        if (errno == EINPROGRESS) {
+            struct pollfd p = {.fd = fd, .events = POLLOUT};
+            int r = poll(&p, 1, left > 0 ? (int)left : 0);
+            if (r == 0)
+                errno = ETIMEDOUT;
+            if (r <= 0 ||
+                getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0)
+                return -1;
+            if (e) {
+                errno = e;
+                return -1;
+            }
+            break;
+        }
+        if (errno != EAGAIN && errno != EINTR)
+            return -1;
+        if (left <= 0) { /* the listener's backlog stayed full */
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        poll(NULL, 0, left < 10 ? (int)left : 10);
+    }
+    return fcntl(fd, F_SETFL, fl);
+}
+
+xg_qmp *xg_qmp_connect(const char *path, int timeout_ms, char *err,
+                       size_t errlen)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    char alias[64];
+    int fd, pfd = -1;
+
+    if (strlen(path) >= sizeof(sa.sun_path)) {
+        /* too long for sun_path: reach it through an O_PATH descriptor */
+        if ((pfd = open(path, O_PATH | O_CLOEXEC)) < 0) {
+            snprintf(err, errlen, "QMP socket %s: %s", path,
+                     strerror(errno));
+            return NULL;
+        }
+        snprintf(alias, sizeof(alias), "/proc/self/fd/%d", pfd);
+        path = alias;
+    }
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect_timeout(fd, &sa, sizeof(sa), timeout_ms) < 0) {
+        snprintf(err, errlen, "QMP socket %s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        if (pfd >= 0)
+            close(pfd);
+        return NULL;
+    }
+    if (pfd >= 0)
+        close(pfd);
+    return xg_qmp_start(fd, timeout_ms, err, errlen);
+}
+
+void xg_qmp_close(xg_qmp *q)
+{
+    if (!q)
+        return;
+    if (q->fd >= 0)
+        close(q->fd);
+    free(q->buf);
+    free(q);
+}
+
+/* Drops the first n buffered bytes (a message that was taken). */
+static void consume(xg_qmp *q, size_t n)
+{
+    memmove(q->buf, q->buf + n, q->len - n);
+    q->len -= n;
+    q->scan = 0;
+    q->depth = 0;
+    q->in_str = q->esc = false;
+}
+
+/* Where the first whole top-level JSON object in the buffer ends (one past
+ * its '}'): >0; 0 when more bytes are needed; -1 when the stream holds
+ * something other than objects. */
+static long frame(xg_qmp *q)
+{
+    for (; q->scan < q->len; q->scan++) {
+        char c = q->buf[q->scan];
+        if (q->depth == 0) {
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+                continue;
+            if (c != '{')
+                return -1;
+            q->depth = 1;
+            continue;
+        }
+        if (q->in_str) {
+            if (q->esc)
+                q->esc = false;
+            else if (c == '\\')
+                q->esc = true;
+            else if (c == '"')
+                q->in_str = false;
+        } else if (c == '"') {
+            q->in_str = true;
+        } else if (c == '{' || c == '[') {
+            if (++q->depth > 10000)
+                return -1;
+        } else if (c == '}' || c == ']') {
+            if (--q->depth == 0)
+                return (long)++q->scan;
+        }
+    }
+    return 0;
+}
+
+/* The next JSON object from the peer; NULL on EOF, timeout, error or
+ * garbage. */
+static json_t *next_msg(xg_qmp *q)
+{
+    for (;;) {
+        long end = frame(q);
+        if (end < 0)
+            return NULL;
+        if (end > 0) {
+            json_error_t je;
+            json_t *j = json_loadb(q->buf, (size_t)end, 0, &je);
+            consume(q, (size_t)end);
+            if (!j || !json_is_object(j)) {
+                json_decref(j);
+                return NULL;
+            }
+            return j;
+        }
+        if (q->len == q->cap) {
+            char *nb;
+            if (q->cap >= QMP_BUFMAX || !(nb = realloc(q->buf, q->cap * 2)))
+                return NULL;
+            q->buf = nb;
+            q->cap *= 2;
+        }
+        ssize_t r = recv(q->fd, q->buf + q->len, q->cap - q->len, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return NULL; /* closed, or SO_RCVTIMEO ran out (EAGAIN) */
+        q->len += (size_t)r;
+    }
+}
+
+/* Sends a command and waits for its reply, skipping events. The reply
+ * ({"return": ...}) or NULL (error reply, EOF, timeout, garbage). */
+static json_t *command(xg_qmp *q, const char *cmd)
+{
+    size_t n = strlen(cmd), off = 0;
+
+    while (off < n) {
+        ssize_t w = send(q->fd, cmd + off, n - off, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return NULL;
+        off += (size_t)w;
+    }
+    for (int i = 0; i < QMP_MAXSKIP; i++) {
+        json_t *j = next_msg(q);
+        if (!j)
+            return NULL;
+        bool ret = json_object_get(j, "return") != NULL;
+        bool error = json_object_get(j, "error") != NULL;
+        if (ret)
+            return j;
+        json_decref(j);
+        if (error)
+            return NULL;
+        /* {"event": ...} or anything else that is not our reply */
+    }
+    return NULL;
+}
+
+xg_qmp *xg_qmp_start(int fd, int timeout_ms, char *err, size_t errlen)
+{
+    struct timeval tv = {.tv_sec = timeout_ms / 1000,
+                         .tv_usec = (timeout_ms % 1000) * 1000};
+    xg_qmp *q = calloc(1, sizeof(*q));
+    json_t *j = NULL;
+
+    if (!q || !(q->buf = malloc(QMP_BUF0))) {
+        snprintf(err, errlen, "out of memory");
+        free(q);
+        close(fd);
+        return NULL;
+    }
+    q->fd = fd;
+    q->cap = QMP_BUF0;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0) {
+        snprintf(err, errlen, "QMP: setsockopt: %s", strerror(errno));
+        goto fail;
+    }
+    j = next_msg(q);
+    if (!j || !json_is_object(json_object_get(j, "QMP"))) {
+        snprintf(err, errlen, "QMP: no greeting (is another client "
+                 "connected, or is it not a QMP monitor?)");
+        goto fail;
+    }
+    json_decref(j);
+    if (!(j = command(q, "{\"execute\":\"qmp_capabilities\"}\n"))) {
+        snprintf(err, errlen, "QMP: qmp_capabilities failed");
+        goto fail;
+    }
+    json_decref(j);
+    return q;
+fail:
+    json_decref(j);
+    xg_qmp_close(q);
+    return NULL;
+}
+
+static uint64_t stat_u64(const json_t *stats, const char *key)
+{
+    json_int_t v = json_integer_value(json_object_get(stats, key));
+
+    return v > 0 ? (uint64_t)v : 0;
+}
+
+const char *xg_qmp_dev_name(const json_t *entry, char *buf, size_t len)
+{
+    const char *dev = json_string_value(json_object_get(entry, "device"));
+    const char *qdev = json_string_value(json_object_get(entry, "qdev"));
+    static const char *const pre[] = {"/machine/peripheral/",
+                                      "/machine/peripheral-anon/"};
+
+    if (dev && *dev) {
+        snprintf(buf, len, "%s", dev);
+        return buf;
+    }
+    if (!qdev || !*qdev)
+        return NULL;
+    for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
+        size_t pl = strlen(pre[i]);
+        if (strncmp(qdev, pre[i], pl) == 0 && qdev[pl] && qdev[pl] != '/') {
+            snprintf(buf, len, "%.*s", (int)strcspn(qdev + pl, "/"),
+                     qdev + pl);
+            return buf;
+        }
+    }
+    snprintf(buf, len, "%s", qdev);
+    return buf;
+}
+
+int xg_qmp_parse_blockstats(const json_t *reply, xg_qmp_blk_cb cb, void *arg)
+{
+    const json_t *list = json_object_get(reply, "return"), *e;
+    char name[256];
+    size_t i;
+
+    if (!json_is_array(list))
+        return -1;
+    json_array_foreach(list, i, e) {
+        const json_t *st = json_object_get(e, "stats");
+        xg_qmp_blk b;
+        if (!json_is_object(st) ||
+            !(b.device = xg_qmp_dev_name(e, name, sizeof(name))))
+            continue;
+        b.rd_bytes = stat_u64(st, "rd_bytes");
+        b.wr_bytes = stat_u64(st, "wr_bytes");
+        b.rd_ops = stat_u64(st, "rd_operations");
+        b.wr_ops = stat_u64(st, "wr_operations");
+        b.rd_time_ns = stat_u64(st, "rd_total_time_ns");
+        b.wr_time_ns = stat_u64(st, "wr_total_time_ns");
+        cb(arg, &b);
+    }
+    return 0;
+}
+
+int xg_qmp_blockstats(xg_qmp *q, xg_qmp_blk_cb cb, void *arg)
+{
+    json_t *j;
+    int rc;
+
+    if (!q || q->fd < 0)
+        return -1;
+    if (!(j = command(q, "{\"execute\":\"query-blockstats\"}\n")))
+        return -1;
+    rc = xg_qmp_parse_blockstats(j, cb, arg);
+    json_decref(j);
+    return rc;
+}

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# bench/run.sh — xengatherer's overhead and speed, beside the tools a user
+# would otherwise reach for, measured in the same run. Prints a table and
+# the ratios. Needs root (it makes cgroups). Usage:
+#   bench/run.sh [--quick]      (--quick: the short CI version, seconds)
+# Figures: CPU time (perf stat task-clock, user+sys) of each tool for the same
+# domains and window; instructions from valgrind callgrind (repeatable).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+quick=0; [ "${1:-}" = --quick ] && quick=1
+[ "$(id -u)" -eq 0 ] || { echo "bench: run as root (it creates cgroups)" >&2; exit 1; }
+"$top/scripts/deps.sh"
+for p in sysstat time linux-perf; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+        { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null; }
+done
+B=${BENCH_BUILD:-$top/build-bench}
+[ -f "$B/build.ninja" ] || meson setup "$B" "$top" -Dbuildtype=release -Dtests=false >/dev/null
+ninja -C "$B" >/dev/null
+XG=$B/xengatherer
+W=$(mktemp -d /var/tmp/xgbench.XXXXXX)
+CG=/sys/fs/cgroup
+PIDS=()
+cleanup() {
+    local p
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    for h in cpuacct cpu blkio unified; do
+        [ -d "$CG/$h/machine.slice/xg-bench" ] || continue
+        find "$CG/$h/machine.slice/xg-bench" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null || true
+        rmdir "$CG/$h/machine.slice/xg-bench" 2>/dev/null || true
+    done
+    rm -rf "$W"
+}
+trap cleanup EXIT
+hier() { for h in cpuacct cpu blkio unified; do grep -qE " $CG/$h cgroup2? " /proc/mounts && echo "$CG/$h"; done; }
+
+# make_domains N — N cgroups under machine.slice/xg-bench, a sleeping process
+# in each; their pids in $W/pids.N
+make_domains() {
+    local n=$1 i h
+    for h in $(hier); do rm -rf "$h/machine.slice/xg-bench" 2>/dev/null || true; done
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    PIDS=()
+    for i in $(seq 1 "$n"); do
+        for h in $(hier); do mkdir -p "$h/machine.slice/xg-bench/d$i"; done
+        sleep 100000 & PIDS+=($!)
+        for h in $(hier); do echo "${PIDS[-1]}" > "$h/machine.slice/xg-bench/d$i/cgroup.procs"; done
+    done
+    printf '%s\n' "${PIDS[@]}" > "$W/pids.$n"
+}
+
+# cpu_ms CMD... — the command's CPU time (user+sys) in ms
+cpu_ms() {
+    perf stat -x, -e task-clock -o "$W/perf.out" -- "$@" > /dev/null 2>&1 || true
+    awk -F, '/task-clock/ {printf "%.2f", $1; exit}' "$W/perf.out"
+}
+meta() { sqlite3 "$1" "select value from meta where key='$2'"; }
+
+if [ $quick -eq 1 ]; then SIZES="10 100"; DUR=3; else SIZES="10 100 1000"; DUR=20; fi
+printf '\n== sampling cost per domain per sample (CPU+disk), same domains, same run\n'
+printf '%-7s %-6s %14s %14s %14s %9s\n' domains rate "xengatherer µs" "pidstat µs" "(per process)" ratio
+for n in $SIZES; do
+    make_domains "$n"
+    for hz in 1 10; do
+        iv=$(awk -v h=$hz 'BEGIN{print 1/h}')
+        ticks=$(( DUR * hz ))
+        rm -rf "$W/r"
+        "$XG" record -q --platform cgroup --cgroup-parent machine.slice/xg-bench -i "$iv" -d "$DUR" -o "$W/r"
+        ov=$(meta "$W/r/recording.db" overhead_cpu_ns); nt=$(meta "$W/r/recording.db" overhead_ticks)
+        xg=$(awk -v o="$ov" -v t="$nt" -v n="$n" 'BEGIN{printf "%.2f", o/1000/t/(n+1)}')
+        # pidstat: one process per domain, CPU and disk, same interval/count
+        pl=$(paste -sd, "$W/pids.$n")
+        pms=$(cpu_ms pidstat -u -d -p "$pl" "$iv" "$ticks")
+        ps=$(awk -v m="$pms" -v t="$ticks" -v n="$n" 'BEGIN{printf "%.2f", m*1000/t/n}')
+        ratio=$(awk -v a="$ps" -v b="$xg" 'BEGIN{printf "%.1fx", a/b}')
+        printf '%-7s %-6s %14s %14s %14s %9s\n' "$n" "${hz} Hz" "$xg" "$ps" "" "$ratio"
+        echo "$n $hz $xg $ps" >> "$W/sampling.txt"
+    done
+done
+
+printf '\n== host disks: xengatherer host row vs iostat -x, per sample\n'
+rm -rf "$W/r"
+"$XG" record -q --platform cgroup --cgroup machine.slice/xg-bench/d1 -i 1 -d "$DUR" -o "$W/r"
+hostonly=$(awk -v o="$(meta "$W/r/recording.db" overhead_cpu_ns)" -v t="$(meta "$W/r/recording.db" overhead_ticks)" 'BEGIN{printf "%.1f", o/1000/t}')
+ims=$(cpu_ms iostat -x 1 "$DUR")   # iostat takes whole seconds only
+ius=$(awk -v m="$ims" -v t="$DUR" 'BEGIN{printf "%.1f", m*1000/t}')
+printf 'xengatherer (host + 1 domain): %s µs/sample; iostat -x: %s µs/sample; ratio %s\n' \
+    "$hostonly" "$ius" "$(awk -v a="$ius" -v b="$hostonly" 'BEGIN{printf "%.1fx", a/b}')"
+
+printf '\n== instructions per sample per domain (valgrind callgrind, repeatable)\n'
+make_domains 100
+ir() { # ticks -> total instructions of a record run
+    rm -rf "$W/cg" "$W/cg.out"
+    valgrind --tool=callgrind --callgrind-out-file="$W/cg.out" "$XG" record -q --platform cgroup \
+        --cgroup-parent machine.slice/xg-bench -i 0.05 -d "$1" -o "$W/cg" > /dev/null 2>&1
+    t=$(meta "$W/cg/recording.db" overhead_ticks)
+    echo "$(awk '/^summary:/ {print $2}' "$W/cg.out") $t"
+}
+read -r i1 t1 < <(ir 1); read -r i2 t2 < <(ir 3)
+ips=$(awk -v a="$i1" -v b="$i2" -v ta="$t1" -v tb="$t2" 'BEGIN{printf "%.0f", (b-a)/(tb-ta)/101}')
+echo "instructions per sample per domain: $ips (100 cgroups + host; $t1 vs $t2 samples)"
+
+printf '\n== whole experiment: 1 Hz, 100 domains\n'
+long=$([ $quick -eq 1 ] && echo 5 || echo 60)
+rm -rf "$W/r"
+"$XG" record -q --platform cgroup --cgroup-parent machine.slice/xg-bench -i 1 -d "$long" -o "$W/r"
+tc=$(meta "$W/r/recording.db" tool_cpu_ns); rss=$(meta "$W/r/recording.db" tool_maxrss_kib)
+sb=$(meta "$W/r/recording.db" sample_bytes)
+ns=$(sqlite3 "$W/r/recording.db" "select count(*) from samples")
+printf '%s s run: %.1f ms CPU in total (start-up included), peak RSS %s KiB\n' "$long" \
+    "$(awk -v c="$tc" 'BEGIN{print c/1e6}')" "$rss"
+printf 'memory: %s bytes held for %s stored samples = %.1f bytes per counter sample\n' \
+    "$sb" "$ns" "$(awk -v b="$sb" -v n="$ns" 'BEGIN{print b/n}')"
+printf 'collectors: started in %.1f ms, stopped in %.2f ms\n' \
+    "$(awk -v v="$(meta "$W/r/recording.db" collectors_start_ns)" 'BEGIN{print v/1e6}')" \
+    "$(awk -v v="$(meta "$W/r/recording.db" collectors_stop_ns)" 'BEGIN{print v/1e6}')"
+
+printf '\n== report speed\n'
+cc -O2 -std=c11 -D_GNU_SOURCE -I"$top/src" -I"$B" "$here/mkrec.c" "$B/libxg.a" \
+    -lsqlite3 -ljansson -lm -o "$W/mkrec"
+if [ $quick -eq 1 ]; then RD=100; RT=600; else RD=1000; RT=3600; fi
+"$W/mkrec" "$RD" "$RT" "$W/big.db"
+/usr/bin/time -f "%e %M" -o "$W/time.out" "$XG" report "$W/big.db" > /dev/null
+read -r secs kib < "$W/time.out"
+n=$((RD * RT * 8))
+printf 'report of %s domains x %s samples (%s counter samples): %s s, peak RSS %s KiB, %.2f M samples/s\n' \
+    "$RD" "$RT" "$n" "$secs" "$kib" "$(awk -v n="$n" -v s="$secs" 'BEGIN{print n/s/1e6}')"

@@ -1,0 +1,12 @@
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE domains(id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, name TEXT NOT NULL, address TEXT, uuid TEXT, platform_id INTEGER, vcpus INTEGER, is_host INTEGER NOT NULL, first_tick INTEGER, last_tick INTEGER);
+CREATE TABLE ticks(seq INTEGER PRIMARY KEY, mono_ns INTEGER NOT NULL, wall_ns INTEGER NOT NULL);
+CREATE TABLE series(id INTEGER PRIMARY KEY, domain_id INTEGER NOT NULL REFERENCES domains(id), family TEXT NOT NULL, device TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL, note TEXT, source TEXT, UNIQUE(domain_id, family, device, metric));
+CREATE TABLE samples(series_id INTEGER NOT NULL, tick INTEGER NOT NULL, value INTEGER NOT NULL, PRIMARY KEY(series_id, tick)) WITHOUT ROWID;
+CREATE TABLE workloads(id INTEGER PRIMARY KEY, domain_id INTEGER NOT NULL, argv TEXT NOT NULL, start_ns INTEGER, end_ns INTEGER, exit_code INTEGER, signal INTEGER, state TEXT NOT NULL);
+INSERT INTO meta VALUES('interval_s','1.000'),('duration_s','2.000'),('clk_tck','100'),('ncpus','2'),('platform','cgroup'),('format_version','1'),('magic','xengatherer-recording');
+INSERT INTO ticks VALUES(0,1000000000,1700000000000000000),(1,2000000000,1700000001000000000),(2,3000000000,1700000002000000000);
+INSERT INTO domains VALUES(0,'host','host',NULL,NULL,NULL,2,1,0,2),(1,'cgroup:machine.slice/a','a','192.0.2.1',NULL,42,NULL,0,0,2);
+INSERT INTO series VALUES(0,0,'cpu','','usage','ns',NULL,'proc-stat'),(1,0,'cpu','','total','ns',NULL,NULL),(2,1,'cpu','','usage','ns','cgroup removed','cpuacct'),(3,0,'hostdisk','vda','rd_sectors','sectors',NULL,NULL),(4,1,'disk','vda','wr_bytes','bytes',NULL,'blkio');
+INSERT INTO samples VALUES(0,0,10),(0,1,500000000),(0,2,900000000),(1,0,20),(1,1,2000000000),(1,2,4000000000),(2,0,0),(2,2,-1),(3,0,8),(3,1,16),(4,1,4096),(4,2,8192);
+INSERT INTO workloads VALUES(0,1,'["true"]',1000000000,1500000000,0,NULL,'exited'),(1,0,'["x"]',1000000000,NULL,NULL,NULL,'running');

@@ -1,0 +1,60 @@
+/* fuzz_rec_common.h — what the two recording harnesses share: a scratch
+ * file per process (in /dev/shm when there is one), and the report written
+ * in every format to /dev/null from whatever the reader accepted, as
+ * `xengatherer report` does with a recording from elsewhere. */
+#ifndef XG_FUZZ_REC_COMMON_H
+#define XG_FUZZ_REC_COMMON_H
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "recording.h"
+#include "report/report.h"
+
+static char fz_path[256];
+static FILE *fz_null;
+
+static void fz_rec_cleanup(void)
+{
+    if (fz_path[0])
+        unlink(fz_path);
+}
+
+/* The scratch path, set up on first use. */
+static const char *fz_rec_path(void)
+{
+    if (!fz_path[0]) {
+        const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm"
+                          : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+        snprintf(fz_path, sizeof(fz_path), "%s/xg-fuzz-%ld.db", dir,
+                 (long)getpid());
+        fz_null = fopen("/dev/null", "w");
+        if (!fz_null)
+            abort();
+        atexit(fz_rec_cleanup);
+    }
+    return fz_path;
+}
+
+/* Reads the recording at path; when accepted, reports on it in all three
+ * formats. A rejection must come with a message. */
+static void fz_rec_read_report(const char *path)
+{
+    char err[4400];
+    xg_store s;
+
+    err[0] = '\0';
+    if (xg_recording_read(path, &s, err, sizeof(err)) < 0) {
+        if (!err[0])
+            abort();
+        xg_store_free(&s); /* harmless after a failed read */
+        return;
+    }
+    for (int f = XG_FMT_TEXT; f <= XG_FMT_JSON; f++) {
+        xg_report_opts o = {(xg_format)f, f == XG_FMT_CSV};
+        (void)xg_report_write(&s, &o, fz_null);
+    }
+    xg_store_free(&s);
+}
+
+#endif

@@ -1,0 +1,245 @@
+/* xen.c — the xen platform's logic over a snapshot backend: domains (Domain-0
+ * is the host row) keyed by uuid, and their CPU, vCPU and VBD counters. One
+ * snapshot serves every domain of a sample: it is retaken only when older
+ * than half the sampling interval. */
+#include "platform/xen/xen_snap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define XEN_KEY "xen:"
+
+struct xg_platform {
+    const xg_xen_backend *be;
+    void *h;
+    xg_xen_snap snap;
+    bool have;            /* snap holds a snapshot */
+    int64_t snap_ns;      /* when it was taken */
+    int64_t max_age_ns;   /* retaken when older */
+    unsigned long taken;  /* how many were taken */
+};
+
+/* What a prepared domain is matched by in each snapshot. */
+typedef struct xen_dom {
+    unsigned domid;
+    char uuid[40];
+    char name[128];
+} xen_dom;
+
+static int64_t now_ns(const xg_platform *p)
+{
+    struct timespec ts;
+
+    if (p->be->now_ns)
+        return p->be->now_ns();
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int refresh(xg_platform *p, bool force)
+{
+    int64_t t = now_ns(p);
+
+    if (!force && p->have && t - p->snap_ns < p->max_age_ns)
+        return 0;
+    p->snap.n_dom = p->snap.n_vcpu = p->snap.n_vbd = p->snap.n_net = 0;
+    p->have = false;
+    if (p->be->snapshot(p->h, &p->snap) < 0)
+        return -1;
+    p->have = true;
+    p->snap_ns = t;
+    p->taken++;
+    return 0;
+}
+
+unsigned long xg_xen_snapshots(const xg_platform *p)
+{
+    return p->taken;
+}
+
+xg_platform *xg_xen_open_with(const xg_xen_backend *be, const xg_options *o,
+                              char *err, size_t errlen)
+{
+    xg_platform *p = calloc(1, sizeof(*p));
+    double iv = o && o->interval_s > 0 ? o->interval_s : 1.0;
+
+    if (!p) {
+        snprintf(err, errlen, "xen platform: out of memory");
+        return NULL;
+    }
+    p->be = be;
+    p->max_age_ns = (int64_t)(iv * 1e9 / 2);
+    if (p->max_age_ns < 1000000)
+        p->max_age_ns = 1000000;
+    if (!(p->h = be->open(err, errlen))) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void xg_xen_close(xg_platform *p)
+{
+    if (!p)
+        return;
+    p->be->close(p->h);
+    xg_xen_snap_free(&p->snap);
+    free(p);
+}
+
+static bool is_nil_uuid(const char *u)
+{
+    if (!*u)
+        return true;
+    for (; *u; u++)
+        if (*u != '0' && *u != '-')
+            return false;
+    return true;
+}
+
+/* "xen:<uuid>", or "xen:<name>:<domid>" when the uuid is unknown or nil. */
+static void dom_key(const xg_xen_dom *d, char *buf, size_t len)
+{
+    if (is_nil_uuid(d->uuid))
+        snprintf(buf, len, XEN_KEY "%s:%u", d->name, d->domid);
+    else
+        snprintf(buf, len, XEN_KEY "%s", d->uuid);
+}
+
+static int push_dom(xg_pdomains *out, const xg_xen_dom *x)
+{
+    char key[200];
+    xg_pdomain d = {.info = {.platform_id = x->domid, .first_tick = -1,
+                             .last_tick = -1}};
+
+    dom_key(x, key, sizeof(key));
+    d.info.key = key;
+    d.info.name = (char *)(x->domid == 0 ? "Domain-0" : x->name);
+    d.info.uuid = x->uuid[0] ? (char *)x->uuid : NULL;
+    d.info.vcpus = (int)x->n_vcpu;
+    d.info.is_host = x->domid == 0;
+    return xg_pdomains_push(out, &d);
+}
+
+int xg_xen_discover(xg_platform *p, xg_pdomains *out, char *err,
+                    size_t errlen)
+{
+    const xg_xen_snap *s = &p->snap;
+    bool host = false;
+
+    if (refresh(p, true) < 0) {
+        snprintf(err, errlen, "xen: cannot read the domains from the "
+                 "hypervisor (is xenstored running?)");
+        return -1;
+    }
+    for (size_t i = 0; i < s->n_dom && !host; i++)
+        if (s->dom[i].domid == 0) {
+            if (push_dom(out, &s->dom[i]) < 0)
+                goto nomem;
+            host = true;
+        }
+    for (size_t i = 0; i < s->n_dom; i++)
+        if (s->dom[i].domid != 0 && !s->dom[i].dying &&
+            push_dom(out, &s->dom[i]) < 0)
+            goto nomem;
+    return 0;
+nomem:
+    snprintf(err, errlen, "out of memory");
+    return -1;
+}
+
+int xg_xen_prepare(xg_platform *p, xg_pdomain *d, char *err, size_t errlen)
+{
+    xen_dom *x = calloc(1, sizeof(*x));
+
+    (void)p;
+    if (!x || d->info.platform_id < 0) {
+        free(x);
+        snprintf(err, errlen, "domain '%s': %s", d->info.name ? d->info.name
+                 : "?", x ? "no domid" : "out of memory");
+        return -1;
+    }
+    x->domid = (unsigned)d->info.platform_id;
+    snprintf(x->uuid, sizeof(x->uuid), "%s", d->info.uuid ? d->info.uuid : "");
+    snprintf(x->name, sizeof(x->name), "%s", d->info.name ? d->info.name : "");
+    d->priv = x;
+    return 0;
+}
+
+void xg_xen_release(xg_platform *p, xg_pdomain *d)
+{
+    (void)p;
+    free(d->priv);
+    d->priv = NULL;
+}
+
+/* The domain's entry in a fresh enough snapshot; NULL when it is gone (no
+ * such domid, or the domid now belongs to another domain). */
+static const xg_xen_dom *find(xg_platform *p, const xg_pdomain *d)
+{
+    const xen_dom *x = d->priv;
+
+    if (!x || refresh(p, false) < 0)
+        return NULL;
+    for (size_t i = 0; i < p->snap.n_dom; i++) {
+        const xg_xen_dom *s = &p->snap.dom[i];
+        if (s->domid != x->domid)
+            continue;
+        if (s->dying)
+            return NULL;
+        if (x->uuid[0] ? strcmp(s->uuid, x->uuid) != 0
+                       : x->domid != 0 && strcmp(s->name, x->name) != 0)
+            return NULL; /* the domid was reused by a new domain */
+        return s;
+    }
+    return NULL;
+}
+
+int xg_xen_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out)
+{
+    const xg_xen_dom *s = find(p, d);
+
+    if (!s)
+        return -1;
+    memset(out, 0, sizeof(*out));
+    out->usage_ns = s->cpu_ns;
+    out->have = XG_CPU_USAGE;
+    return 0;
+}
+
+int xg_xen_vcpu_read(xg_platform *p, xg_pdomain *d, xg_vcpu_cb cb, void *arg)
+{
+    const xg_xen_dom *s = find(p, d);
+
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < s->n_vcpu; i++) {
+        const xg_xen_vcpu *v = &p->snap.vcpu[s->vcpu0 + i];
+        xg_cpu_counters c = {.have = XG_CPU_USAGE, .usage_ns = v->ns};
+        if (v->online || v->ns)
+            cb(arg, (int)i, &c);
+    }
+    return 0;
+}
+
+int xg_xen_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg)
+{
+    const xg_xen_dom *s = find(p, d);
+    char name[32];
+
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < s->n_vbd; i++) {
+        const xg_xen_vbd *v = &p->snap.vbd[s->vbd0 + i];
+        xg_disk_counters c = {.device = name, .source = "xenstat",
+                              .rd_bytes = v->rd_sects * 512,
+                              .wr_bytes = v->wr_sects * 512,
+                              .rd_ios = v->rd_reqs, .wr_ios = v->wr_reqs,
+                              .have_ios = true};
+        xg_xen_vbd_name(v->dev, name, sizeof(name));
+        cb(arg, &c);
+    }
+    return 0;
+}

@@ -1,0 +1,87 @@
+/* xen_snap.h — private to the xen platform: one snapshot of every domain's
+ * counters (what libxenstat + libxenctrl give in one go), the small backend
+ * interface that takes it (the real one in xen_stat.c, canned ones in the
+ * unit tests), and the platform functions built on it (xen.c). */
+#ifndef XG_XEN_SNAP_H
+#define XG_XEN_SNAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "platform/platform.h"
+
+typedef struct xg_xen_vbd {
+    unsigned dev;          /* the VBD's virtual device number (51712 = xvda) */
+    uint64_t rd_reqs, wr_reqs, rd_sects, wr_sects, oo_reqs; /* 512 B sectors */
+} xg_xen_vbd;
+
+typedef struct xg_xen_net {
+    unsigned id;           /* vif N */
+    uint64_t rx_bytes, rx_pkts, tx_bytes, tx_pkts;
+} xg_xen_net;
+
+typedef struct xg_xen_vcpu {
+    uint64_t ns;           /* cpu time used */
+    bool online;
+} xg_xen_vcpu;
+
+typedef struct xg_xen_dom {
+    unsigned domid;
+    char name[128];
+    char uuid[40];         /* "" when unknown */
+    bool dying;            /* being destroyed: not a running domain */
+    uint64_t cpu_ns;
+    size_t vcpu0, n_vcpu;  /* slice of xg_xen_snap.vcpu */
+    size_t vbd0, n_vbd;    /* slice of xg_xen_snap.vbd */
+    size_t net0, n_net;    /* slice of xg_xen_snap.net */
+} xg_xen_dom;
+
+/* Flat, grow-only arrays: after the first samples, taking a snapshot
+ * allocates nothing here. */
+typedef struct xg_xen_snap {
+    xg_xen_dom *dom;   size_t n_dom, cap_dom;
+    xg_xen_vcpu *vcpu; size_t n_vcpu, cap_vcpu;
+    xg_xen_vbd *vbd;   size_t n_vbd, cap_vbd;
+    xg_xen_net *net;   size_t n_net, cap_net;
+} xg_xen_snap;
+
+/* Appends an empty domain / vCPU / VBD / vif to the snapshot (the slices of
+ * the last domain grow). NULL on ENOMEM. */
+xg_xen_dom *xg_xen_snap_dom(xg_xen_snap *s);
+xg_xen_vcpu *xg_xen_snap_vcpu(xg_xen_snap *s);
+xg_xen_vbd *xg_xen_snap_vbd(xg_xen_snap *s);
+xg_xen_net *xg_xen_snap_net(xg_xen_snap *s);
+void xg_xen_snap_free(xg_xen_snap *s);
+
+/* Where snapshots come from. */
+typedef struct xg_xen_backend {
+    /* Opens the handles; NULL + a one-line err (what, how to fix). */
+    void *(*open)(char *err, size_t errlen);
+    /* Empties s (n_* = 0) and refills it with every domain. 0, or -1. */
+    int (*snapshot)(void *h, xg_xen_snap *s);
+    void (*close)(void *h);
+    /* CLOCK_MONOTONIC ns; NULL = the real clock (tests pass their own). */
+    int64_t (*now_ns)(void);
+} xg_xen_backend;
+
+/* The platform over a backend (xen.c); the ops of platform.h. */
+xg_platform *xg_xen_open_with(const xg_xen_backend *be, const xg_options *o,
+                              char *err, size_t errlen);
+int xg_xen_discover(xg_platform *p, xg_pdomains *out, char *err,
+                    size_t errlen);
+int xg_xen_prepare(xg_platform *p, xg_pdomain *d, char *err, size_t errlen);
+int xg_xen_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out);
+int xg_xen_vcpu_read(xg_platform *p, xg_pdomain *d, xg_vcpu_cb cb, void *arg);
+int xg_xen_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg);
+void xg_xen_release(xg_platform *p, xg_pdomain *d);
+void xg_xen_close(xg_platform *p);
+/* How many snapshots the platform has taken (for the tests). */
+unsigned long xg_xen_snapshots(const xg_platform *p);
+/* A VBD number as Linux names the disk in the guest ("xvda", "xvdb3",
+ * "hda", "sdb"), else "vbdN". */
+void xg_xen_vbd_name(unsigned dev, char *buf, size_t len);
+/* Whether the text of /proc/xen/capabilities says this is dom0. */
+bool xg_xen_caps_is_dom0(const char *text);
+
+#endif

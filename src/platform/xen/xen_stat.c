@@ -1,0 +1,181 @@
+/* xen_stat.c — the xen platform as registered (built only with libxenstat):
+ * detection from /proc/xen/capabilities, and the backend that takes each
+ * snapshot from libxenstat (cpu, vCPUs, VBDs, vifs) plus one
+ * xc_domain_getinfolist call for the domains' uuids. */
+#include "platform/xen/xen_snap.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xenctrl.h>
+#include <xenstat.h>
+
+#include "util/root.h"
+
+typedef struct xen_stat {
+    xenstat_handle *xs;
+    xc_interface *xc;
+    xc_domaininfo_t *info; /* the uuids, from the hypervisor */
+    unsigned cap_info;
+} xen_stat;
+
+static void stat_close(void *h)
+{
+    xen_stat *x = h;
+
+    if (!x)
+        return;
+    if (x->xs)
+        xenstat_uninit(x->xs);
+    if (x->xc)
+        xc_interface_close(x->xc);
+    free(x->info);
+    free(x);
+}
+
+static void *stat_open(char *err, size_t errlen)
+{
+    xen_stat *x = calloc(1, sizeof(*x));
+
+    if (!x) {
+        snprintf(err, errlen, "xen platform: out of memory");
+        return NULL;
+    }
+    if (!(x->xs = xenstat_init()) ||
+        !(x->xc = xc_interface_open(NULL, NULL, 0))) {
+        snprintf(err, errlen, "xen platform: cannot open the hypervisor "
+                 "interfaces (%s): run as root in dom0, with xenfs on "
+                 "/proc/xen and xenstored running", strerror(errno));
+        stat_close(x);
+        return NULL;
+    }
+    return x;
+}
+
+static void uuid_str(const xen_domain_handle_t h, char *buf, size_t len)
+{
+    snprintf(buf, len, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+             "%02x%02x%02x%02x%02x%02x", h[0], h[1], h[2], h[3], h[4], h[5],
+             h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]);
+}
+
+/* Every domain's uuid into x->info; how many, or -1. */
+static int get_info(xen_stat *x, unsigned want)
+{
+    if (want + 16 > x->cap_info) {
+        unsigned nc = want + 64;
+        xc_domaininfo_t *ni = realloc(x->info, nc * sizeof(*ni));
+        if (!ni)
+            return -1;
+        x->info = ni;
+        x->cap_info = nc;
+    }
+    return xc_domain_getinfolist(x->xc, 0, x->cap_info, x->info);
+}
+
+static int fill_dom(xen_stat *x, xenstat_domain *xd, int n_info,
+                    xg_xen_snap *s)
+{
+    xg_xen_dom *d = xg_xen_snap_dom(s);
+    const char *name = xenstat_domain_name(xd);
+
+    if (!d)
+        return -1;
+    d->domid = xenstat_domain_id(xd);
+    snprintf(d->name, sizeof(d->name), "%s", name ? name : "");
+    d->dying = xenstat_domain_dying(xd) != 0;
+    d->cpu_ns = xenstat_domain_cpu_ns(xd);
+    for (int i = 0; i < n_info; i++)
+        if (x->info[i].domain == d->domid)
+            uuid_str(x->info[i].handle, d->uuid, sizeof(d->uuid));
+    for (unsigned i = 0; i < xenstat_domain_num_vcpus(xd); i++) {
+        xenstat_vcpu *v = xenstat_domain_vcpu(xd, i);
+        xg_xen_vcpu *o = xg_xen_snap_vcpu(s);
+        if (!o)
+            return -1;
+        if (v) {
+            o->online = xenstat_vcpu_online(v) != 0;
+            o->ns = xenstat_vcpu_ns(v);
+        }
+    }
+    for (unsigned i = 0; i < xenstat_domain_num_vbds(xd); i++) {
+        xenstat_vbd *v = xenstat_domain_vbd(xd, i);
+        xg_xen_vbd *o;
+        if (!v || xenstat_vbd_error(v))
+            continue;
+        if (!(o = xg_xen_snap_vbd(s)))
+            return -1;
+        *o = (xg_xen_vbd){xenstat_vbd_dev(v), xenstat_vbd_rd_reqs(v),
+                          xenstat_vbd_wr_reqs(v), xenstat_vbd_rd_sects(v),
+                          xenstat_vbd_wr_sects(v), xenstat_vbd_oo_reqs(v)};
+    }
+    for (unsigned i = 0; i < xenstat_domain_num_networks(xd); i++) {
+        xenstat_network *v = xenstat_domain_network(xd, i);
+        xg_xen_net *o;
+        if (!v)
+            continue;
+        if (!(o = xg_xen_snap_net(s)))
+            return -1;
+        *o = (xg_xen_net){xenstat_network_id(v), xenstat_network_rbytes(v),
+                          xenstat_network_rpackets(v),
+                          xenstat_network_tbytes(v),
+                          xenstat_network_tpackets(v)};
+    }
+    return 0;
+}
+
+static int stat_snapshot(void *h, xg_xen_snap *s)
+{
+    xen_stat *x = h;
+    xenstat_node *node = xenstat_get_node(x->xs, XENSTAT_VCPU |
+                                                 XENSTAT_NETWORK |
+                                                 XENSTAT_VBD);
+    unsigned n;
+    int n_info, rc = 0;
+
+    if (!node)
+        return -1;
+    n = xenstat_node_num_domains(node);
+    n_info = get_info(x, n);
+    for (unsigned i = 0; i < n && rc == 0; i++) {
+        xenstat_domain *xd = xenstat_node_domain_by_index(node, i);
+        if (xd)
+            rc = fill_dom(x, xd, n_info, s);
+    }
+    xenstat_free_node(node);
+    return rc;
+}
+
+static const xg_xen_backend stat_backend = {
+    .open = stat_open,
+    .snapshot = stat_snapshot,
+    .close = stat_close,
+};
+
+static bool xen_detect(void)
+{
+    char buf[256];
+
+    return xg_read_text("/proc/xen/capabilities", buf, sizeof(buf)) > 0 &&
+           xg_xen_caps_is_dom0(buf);
+}
+
+static xg_platform *xen_open(const xg_options *o, char *err, size_t errlen)
+{
+    return xg_xen_open_with(&stat_backend, o, err, errlen);
+}
+
+const xg_platform_ops xg_platform_xen = {
+    .name = "xen",
+    .detect = xen_detect,
+    .open = xen_open,
+    .discover = xg_xen_discover,
+    .prepare = xg_xen_prepare,
+    .cpu_read = xg_xen_cpu_read,
+    .disk_read = xg_xen_disk_read,
+    .vcpu_read = xg_xen_vcpu_read,
+    .release = xg_xen_release,
+    .close = xg_xen_close,
+};

@@ -1,0 +1,324 @@
+/* test_xen.c — the xen platform's logic on a canned backend (no hypervisor
+ * and no libxen needed): Domain-0 as the host row, keys by uuid, one
+ * snapshot per sample, CPU/vCPU/VBD figures, a domid reused by a new domain,
+ * VBD names and the dom0 test of /proc/xen/capabilities. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "platform/xen/xen_snap.h"
+
+/* The fake hypervisor: up to 4 domains the test edits between samples. */
+typedef struct fake_dom {
+    unsigned domid;
+    const char *name, *uuid;
+    uint64_t cpu_ns, vcpu_ns[2];
+    unsigned n_vcpu, n_vbd;
+    xg_xen_vbd vbd[2];
+    bool dying;
+} fake_dom;
+
+static fake_dom g_dom[4];
+static size_t g_n;
+static int64_t g_now;
+static int g_fail_open, g_fail_snap;
+
+static void *f_open(char *err, size_t errlen)
+{
+    if (g_fail_open) {
+        snprintf(err, errlen, "xen platform: cannot open");
+        return NULL;
+    }
+    return &g_n;
+}
+
+static int f_snapshot(void *h, xg_xen_snap *s)
+{
+    (void)h;
+    if (g_fail_snap)
+        return -1;
+    for (size_t i = 0; i < g_n; i++) {
+        const fake_dom *f = &g_dom[i];
+        xg_xen_dom *d = xg_xen_snap_dom(s);
+        assert_non_null(d);
+        d->domid = f->domid;
+        snprintf(d->name, sizeof(d->name), "%s", f->name);
+        snprintf(d->uuid, sizeof(d->uuid), "%s", f->uuid ? f->uuid : "");
+        d->cpu_ns = f->cpu_ns;
+        d->dying = f->dying;
+        for (unsigned v = 0; v < f->n_vcpu; v++) {
+            xg_xen_vcpu *c = xg_xen_snap_vcpu(s);
+            assert_non_null(c);
+            c->ns = f->vcpu_ns[v];
+            c->online = true;
+        }
+        for (unsigned v = 0; v < f->n_vbd; v++) {
+            xg_xen_vbd *b = xg_xen_snap_vbd(s);
+            assert_non_null(b);
+            *b = f->vbd[v];
+        }
+    }
+    return 0;
+}
+
+static void f_close(void *h)
+{
+    (void)h;
+}
+
+static int64_t f_now(void)
+{
+    return g_now;
+}
+
+static const xg_xen_backend fake = {f_open, f_snapshot, f_close, f_now};
+
+#define UA "6d1f1c9e-0000-4000-8000-00000000000a"
+#define UB "6d1f1c9e-0000-4000-8000-00000000000b"
+#define UZ "00000000-0000-0000-0000-000000000000"
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(g_dom, 0, sizeof(g_dom));
+    g_dom[0] = (fake_dom){.domid = 0, .name = "Domain-0", .uuid = UZ,
+                          .cpu_ns = 1000, .n_vcpu = 2,
+                          .vcpu_ns = {600, 400}};
+    g_dom[1] = (fake_dom){.domid = 40, .name = "b", .uuid = UB,
+                          .cpu_ns = 50, .n_vcpu = 1, .vcpu_ns = {50},
+                          .n_vbd = 2,
+                          .vbd = {{51712, 10, 20, 80, 160, 0},
+                                  {(1u << 28) | (30u << 8), 1, 2, 3, 4, 0}}};
+    g_dom[2] = (fake_dom){.domid = 7, .name = "a", .uuid = UA,
+                          .cpu_ns = 9000, .n_vcpu = 2,
+                          .vcpu_ns = {4500, 4500}};
+    g_n = 3;
+    g_now = 1000000000;
+    g_fail_open = g_fail_snap = 0;
+    return 0;
+}
+
+static xg_platform *open_fake(void)
+{
+    xg_options o = {.interval_s = 1.0};
+    char err[256] = "";
+    xg_platform *p = xg_xen_open_with(&fake, &o, err, sizeof(err));
+
+    assert_non_null(p);
+    return p;
+}
+
+static void test_discover(void **state)
+{
+    xg_platform *p = open_fake();
+    xg_pdomains l = {0};
+    char err[256];
+
+    (void)state;
+    assert_int_equal(xg_xen_discover(p, &l, err, sizeof(err)), 0);
+    assert_int_equal(l.n, 3);
+    assert_true(l.v[0].info.is_host);
+    assert_string_equal(l.v[0].info.name, "Domain-0");
+    assert_string_equal(l.v[0].info.key, "xen:Domain-0:0");
+    assert_int_equal(l.v[0].info.vcpus, 2);
+    assert_string_equal(l.v[1].info.key, "xen:" UB);
+    assert_string_equal(l.v[1].info.name, "b");
+    assert_int_equal(l.v[1].info.platform_id, 40);
+    assert_string_equal(l.v[1].info.uuid, UB);
+    assert_false(l.v[1].info.is_host);
+    assert_string_equal(l.v[2].info.name, "a");
+    xg_pdomains_free(&l);
+
+    g_dom[2].dying = true; /* a dying domain is not a running one */
+    assert_int_equal(xg_xen_discover(p, &l, err, sizeof(err)), 0);
+    assert_int_equal(l.n, 2);
+    xg_pdomains_free(&l);
+    xg_xen_close(p);
+}
+
+static void on_cpu(void *arg, int vcpu, const xg_cpu_counters *c)
+{
+    uint64_t *v = arg;
+    assert_true(vcpu >= 0 && vcpu < 4);
+    assert_int_equal(c->have, XG_CPU_USAGE);
+    v[vcpu] = c->usage_ns;
+}
+
+static void test_cpu_one_snapshot_per_sample(void **state)
+{
+    xg_platform *p = open_fake();
+    xg_pdomains l = {0};
+    xg_cpu_counters c;
+    uint64_t v[4] = {0};
+    char err[256];
+
+    (void)state;
+    assert_int_equal(xg_xen_discover(p, &l, err, sizeof(err)), 0);
+    for (size_t i = 0; i < l.n; i++)
+        assert_int_equal(xg_xen_prepare(p, &l.v[i], err, sizeof(err)), 0);
+    assert_int_equal(xg_xen_snapshots(p), 1);
+    /* a tick: every domain from the one snapshot discover took */
+    assert_int_equal(xg_xen_cpu_read(p, &l.v[0], &c), 0);
+    assert_int_equal(c.usage_ns, 1000);
+    assert_int_equal(c.have, XG_CPU_USAGE);
+    assert_int_equal(xg_xen_cpu_read(p, &l.v[2], &c), 0);
+    assert_int_equal(c.usage_ns, 9000);
+    assert_int_equal(xg_xen_vcpu_read(p, &l.v[0], on_cpu, v), 0);
+    assert_int_equal(v[0], 600);
+    assert_int_equal(v[1], 400);
+    assert_int_equal(xg_xen_snapshots(p), 1);
+    /* the next tick, a second later: one new snapshot for all */
+    g_now += 1000000000;
+    g_dom[2].cpu_ns = 11000;
+    g_dom[0].cpu_ns = 1100;
+    assert_int_equal(xg_xen_cpu_read(p, &l.v[2], &c), 0);
+    assert_int_equal(c.usage_ns, 11000);
+    g_now += 1000000; /* 1 ms later, same tick */
+    assert_int_equal(xg_xen_cpu_read(p, &l.v[0], &c), 0);
+    assert_int_equal(c.usage_ns, 1100);
+    assert_int_equal(xg_xen_snapshots(p), 2);
+    for (size_t i = 0; i < l.n; i++)
+        xg_xen_release(p, &l.v[i]);
+    xg_pdomains_free(&l);
+    xg_xen_close(p);
+}
+
+typedef struct seen_disk {
+    char dev[4][32];
+    xg_disk_counters c[4];
+    int n;
+} seen_disk;
+
+static void on_disk(void *arg, const xg_disk_counters *c)
+{
+    seen_disk *s = arg;
+    assert_true(s->n < 4);
+    snprintf(s->dev[s->n], sizeof(s->dev[0]), "%s", c->device);
+    s->c[s->n++] = *c;
+}
+
+static void test_disk(void **state)
+{
+    xg_platform *p = open_fake();
+    xg_pdomains l = {0};
+    seen_disk s = {0};
+    char err[256];
+
+    (void)state;
+    assert_int_equal(xg_xen_discover(p, &l, err, sizeof(err)), 0);
+    assert_int_equal(xg_xen_prepare(p, &l.v[1], err, sizeof(err)), 0);
+    assert_int_equal(xg_xen_disk_read(p, &l.v[1], on_disk, &s), 0);
+    assert_int_equal(s.n, 2);
+    assert_string_equal(s.dev[0], "xvda");
+    assert_int_equal(s.c[0].rd_bytes, 80 * 512);
+    assert_int_equal(s.c[0].wr_bytes, 160 * 512);
+    assert_int_equal(s.c[0].rd_ios, 10);
+    assert_int_equal(s.c[0].wr_ios, 20);
+    assert_true(s.c[0].have_ios);
+    assert_false(s.c[0].have_time);
+    assert_string_equal(s.c[0].source, "xenstat");
+    assert_string_equal(s.dev[1], "xvdae");
+    xg_xen_release(p, &l.v[1]);
+    xg_pdomains_free(&l);
+    xg_xen_close(p);
+}
+
+static void test_gone_and_reused(void **state)
+{
+    xg_platform *p = open_fake();
+    xg_pdomains l = {0};
+    xg_cpu_counters c;
+    char err[256];
+
+    (void)state;
+    assert_int_equal(xg_xen_discover(p, &l, err, sizeof(err)), 0);
+    for (size_t i = 0; i < l.n; i++)
+        assert_int_equal(xg_xen_prepare(p, &l.v[i], err, sizeof(err)), 0);
+    /* b is destroyed; a new domain "b" gets domid 40 again */
+    g_dom[1].uuid = "6d1f1c9e-0000-4000-8000-0000000000bb";
+    g_dom[1].cpu_ns = 1;
+    g_now += 2000000000;
+    assert_int_equal(xg_xen_cpu_read(p, &l.v[1], &c), -1);
+    assert_int_equal(xg_xen_cpu_read(p, &l.v[2], &c), 0);
+    /* the rescan sees it as a new domain (another key) */
+    xg_pdomains now = {0};
+    assert_int_equal(xg_xen_discover(p, &now, err, sizeof(err)), 0);
+    assert_string_equal(now.v[1].info.key,
+                        "xen:6d1f1c9e-0000-4000-8000-0000000000bb");
+    xg_pdomains_free(&now);
+    /* a is destroyed */
+    g_n = 2;
+    g_now += 2000000000;
+    assert_int_equal(xg_xen_cpu_read(p, &l.v[2], &c), -1);
+    /* the hypervisor cannot be read: every domain reads as gone */
+    g_fail_snap = 1;
+    g_now += 2000000000;
+    assert_int_equal(xg_xen_cpu_read(p, &l.v[0], &c), -1);
+    assert_int_equal(xg_xen_discover(p, &now, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "xen"));
+    for (size_t i = 0; i < l.n; i++)
+        xg_xen_release(p, &l.v[i]);
+    xg_pdomains_free(&l);
+    xg_xen_close(p);
+}
+
+static void test_open_fails(void **state)
+{
+    xg_options o = {.interval_s = 1.0};
+    char err[256] = "";
+
+    (void)state;
+    g_fail_open = 1;
+    assert_null(xg_xen_open_with(&fake, &o, err, sizeof(err)));
+    assert_string_equal(err, "xen platform: cannot open");
+}
+
+static void test_vbd_names(void **state)
+{
+    static const struct { unsigned dev; const char *name; } t[] = {
+        {51712, "xvda"}, {51713, "xvda1"}, {51728, "xvdb"},
+        {(202u << 8) | (15u << 4) | 3, "xvdp3"},
+        {(1u << 28) | (26u << 8), "xvdaa"}, {(1u << 28) | (27u << 8) | 2,
+                                             "xvdab2"},
+        {768, "hda"}, {769, "hda1"}, {832, "hdb"}, {5632, "hdc"},
+        {2048, "sda"}, {2066, "sdb2"}, {12345, "vbd12345"},
+        {(1u << 28) | (0xfffffu << 8), "vbd536870656"},
+    };
+    char buf[32];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        xg_xen_vbd_name(t[i].dev, buf, sizeof(buf));
+        assert_string_equal(buf, t[i].name);
+    }
+}
+
+static void test_caps(void **state)
+{
+    (void)state;
+    assert_true(xg_xen_caps_is_dom0("control_d\n"));
+    assert_true(xg_xen_caps_is_dom0("control_d"));
+    assert_false(xg_xen_caps_is_dom0(""));
+    assert_false(xg_xen_caps_is_dom0("\n"));
+    assert_false(xg_xen_caps_is_dom0("not_control_d\n"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_discover, setup),
+        cmocka_unit_test_setup(test_cpu_one_snapshot_per_sample, setup),
+        cmocka_unit_test_setup(test_disk, setup),
+        cmocka_unit_test_setup(test_gone_and_reused, setup),
+        cmocka_unit_test_setup(test_open_fails, setup),
+        cmocka_unit_test_setup(test_vbd_names, setup),
+        cmocka_unit_test_setup(test_caps, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

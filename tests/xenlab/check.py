@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""check.py — checks the Xen lab's console log (from run.sh): unpacks the
+files dom0 sent (report.json, recording.db, sched.xentrace) into OUTDIR and
+checks the report against what dom0 saw of the hypervisor.
+
+Usage: check.py CONSOLE_LOG OUTDIR   (exit 0 when every check passes)
+"""
+import base64
+import gzip
+import json
+import os
+import sys
+
+failures = []
+
+
+def check(ok, what):
+    print(("ok   " if ok else "FAIL ") + what)
+    if not ok:
+        failures.append(what)
+
+
+def parse(log):
+    doms, vbd, files, cur, buf = {}, None, {}, None, []
+    began = finished = False
+    end_rc = None
+    with open(log, errors="replace") as f:
+        for raw in f:
+            line = raw.rstrip("\r\n")
+            if cur is not None:
+                if line == "XGLAB-B64-END":
+                    files[cur] = gzip.decompress(base64.b64decode("".join(buf)))
+                    cur, buf = None, []
+                else:
+                    buf.append(line.strip())
+                continue
+            w = line.split()
+            if not w:
+                continue
+            if w[0] == "XGLAB-BEGIN":
+                began = True
+            elif w[0] == "XGLAB-FINISH":
+                finished = True
+            elif w[0] == "XGLAB-DOM" and len(w) == 3:
+                doms[w[1]] = int(w[2])
+            elif w[0] == "XGLAB-VBD" and len(w) == 13:
+                # NAME DOMID  DEV rd wr rdreq wrreq (before)  DEV ... (after)
+                b = [int(x) for x in w[4:8]]
+                a = [int(x) for x in w[9:13]]
+                vbd = {"dev": w[3], "before": b, "after": a}
+            elif w[0] == "XGLAB-B64" and len(w) == 2:
+                cur = w[1]
+            elif w[0] == "XGLAB-END":
+                end_rc = line
+    return began and finished, end_rc, doms, vbd, files
+
+
+def by_dom(rows, name, device=None):
+    for r in rows:
+        if r.get("domain") == name and (device is None or r.get("device") == device):
+            return r
+    return None
+
+
+def main():
+    log, outdir = sys.argv[1], sys.argv[2]
+    complete, end_rc, doms, vbd, files = parse(log)
+    check(complete, "dom0 printed the result block (XGLAB-BEGIN..XGLAB-FINISH)")
+    check(end_rc is not None and "rc=0" in end_rc, "scenario ended with rc=0 (%s)" % end_rc)
+    for name, data in files.items():
+        with open(os.path.join(outdir, name), "wb") as f:
+            f.write(data)
+    if "report.json" not in files:
+        check(False, "report.json came back")
+        return
+    rep = json.loads(files["report.json"])
+    print("domains:", ", ".join("%s=%s" % kv for kv in sorted(doms.items())))
+
+    # domains: Domain-0 as the host row, both domUs with their domids
+    rd = {d["name"]: d for d in rep["domains"]}
+    check("Domain-0" in rd and rd["Domain-0"]["is_host"] and rd["Domain-0"]["platform_id"] == 0,
+          "Domain-0 is the host row, domid 0")
+    for n in ("xglab-a", "xglab-b"):
+        check(n in rd and rd[n]["platform_id"] == doms.get(n) and not rd[n]["is_host"],
+              "%s reported with its domid %s" % (n, doms.get(n)))
+        check(n in rd and (rd[n].get("key") or "").startswith("xen:") and rd[n].get("uuid"),
+              "%s keyed by uuid (%s)" % (n, rd.get(n, {}).get("key")))
+    past = [n for n in ("xglab-a", "xglab-b") if doms.get(n, 0) > 32]
+    check(bool(past), "a domain with a domid past 32 (%s)" % ", ".join(past))
+
+    # CPU: A burns, it has the most
+    cw = rep["cpu"]["window"]
+    pct = {n: (by_dom(cw, n) or {}).get("cpu_pct") for n in ("Domain-0", "xglab-a", "xglab-b")}
+    print("cpu %:", pct)
+    a = pct["xglab-a"] or 0
+    check(a > 50 and all(a > (v or 0) for n, v in pct.items() if n != "xglab-a"),
+          "xglab-a has the most CPU (%.1f %%)" % a)
+    vw = rep["cpu"].get("vcpu_window") or []
+    check(any(r.get("domain") == "xglab-a" and r.get("vcpu") in ("vcpu0", 0, "0") for r in vw)
+          or any(r.get("domain") == "xglab-a" for r in vw), "per-vCPU rows for xglab-a")
+
+    # DISK: B's VBD sectors over the window = blkback's statistics (±2 %)
+    check(vbd is not None, "dom0 sent xglab-b's VBD statistics")
+    bw = by_dom(rep["disk"]["window"], "xglab-b")
+    if vbd and bw:
+        d_rd = vbd["after"][0] - vbd["before"][0]
+        d_wr = vbd["after"][1] - vbd["before"][1]
+        g_rd = (bw.get("rd_mb") or 0) * 2048
+        g_wr = (bw.get("wr_mb") or 0) * 2048
+        print("xglab-b sectors: sysfs rd %d wr %d, report rd %.0f wr %.0f" % (d_rd, d_wr, g_rd, g_wr))
+        check(d_wr >= 32768, "xglab-b wrote its 16 MiB (%d sectors)" % d_wr)
+        check(d_rd >= 32768, "xglab-b read its 16 MiB back (%d sectors)" % d_rd)
+        check(abs(g_rd - d_rd) <= 0.02 * max(d_rd, 1), "read sectors match sysfs within 2 %")
+        check(abs(g_wr - d_wr) <= 0.02 * max(d_wr, 1), "written sectors match sysfs within 2 %")
+    else:
+        check(False, "xglab-b has a disk row")
+    hw = rep.get("hostdisk", {}).get("window") or []
+    h = by_dom(hw, "Domain-0", "vda")
+    check(h is not None and (h.get("wr_mb_s") or 0) > 0,
+          "Domain-0 shows its physical disk vda with the writes")
+
+    sched = rep.get("sched")
+    if sched is not None:
+        check_sched(sched)
+    else:
+        print("note: no sched section in this report")
+
+
+def check_sched(sched):
+    rows = sched.get("vcpu_window") or []
+    check(bool(rows), "scheduler rows per vCPU")
+    for r in rows:
+        tot = sum((r.get(k) or 0) for k in ("running_pct", "waited_pct", "blocked_pct", "offline_pct"))
+        check(90 <= tot <= 110, "%s %s: running+waited+blocked+offline = %.1f %%"
+              % (r.get("domain"), r.get("vcpu"), tot))
+
+
+if __name__ == "__main__":
+    main()
+    print("xenlab check: %s" % ("FAILED: " + "; ".join(failures) if failures else "all passed"))
+    sys.exit(1 if failures else 0)
