@@ -28,9 +28,15 @@ static const char usage_fmt[] =
     "Workload\n"
     "  --exec TEMPLATE       how COMMAND runs on each domain; {name}, {addr}\n"
     "                        and {id} are replaced inside single words\n"
-    "                        (default: 'ssh -o BatchMode=yes root@{addr}');\n"
+    "                        (default: 'ssh -o BatchMode=yes -o\n"
+    "                        ConnectTimeout=10 root@{addr}');\n"
     "                        'local' runs it on this host inside the domain\n"
     "  --until-done          stop when every command has ended (at most -d)\n"
+    "  --exec-user USER      run the commands as USER (drops root)\n"
+    "  --env NAME[=VALUE]    pass NAME (from here, or set to VALUE) to the\n"
+    "                        commands; they get only PATH, HOME, USER,\n"
+    "                        LOGNAME, LANG, LC_ALL, TERM, TZ, SSH_AUTH_SOCK,\n"
+    "                        XG_DOMAIN, XG_DOMAIN_ID, XG_DOMAIN_ADDR and these\n"
     "Sampling\n"
     "  -i, --interval SECS   between samples (default 1, fractions allowed)\n"
     "  -d, --duration SECS   the window (default 10)\n"
@@ -113,6 +119,7 @@ static int experiment_cmd(int argc, char **argv, const char *name,
                       &o, usage);
     if (rc) {
         free(o.cgroups);
+        free(o.env);
         return rc == 1 ? 0 : rc;
     }
     o.cmdline = xg_cli_join(argc, argv);
@@ -131,6 +138,7 @@ static int experiment_cmd(int argc, char **argv, const char *name,
     }
     free((char *)o.cmdline);
     free(o.cgroups);
+    free(o.env);
     return rc;
 }
 

@@ -59,7 +59,7 @@ static double seconds(const char *opt, const char *arg)
 enum {
     O_VMFILE = 256, O_PLATFORM, O_ROOT, O_CGPARENT, O_CGROUP, O_BLKIO,
     O_EXEC, O_NOCPU, O_NODISK, O_NOCACHE, O_UNTIL, O_FORCE, O_PARTS,
-    O_CACHEEV, O_NOSUMCACHE,
+    O_CACHEEV, O_NOSUMCACHE, O_EXECUSER, O_ENV,
 };
 
 static const struct option longopts[] = {
@@ -83,6 +83,8 @@ static const struct option longopts[] = {
     {"until-done", no_argument, NULL, O_UNTIL},
     {"force", no_argument, NULL, O_FORCE},
     {"partitions", no_argument, NULL, O_PARTS},
+    {"exec-user", required_argument, NULL, O_EXECUSER},
+    {"env", required_argument, NULL, O_ENV},
     {NULL, 0, NULL, 0},
 };
 
@@ -92,18 +94,34 @@ static bool experiment_only(int c)
     return c == 'i' || c == 'd' || c == 'o' || c == 'q' || c == O_EXEC ||
            c == O_NOCPU || c == O_NODISK || c == O_NOCACHE || c == O_UNTIL ||
            c == O_FORCE || c == O_PARTS || c == O_BLKIO || c == O_VMFILE ||
-           c == O_CACHEEV || c == O_NOSUMCACHE;
+           c == O_CACHEEV || c == O_NOSUMCACHE || c == O_EXECUSER ||
+           c == O_ENV;
 }
 
-static int add_cgroup(xg_options *o, const char *path)
+/* Appends s to a growing array of strings (the strings are argv's). */
+static int add_str(const char ***v, size_t *n, const char *s)
 {
-    const char **n = realloc(o->cgroups, (o->n_cgroups + 1) * sizeof(*n));
+    const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
 
-    if (!n)
+    if (!nv)
         return -1;
-    n[o->n_cgroups++] = path;
-    o->cgroups = n;
+    nv[(*n)++] = s;
+    *v = nv;
     return 0;
+}
+
+/* NAME or NAME=VALUE, NAME a shell-style identifier. */
+static bool env_ok(const char *s)
+{
+    const char *p = s;
+
+    if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_'))
+        return false;
+    for (p++; *p && *p != '='; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+              (*p >= '0' && *p <= '9') || *p == '_'))
+            return false;
+    return true;
 }
 
 int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
@@ -149,7 +167,7 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
         case O_ROOT: o->root = optarg; break;
         case O_CGPARENT: o->cgroup_parent = optarg; break;
         case O_CGROUP:
-            if (add_cgroup(o, optarg) < 0)
+            if (add_str(&o->cgroups, &o->n_cgroups, optarg) < 0)
                 return 2;
             break;
         case O_BLKIO: o->blkio_enable = true; break;
@@ -167,6 +185,15 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
             break;
         }
         case O_NOSUMCACHE: o->nosumcache = true; break;
+        case O_EXECUSER: o->exec_user = optarg; break;
+        case O_ENV:
+            if (!env_ok(optarg)) {
+                xg_err("%s: --env '%s': not NAME or NAME=VALUE", cmd, optarg);
+                return 2;
+            }
+            if (add_str(&o->env, &o->n_env, optarg) < 0)
+                return 2;
+            break;
         case O_UNTIL: o->until_done = true; break;
         case O_FORCE: o->force = true; break;
         case O_PARTS: o->partitions = true; break;

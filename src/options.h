@@ -29,6 +29,9 @@ typedef struct xg_options {
     unsigned families;         /* XG_FAM_* switched on */
     const char *cache_events;  /* --cache-events LIST; NULL = LLC refs+misses */
     bool nosumcache;           /* --nosumcache: cache counts per mode */
+    const char *exec_user;     /* --exec-user: run workloads as this user */
+    const char **env;          /* --env NAME[=VALUE] (repeatable) */
+    size_t n_env;
     const char *outdir;        /* -o; NULL = ./xg-YYYYmmdd-HHMMSS */
     bool force;                /* --force: overwrite an existing recording */
     bool quiet;                /* -q: no progress line */

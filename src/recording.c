@@ -274,8 +274,13 @@ static int write_workloads(writer *w, const xg_store *s)
         return -1;
     for (i = 0; i < s->n_workloads && ret == 0; i++) {
         const xg_workload *x = &s->workloads[i];
-        bool exited = x->state && strcmp(x->state, "exited") == 0;
-        bool killed = x->state && strcmp(x->state, "killed") == 0;
+        /* "terminated" (stopped by us at the end of the window) ended
+         * by a signal or with an exit code, whichever it was */
+        bool term = x->state && strcmp(x->state, "terminated") == 0;
+        bool exited = (x->state && strcmp(x->state, "exited") == 0) ||
+                      (term && x->signal == 0);
+        bool killed = (x->state && strcmp(x->state, "killed") == 0) ||
+                      (term && x->signal != 0);
         bind_int(w, st, 1, (int64_t)i);
         bind_int(w, st, 2, x->domain);
         bind_text(w, st, 3, x->argv);

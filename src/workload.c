@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,71 @@ int64_t xg_now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* Appends NAME=VALUE to a NULL-terminated list with room (n counts). */
+static int env_put(char **env, size_t *n, const char *name, const char *val)
+{
+    size_t l = strlen(name), i;
+    char *s;
+
+    if (!val)
+        return 0;
+    if (asprintf(&s, "%s=%s", name, val) < 0)
+        return -1;
+    for (i = 0; i < *n; i++) /* a later setting replaces an earlier one */
+        if (strncmp(env[i], s, l + 1) == 0) {
+            free(env[i]);
+            env[i] = s;
+            return 0;
+        }
+    env[(*n)++] = s;
+    env[*n] = NULL;
+    return 0;
+}
+
+/* The explicit environment of one job (see workload.h). */
+static char **job_env(const xg_options *o, const xg_jobs *jobs,
+                      const xg_domain_info *d)
+{
+    static const char *const keep[] = {"LANG", "LC_ALL", "TERM", "TZ",
+                                       "SSH_AUTH_SOCK"};
+    size_t n = 0, i;
+    char **env = calloc(16 + o->n_env, sizeof(*env)), id[32];
+    const char *path = getenv("PATH");
+    struct passwd *pw = jobs->as_user ? getpwuid(jobs->uid) : NULL;
+    int bad = 0;
+
+    if (!env)
+        return NULL;
+    bad |= env_put(env, &n, "PATH", path && *path ? path :
+                   "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+                   "/sbin:/bin");
+    bad |= env_put(env, &n, "HOME", pw ? pw->pw_dir : getenv("HOME"));
+    bad |= env_put(env, &n, "USER", pw ? pw->pw_name : getenv("USER"));
+    bad |= env_put(env, &n, "LOGNAME", pw ? pw->pw_name : getenv("LOGNAME"));
+    for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+        bad |= env_put(env, &n, keep[i], getenv(keep[i]));
+    snprintf(id, sizeof(id), "%lld", (long long)d->platform_id);
+    bad |= env_put(env, &n, "XG_DOMAIN", d->name);
+    bad |= env_put(env, &n, "XG_DOMAIN_ID", id);
+    bad |= env_put(env, &n, "XG_DOMAIN_ADDR", d->address);
+    for (i = 0; i < o->n_env; i++) {
+        const char *eq = strchr(o->env[i], '=');
+        char name[256];
+        if (!eq) { /* NAME: passed on from our environment */
+            bad |= env_put(env, &n, o->env[i], getenv(o->env[i]));
+            continue;
+        }
+        snprintf(name, sizeof(name), "%.*s", (int)(eq - o->env[i]),
+                 o->env[i]);
+        bad |= env_put(env, &n, name, eq + 1);
+    }
+    if (bad) {
+        xg_argv_free(env);
+        return NULL;
+    }
+    return env;
+}
+
 int xg_jobs_prepare(xg_ctx *ctx, xg_jobs *jobs, char *err, size_t errlen)
 {
     const xg_options *o = ctx->opt;
@@ -36,6 +103,18 @@ int xg_jobs_prepare(xg_ctx *ctx, xg_jobs *jobs, char *err, size_t errlen)
     memset(jobs, 0, sizeof(*jobs));
     if (!o->command || o->n_command == 0)
         return 0;
+    if (o->exec_user) {
+        struct passwd *pw = getpwnam(o->exec_user);
+        if (!pw) {
+            snprintf(err, errlen, "--exec-user '%s': no such user",
+                     o->exec_user);
+            return -1;
+        }
+        jobs->as_user = 1;
+        jobs->uid = pw->pw_uid;
+        jobs->gid = pw->pw_gid;
+        snprintf(jobs->user, sizeof(jobs->user), "%s", pw->pw_name);
+    }
     if (local && !ctx->ops->attach) {
         snprintf(err, errlen, "--exec local: platform %s cannot run "
                  "commands inside its domains", ctx->ops->name);
@@ -71,6 +150,12 @@ int xg_jobs_prepare(xg_ctx *ctx, xg_jobs *jobs, char *err, size_t errlen)
         else
             j->argv = xg_exectpl_build(tpl, ntpl, &v, o->command,
                                        o->n_command, err, errlen);
+        if (j->argv)
+            j->envp = job_env(o, jobs, d);
+        if (j->argv && !j->envp) {
+            snprintf(err, errlen, "out of memory");
+            goto fail;
+        }
         if (!j->argv) {
             char why[256];
             snprintf(why, sizeof(why), "%s", err);
@@ -90,7 +175,8 @@ fail:
 
 /* In the child: wait for the parent's go (after attach), then exec. Reports
  * an exec failure's errno through the close-on-exec pipe. */
-static void child(int go_fd, int err_fd, char **argv)
+static void child(int go_fd, int err_fd, const xg_jobs *jobs, char **argv,
+                  char **envp)
 {
     char go = 0;
     int e, devnull;
@@ -106,14 +192,22 @@ static void child(int go_fd, int err_fd, char **argv)
         dup2(devnull, 0);
         close(devnull);
     }
-    execvp(argv[0], argv);
+    /* --exec-user: groups, then gid, then uid; any failure stops here */
+    if (jobs->as_user && (initgroups(jobs->user, jobs->gid) < 0 ||
+                          setgid(jobs->gid) < 0 || setuid(jobs->uid) < 0)) {
+        e = errno;
+        if (write(err_fd, &e, sizeof(e)) < 0)
+            _exit(127);
+        _exit(127);
+    }
+    execvpe(argv[0], argv, envp);
     e = errno;
     if (write(err_fd, &e, sizeof(e)) < 0)
         _exit(127);
     _exit(127);
 }
 
-static void start_one(xg_ctx *ctx, xg_job *j)
+static void start_one(xg_ctx *ctx, const xg_jobs *jobs, xg_job *j)
 {
     int go[2], ex[2];
     char ok = '1', err[200] = "";
@@ -129,7 +223,7 @@ static void start_one(xg_ctx *ctx, xg_job *j)
     j->start_ns = xg_now_ns();
     pid = fork();
     if (pid == 0)
-        child(go[0], ex[1], j->argv);
+        child(go[0], ex[1], jobs, j->argv, j->envp);
     close(go[0]);
     close(ex[1]);
     if (pid < 0) {
@@ -172,7 +266,7 @@ void xg_jobs_start(xg_ctx *ctx, xg_jobs *jobs)
 
     g_jobs = jobs;
     for (i = 0; i < jobs->n; i++) {
-        start_one(ctx, &jobs->v[i]);
+        start_one(ctx, jobs, &jobs->v[i]);
         if (jobs->v[i].why[0]) /* said at once; also in the recording */
             fprintf(stderr, "xengatherer: the command on '%s' did not start:"
                     " %s\n", ctx->doms.v[jobs->v[i].dom].info.name,
@@ -288,8 +382,10 @@ void xg_jobs_free(xg_jobs *jobs)
 
     if (g_jobs == jobs)
         g_jobs = NULL;
-    for (i = 0; i < jobs->n; i++)
+    for (i = 0; i < jobs->n; i++) {
         xg_argv_free(jobs->v[i].argv);
+        xg_argv_free(jobs->v[i].envp);
+    }
     free(jobs->v);
     memset(jobs, 0, sizeof(*jobs));
 }

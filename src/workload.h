@@ -14,6 +14,7 @@
 typedef struct xg_job {
     size_t dom;       /* index into ctx->doms */
     char **argv;
+    char **envp;      /* the job's whole environment (explicit) */
     pid_t pid;        /* 0 when not running */
     int64_t start_ns, end_ns;
     int exit_code, signal;
@@ -24,11 +25,18 @@ typedef struct xg_job {
 typedef struct xg_jobs {
     xg_job *v;
     size_t n;
+    int as_user;      /* --exec-user given: drop to uid/gid */
+    uid_t uid;
+    gid_t gid;
+    char user[64];
 } xg_jobs;
 
-/* Builds one argv per watched non-host domain from the template (or "local")
- * and the command. Nothing is started. 0, or -1 + err (e.g. a domain without
- * an address for {addr}). */
+/* Builds one argv and environment per watched non-host domain from the
+ * template (or "local") and the command. The environment is explicit: PATH,
+ * HOME, USER, LOGNAME, LANG, LC_ALL, TERM, TZ and SSH_AUTH_SOCK when set,
+ * XG_DOMAIN, XG_DOMAIN_ID and XG_DOMAIN_ADDR, and each --env. Nothing is
+ * started. 0, or -1 + err (e.g. a domain without an address for {addr}, an
+ * unknown --exec-user). */
 int xg_jobs_prepare(xg_ctx *ctx, xg_jobs *jobs, char *err, size_t errlen);
 /* Starts every job; a job that can't start is marked "failed" with why. */
 void xg_jobs_start(xg_ctx *ctx, xg_jobs *jobs);

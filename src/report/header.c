@@ -114,9 +114,10 @@ static void workloads_text(const xg_store *s, FILE *out)
         const xg_workload *w = &s->workloads[i];
         char ex[32] = "-", sb[32], dur[32];
         const char *state = w->state ? w->state : "-";
-        if (strcmp(state, "exited") == 0)
+        bool term = strcmp(state, "terminated") == 0;
+        if (strcmp(state, "exited") == 0 || (term && w->signal == 0))
             snprintf(ex, sizeof(ex), "%d", w->exit_code);
-        else if (strcmp(state, "killed") == 0)
+        else if (strcmp(state, "killed") == 0 || term)
             snprintf(ex, sizeof(ex), "%s", signal_name(w->signal, sb, sizeof(sb)));
         const char *row[] = {
             w->domain < s->n_domains ? s->domains[w->domain].name : "?",
@@ -283,10 +284,12 @@ static json_t *workloads_json(const xg_store *s)
             "domain", w->domain < s->n_domains ? xg_json_str(s->domains[w->domain].name)
                                                : json_null(),
             "argv", argv, "state", xg_json_str(state),
-            "exit_code", strcmp(state, "exited") == 0 ? json_integer(w->exit_code)
-                                                      : json_null(),
-            "signal", strcmp(state, "killed") == 0 ? json_integer(w->signal)
-                                                   : json_null(),
+            "exit_code", strcmp(state, "exited") == 0 ||
+                                 (!strcmp(state, "terminated") && !w->signal)
+                             ? json_integer(w->exit_code) : json_null(),
+            "signal", strcmp(state, "killed") == 0 ||
+                              (!strcmp(state, "terminated") && w->signal)
+                          ? json_integer(w->signal) : json_null(),
             "duration_s", xg_json_num(workload_s(w)));
         if (xg_json_push(arr, o)) {
             json_decref(arr);

@@ -34,6 +34,8 @@ expect_2 "interval > duration" "longer than the duration" run --cgroup-parent ma
 expect_2 "unknown platform" "unknown platform 'nope'" run --platform nope -d 1
 expect_2 "unknown option" "nosuch" run --nosuch
 expect_2 "missing cgroup" "cgroup 'machine.slice/xg-none'" run --cgroup machine.slice/xg-none -d 1
+expect_2 "unknown --exec-user" "--exec-user 'no-such-user-xg': no such user" run --cgroup machine.slice/xg-bad-a --exec local --exec-user no-such-user-xg -d 1 -- true
+expect_2 "bad --env" "--env '1BAD=x'" run --cgroup machine.slice/xg-bad-a --exec local --env 1BAD=x -d 1 -- true
 expect_2 "no address for {addr}" "xg-bad-a.*has none.*vmfile" run --cgroup machine.slice/xg-bad-a -d 1 -- true
 
 # an existing recording is refused without --force, and left as it was
@@ -61,7 +63,7 @@ for a in "$@"; do printf '%s\n' "$a"; done > "$XG_ARGV_OUT"
 EOS
 chmod +x "$TMP/argv.sh"
 cd "$TMP"
-XG_ARGV_OUT=$TMP/argv.out "$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-evil \
+XG_ARGV_OUT=$TMP/argv.out "$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-evil --env XG_ARGV_OUT \
     --exec "$TMP/argv.sh {name} --" -d 1 -i 0.5 -o "$TMP/evil" -- x > /dev/null || fail "evil run failed"
 [ "$(sed -n 1p "$TMP/argv.out")" = "$evil" ] || fail "name was split: $(cat "$TMP/argv.out")"
 [ "$(wc -l < "$TMP/argv.out")" -eq 3 ] || fail "argv is not 3 words: $(cat "$TMP/argv.out")"
