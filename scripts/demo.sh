@@ -50,8 +50,8 @@ vm2) dd if=/dev/zero of=/dev/vda bs=1M count=64 oflag=direct 2>/dev/null ;;
 esac'
     echo "demo: measuring 2 QEMU VMs: vm1 burns CPU for 6 s, vm2 writes 64 MiB to its disk"
     local rc=0
-    "$XG" run --platform qemu --vmfile "$XG_LAB_DIR/vms.txt" \
-        --exec "$lab/vm-exec {name} --" -i 0.5 -d 15 --until-done -o "$out" --force \
+    "$XG" run --platform qemu --vmfile "$XG_LAB_DIR/vms.txt" --env XG_LAB_DIR \
+        --exec "$lab/vm-exec -d $XG_LAB_DIR {name} --" -i 0.5 -d 15 --until-done -o "$out" --force \
         -- sh -c "$role" || rc=$?
     "$lab/stop-vms.sh" "$XG_LAB_DIR" >/dev/null
     [ $rc -eq 0 ] || { echo "demo: xengatherer run exited $rc" >&2; return $rc; }

@@ -46,8 +46,8 @@ vm2) dd if=/dev/zero of=/dev/vda bs=1M count=64 oflag=direct 2>/dev/null ;;
 *) sleep 3 ;;
 esac'
 out=$TMP/run
-"$XG" run -q --platform qemu --vmfile "$XG_LAB_DIR/vms.txt" \
-    --exec "$lab/vm-exec {name} --" -i 1 -d 15 --until-done -o "$out" \
+"$XG" run -q --platform qemu --vmfile "$XG_LAB_DIR/vms.txt" --env XG_LAB_DIR \
+    --exec "$lab/vm-exec -d $XG_LAB_DIR {name} --" -i 1 -d 15 --until-done -o "$out" \
     -- sh -c "$role" > "$TMP/stdout" || fail "run exited $?"
 echo "measured run done after $(elapsed)"
 csv=$out/report.csv
@@ -98,8 +98,8 @@ done
 
 # A VM killed mid-run: the run completes, and that VM's span ends early.
 qpid=$(cat "$XG_LAB_DIR/vm3.pid")
-"$XG" run -q --platform qemu --vmfile "$XG_LAB_DIR/vms.txt" \
-    --exec "$lab/vm-exec {name} --" -i 0.5 -d 20 --until-done -o "$TMP/kill" \
+"$XG" run -q --platform qemu --vmfile "$XG_LAB_DIR/vms.txt" --env XG_LAB_DIR \
+    --exec "$lab/vm-exec -d $XG_LAB_DIR {name} --" -i 0.5 -d 20 --until-done -o "$TMP/kill" \
     -- sleep 8 > "$TMP/stdout.kill" &
 xg=$!
 sleep 3
