@@ -233,3 +233,24 @@ void xg_disk_name(unsigned major, unsigned minor, char *buf, size_t len)
     }
     snprintf(buf, len, "%u:%u", major, minor);
 }
+
+int xg_host_push(xg_pdomains *out, int *ncpus, char *err, size_t errlen)
+{
+    xg_host_cpu hc;
+    xg_pdomain d = {.info = {.key = "host", .name = "host", .platform_id = 0,
+                             .is_host = true, .first_tick = -1,
+                             .last_tick = -1}};
+
+    if (*ncpus < 0) {
+        if (xg_host_cpu_open(&hc, err, errlen) < 0)
+            return -1;
+        *ncpus = hc.ncpus;
+        xg_host_cpu_close(&hc);
+    }
+    d.info.vcpus = *ncpus;
+    if (xg_pdomains_push(out, &d) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}

@@ -24,6 +24,11 @@ int xg_host_cpu_parse(const char *text, long clk_tck, xg_cpu_counters *out,
                       int *ncpus);
 void xg_host_cpu_close(xg_host_cpu *h);
 
+/* Appends the host row (key and name "host", id 0, vcpus = the CPU count,
+ * counted once into *ncpus, which starts at -1: discover runs again on every
+ * rescan). 0, or -1 + err. */
+int xg_host_push(xg_pdomains *out, int *ncpus, char *err, size_t errlen);
+
 /* One /proc/diskstats line, the fields iostat uses. */
 typedef struct xg_diskstat {
     unsigned major, minor;

@@ -342,27 +342,6 @@ out:
     return rc;
 }
 
-static int push_host(xg_platform *p, xg_pdomains *out, char *err,
-                     size_t errlen)
-{
-    xg_host_cpu hc;
-    xg_pdomain d = {.info = {.key = "host", .name = "host", .platform_id = 0,
-                             .is_host = true, .first_tick = -1,
-                             .last_tick = -1}};
-
-    if (p->ncpus < 0) { /* once: discover runs again on every rescan */
-        if (xg_host_cpu_open(&hc, err, errlen) < 0)
-            return -1;
-        p->ncpus = hc.ncpus;
-        xg_host_cpu_close(&hc);
-    }
-    d.info.vcpus = p->ncpus;
-    if (xg_pdomains_push(out, &d) < 0) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    return 0;
-}
 
 static int cg_discover(xg_platform *p, xg_pdomains *out, char *err,
                        size_t errlen)
@@ -370,7 +349,7 @@ static int cg_discover(xg_platform *p, xg_pdomains *out, char *err,
     int h = primary(p), rc = 0;
     char *rel;
 
-    if (push_host(p, out, err, errlen) < 0)
+    if (xg_host_push(out, &p->ncpus, err, errlen) < 0)
         return -1;
     for (size_t i = 0; i < p->n_cgroups && rc == 0; i++) {
         if (!(rel = norm_rel(p->cgroups[i], "cgroup", "--cgroup", err,

@@ -42,27 +42,6 @@ static void qemu_close(xg_platform *p)
     free(p);
 }
 
-static int push_host(xg_platform *p, xg_pdomains *out, char *err,
-                     size_t errlen)
-{
-    xg_host_cpu hc;
-    xg_pdomain d = {.info = {.key = "host", .name = "host", .platform_id = 0,
-                             .is_host = true, .first_tick = -1,
-                             .last_tick = -1}};
-
-    if (p->ncpus < 0) { /* once: discover runs again on every rescan */
-        if (xg_host_cpu_open(&hc, err, errlen) < 0)
-            return -1;
-        p->ncpus = hc.ncpus;
-        xg_host_cpu_close(&hc);
-    }
-    d.info.vcpus = p->ncpus;
-    if (xg_pdomains_push(out, &d) < 0) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    return 0;
-}
 
 static int push_found(void *arg, const qp_found *f)
 {
@@ -89,7 +68,7 @@ static int qemu_discover(xg_platform *p, xg_pdomains *out, char *err,
     char full[4096];
     int rc;
 
-    if (push_host(p, out, err, errlen) < 0)
+    if (xg_host_push(out, &p->ncpus, err, errlen) < 0)
         return -1;
     rc = qp_scan(push_found, out);
     if (rc < 0)
