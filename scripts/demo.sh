@@ -37,6 +37,7 @@ cgroup_demo() {
 lab_demo() {
     export XG_LAB_DIR=${XG_LAB_DIR:-/tmp/xg-demo-lab}
     export XG_LAB_LIFETIME=${XG_LAB_LIFETIME:-600}
+    export XG_LAB_PREFIX=demo-vm   # apart from any other lab's vm1, vm2
     "$XG" list --platform qemu >/dev/null 2>&1 ||
         { echo "demo: this xengatherer has no usable qemu platform"; return 3; }
     echo "demo: building the lab images (cached after the first time)"
@@ -45,10 +46,10 @@ lab_demo() {
     trap '"$lab/stop-vms.sh" "$XG_LAB_DIR" >/dev/null 2>&1 || true; cg_cleanup' EXIT
     "$lab/start-vms.sh" 2 || { echo "demo: the lab VMs did not start"; return 3; }
     local role='case $(hostname) in
-vm1) sh -c "while :; do :; done" & p=$!; sleep 6; kill $p ;;
-vm2) dd if=/dev/zero of=/dev/vda bs=1M count=64 oflag=direct 2>/dev/null ;;
+demo-vm1) sh -c "while :; do :; done" & p=$!; sleep 6; kill $p ;;
+demo-vm2) dd if=/dev/zero of=/dev/vda bs=1M count=64 oflag=direct 2>/dev/null ;;
 esac'
-    echo "demo: measuring 2 QEMU VMs: vm1 burns CPU for 6 s, vm2 writes 64 MiB to its disk"
+    echo "demo: measuring 2 QEMU VMs: demo-vm1 burns CPU for 6 s, demo-vm2 writes 64 MiB to its disk"
     local rc=0
     "$XG" run --platform qemu --vmfile "$XG_LAB_DIR/vms.txt" --env XG_LAB_DIR \
         --exec "$lab/vm-exec -d $XG_LAB_DIR {name} --" -i 0.5 -d 15 --until-done -o "$out" --force \

@@ -418,7 +418,7 @@ int xg_session_start(xg_session *s, char *err, size_t errlen)
         xg_keyset_add(&s->seen, ctx->doms.v[i].info.key);
     }
     s->started = 1;
-    for (k = 0; col[k] && k < 15; k++) {
+    for (k = 0; k < 15 && col[k]; k++) {
         if (!(ctx->opt->families & col[k]->flag))
             continue;
         if (col[k]->start(ctx, &s->state[k], err, errlen) < 0)

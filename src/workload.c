@@ -382,7 +382,7 @@ void xg_jobs_free(xg_jobs *jobs)
 
     if (g_jobs == jobs)
         g_jobs = NULL;
-    for (i = 0; i < jobs->n; i++) {
+    for (i = 0; jobs->v && i < jobs->n; i++) {
         xg_argv_free(jobs->v[i].argv);
         xg_argv_free(jobs->v[i].envp);
     }

@@ -443,6 +443,8 @@ static int open_group(const cache_state *st, const cache_target *t, int mode,
     pid_t pid = t->cpu_wide ? t->pid : t->tids[g];
     int cpu = t->cpu_wide ? st->cpus[g] : -1, e = 0;
 
+    for (size_t j = 0; j < st->nev; j++) /* none open yet */
+        f[j] = -1;
     for (size_t j = 0; j < st->nev; j++) {
         struct perf_event_attr a;
         set_attr(&a, &st->ev[j], mode);

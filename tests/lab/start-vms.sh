@@ -18,6 +18,9 @@
 # Writes RUN_DIR/vms.txt (xengatherer's --vmfile: one "vmN" per line) and
 # prints the boot time of each VM. Exit 0 when all answered; 1 otherwise,
 # with the console tail of the failed VM, after stopping the others.
+# xengatherer tells QEMU VMs apart by -name, host-wide: a name already used
+# by another QEMU on this host is refused; give a second lab another
+# XG_LAB_PREFIX (its VMs are then PREFIX1..PREFIXN, hostnames too).
 #
 # Environment (defaults in brackets):
 #   XG_LAB_CACHE [/var/cache/xengatherer-lab]  images (build-images.sh)
@@ -27,6 +30,7 @@
 #   XG_LAB_LIFETIME [1800] seconds before a VM is killed whatever happens
 #   XG_LAB_BOOT_TIMEOUT [120] seconds to wait for all agents
 #   XG_LAB_ACCEL [auto] auto, kvm or tcg
+#   XG_LAB_PREFIX [vm] the VMs' names are PREFIX1..PREFIXN
 set -euo pipefail
 trap 'echo "$(basename "$0"): failed at line $LINENO" >&2' ERR
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
@@ -34,6 +38,8 @@ case ${1:-} in -h|--help) usage; exit 0 ;; esac
 [ $# -ge 1 ] && [ $# -le 2 ] || { usage >&2; exit 2; }
 n=$1
 [[ $n =~ ^[1-9][0-9]?$ ]] || { echo "start-vms: N must be 1..99, not '$n'" >&2; exit 2; }
+[[ ${XG_LAB_PREFIX:-vm} =~ ^[a-z][a-z0-9-]{0,40}$ ]] ||
+    { echo "start-vms: XG_LAB_PREFIX must be [a-z][a-z0-9-]*, at most 41 characters" >&2; exit 2; }
 
 here=$(cd "$(dirname "$0")" && pwd)
 dir=${2:-${XG_LAB_DIR:-/tmp/xg-lab}}
@@ -44,6 +50,7 @@ disk_mb=${XG_LAB_DISK_MB:-128}
 lifetime=${XG_LAB_LIFETIME:-1800}
 boot_timeout=${XG_LAB_BOOT_TIMEOUT:-120}
 accel=${XG_LAB_ACCEL:-auto}
+prefix=${XG_LAB_PREFIX:-vm}
 log() { echo "start-vms: $*" >&2; }
 die() { echo "start-vms: ERROR: $*" >&2; exit 1; }
 now() { date +%s.%N; }
@@ -57,7 +64,7 @@ done
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 # A VM still alive in RUN_DIR is refused: stop-vms.sh first.
-for p in "$dir"/vm*.pid; do
+for p in "$dir"/*.pid; do
     [ -e "$p" ] || continue
     pid=$(cat "$p" 2>/dev/null || true)
     if [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] &&
@@ -65,7 +72,24 @@ for p in "$dir"/vm*.pid; do
         die "a VM is still running in $dir (pid $pid); run tests/lab/stop-vms.sh $dir first"
     fi
 done
-rm -f "$dir"/vm*.{pid,wpid,agent,qmp,console,log,img,boot} "$dir/vms.txt"
+"$here/stop-vms.sh" "$dir" >/dev/null   # leftovers of an earlier run
+names=()
+for i in $(seq 1 "$n"); do names+=("$prefix$i"); done
+# Names must be unique among this host's QEMUs (xengatherer finds VMs by name).
+for c in /proc/[0-9]*/cmdline; do
+    mapfile -d '' -t argv < "$c" 2>/dev/null || continue
+    [ ${#argv[@]} -gt 0 ] && [[ ${argv[0]##*/} == qemu-system-* ]] || continue
+    for ((k = 1; k < ${#argv[@]} - 1; k++)); do
+        [ "${argv[k]}" = -name ] || continue
+        other=${argv[k + 1]%%,*}
+        other=${other#guest=}
+        for nm in "${names[@]}"; do
+            [ "$nm" != "$other" ] ||
+                die "a QEMU named '$nm' already runs (pid $(basename "$(dirname "$c")")); xengatherer could not tell them apart: stop it or use another XG_LAB_PREFIX"
+        done
+    done
+done
+printf '%s\n' "${names[@]}" > "$dir/.lab-names"
 # vm-exec uses this copy, so a rebuild of the cache does not disturb a run.
 cp "$cache/agent-client" "$dir/.agent-client.tmp" && mv -f "$dir/.agent-client.tmp" "$dir/agent-client"
 
@@ -125,8 +149,7 @@ fi
 
 log "starting $n VM(s) in $dir ($accel, ${mem} MiB, $smp vCPU, ${disk_mb} MiB disk, lifetime ${lifetime} s)"
 t0=$(now)
-for i in $(seq 1 "$n"); do
-    vm=vm$i
+for vm in "${names[@]}"; do
     truncate -s "${disk_mb}M" "$dir/$vm.img"
     common_args "$vm"
     setsid timeout --kill-after=10 "$lifetime" qemu-system-x86_64 "${qargs[@]}" \
@@ -157,13 +180,13 @@ wait_agent() {
     done
 }
 pids=()
-for i in $(seq 1 "$n"); do
-    wait_agent "vm$i" &
+for vm in "${names[@]}"; do
+    wait_agent "$vm" &
     pids+=($!)
 done
 failed=()
-for i in $(seq 1 "$n"); do
-    wait "${pids[$((i - 1))]}" || failed+=("vm$i")
+for i in "${!names[@]}"; do
+    wait "${pids[i]}" || failed+=("${names[i]}")
 done
 
 if [ ${#failed[@]} -gt 0 ]; then
@@ -181,22 +204,22 @@ fi
 # QMP must answer (the qemu platform reads the disks from it); all at once.
 if command -v socat >/dev/null; then
     qpids=()
-    for i in $(seq 1 "$n"); do
+    for vm in "${names[@]}"; do
         { printf '{"execute":"qmp_capabilities"}\n{"execute":"query-status"}\n' |
-            timeout 10 socat -t 1 - "UNIX-CONNECT:$dir/vm$i.qmp" 2>/dev/null |
+            timeout 10 socat -t 1 - "UNIX-CONNECT:$dir/$vm.qmp" 2>/dev/null |
             grep -q '"status": "running"'; } &
         qpids+=($!)
     done
-    for i in $(seq 1 "$n"); do
-        wait "${qpids[$((i - 1))]}" || { "$here/stop-vms.sh" "$dir" >&2;
-            die "vm$i: QMP on $dir/vm$i.qmp does not answer"; }
+    for i in "${!names[@]}"; do
+        wait "${qpids[i]}" || { "$here/stop-vms.sh" "$dir" >&2;
+            die "${names[i]}: QMP on $dir/${names[i]}.qmp does not answer"; }
     done
 fi
 
-for i in $(seq 1 "$n"); do echo "vm$i"; done > "$dir/vms.txt"
-for i in $(seq 1 "$n"); do
-    pid=$(cat "$dir/vm$i.pid" 2>/dev/null || echo '?')
+printf '%s\n' "${names[@]}" > "$dir/vms.txt"
+for vm in "${names[@]}"; do
+    pid=$(cat "$dir/$vm.pid" 2>/dev/null || echo '?')
     rss=$(awk '/^VmRSS/ {printf "%d", $2/1024}' "/proc/$pid/status" 2>/dev/null || echo '?')
-    echo "vm$i: up in $(cat "$dir/vm$i.boot") s (pid $pid, RSS ${rss} MiB)"
+    echo "$vm: up in $(cat "$dir/$vm.boot") s (pid $pid, RSS ${rss} MiB)"
 done
 echo "start-vms: $n VM(s) up in $(since "$t0") s ($accel); vmfile $dir/vms.txt"

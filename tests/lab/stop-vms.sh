@@ -25,15 +25,26 @@ ours() {
         { tr '\0' ' ' < "/proc/$1/cmdline"; } 2>/dev/null | grep -qF "$dir/"
 }
 
+# The VMs: those start-vms.sh listed in .lab-names, and any vm*.pid.
+vms=()
+[ -f "$dir/.lab-names" ] && mapfile -t vms < "$dir/.lab-names"
+for f in "$dir"/vm*.pid; do
+    [ -e "$f" ] || continue
+    vm=$(basename "$f" .pid)
+    [[ " ${vms[*]} " == *" $vm "* ]] || vms+=("$vm")
+done
 pids=()
 names=()
-for f in "$dir"/vm*.pid "$dir"/vm*.wpid "$dir"/probe.pid; do
-    [ -e "$f" ] || continue
-    pid=$(cat "$f" 2>/dev/null)
-    if ours "$pid"; then
-        pids+=("$pid")
-        case $f in *.pid) names+=("$(basename "$f" .pid)") ;; esac
-    fi
+for vm in "${vms[@]}" probe; do
+    [[ $vm =~ ^[A-Za-z0-9_-]+$ ]] || continue
+    for f in "$dir/$vm.pid" "$dir/$vm.wpid"; do
+        [ -e "$f" ] || continue
+        pid=$(cat "$f" 2>/dev/null)
+        if ours "$pid"; then
+            pids+=("$pid")
+            case $f in *.pid) names+=("$vm") ;; esac
+        fi
+    done
 done
 
 if [ ${#pids[@]} -gt 0 ]; then
@@ -51,6 +62,9 @@ if [ ${#pids[@]} -gt 0 ]; then
 else
     echo "stop-vms: no VM running in $dir"
 fi
-rm -f "$dir"/vm*.agent "$dir"/vm*.qmp "$dir"/vm*.pid "$dir"/vm*.wpid "$dir"/vm*.boot \
-      "$dir"/vm*.img "$dir"/probe.* "$dir/vms.txt"
+for vm in "${vms[@]}" probe; do
+    [[ $vm =~ ^[A-Za-z0-9_-]+$ ]] || continue
+    rm -f "$dir/$vm".{agent,qmp,pid,wpid,boot,img}
+done
+rm -f "$dir/vms.txt" "$dir/.lab-names"
 exit 0

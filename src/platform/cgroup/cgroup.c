@@ -324,7 +324,8 @@ static int push_children(const xg_platform *p, int h, const char *parent,
             goto out;
         n++;
     }
-    qsort(names, n, sizeof(*names), cmp_str);
+    if (n)
+        qsort(names, n, sizeof(*names), cmp_str);
     for (size_t i = 0; i < n; i++) {
         snprintf(rel, sizeof(rel), "%s%s%s", parent, *parent ? "/" : "",
                  names[i]);
