@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "asserts.h"
+
 #include <errno.h>
 #include <jansson.h>
 #include <linux/perf_event.h>
@@ -108,11 +110,6 @@ static char *section(const char *buf)
     return out;
 }
 
-static void has(const char *buf, const char *want)
-{
-    if (!strstr(buf, want))
-        fail_msg("missing \"%s\" in:\n%s", want, buf);
-}
 
 /* LLC, default events. Over the 2 s window:
  * a: 3000 refs, 750 misses -> 2250 hits, 25 % missed; always running.

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "asserts.h"
+
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -160,19 +162,6 @@ static char *render(const xg_store *s, xg_format fmt, bool partitions)
     return buf;
 }
 
-static void has(const char *buf, const char *want)
-{
-    if (!strstr(buf, want))
-        fail_msg("missing \"%s\" in:\n%s", want ? want : "(null)",
-                 buf ? buf : "(null)");
-}
-
-static void lacks(const char *buf, const char *bad)
-{
-    if (strstr(buf, bad))
-        fail_msg("unexpected \"%s\" in:\n%s", bad ? bad : "(null)",
-                 buf ? buf : "(null)");
-}
 
 /* After marker, the first line whose first word is want's first word must
  * equal want once runs of blanks are squeezed to one space. */
