@@ -976,11 +976,14 @@ int xg_recording_read(const char *path, xg_store *out, char *err, size_t errlen)
     xg_store_init(out, 0);
     if (check_file(path, err, errlen) < 0)
         return -1;
-    if (sqlite3_open_v2(path, &r.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    /* one connection, one thread: no mutexes */
+    if (sqlite3_open_v2(path, &r.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
         int e = sqlite3_system_errno(r.db);
         seterr(err, errlen, "%s: %s", path,
                e ? strerror(e) : sqlite3_errmsg(r.db));
-    } else if (sqlite3_exec(r.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+    } else if (sqlite3_exec(r.db, "BEGIN", NULL,
+                            NULL, NULL) != SQLITE_OK) {
         sql_fail(&r);
     } else if (read_meta(&r) == 0 && read_ticks(&r) == 0 &&
                read_domains(&r) == 0 && read_series(&r) == 0 &&
