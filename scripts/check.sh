@@ -61,6 +61,8 @@ if step "lint (cppcheck, clang-tidy)" scripts/lint.sh build; then
     passed=$((passed + 1)); else failed=$((failed + 1)); fi
 if step "fuzz smoke (libFuzzer + ASan/UBSan, 10 s per harness)" scripts/fuzz-smoke.sh; then
     passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if step "benchmark, short (fails only on a gross regression)" bench/run.sh --quick; then
+    passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 echo "check: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
