@@ -248,6 +248,40 @@ static void disk_sample(xg_ctx *ctx, void *state)
     }
 }
 
+/* A device series of a domain still there that stopped before the domain
+ * did: its source stopped answering (a QMP socket gone or garbled...).
+ * Notes when, so the report can say so; the run went on without it. */
+static void note_ended(xg_ctx *ctx, disk_state *st)
+{
+    const xg_store *s = &ctx->store;
+    size_t i, k;
+
+    for (i = 0; i < st->n && i < ctx->doms.n; i++) {
+        const xg_domain_info *d = &s->domains[ctx->store_dom[i]];
+        for (k = 0; k < st->doms[i].n; k++) {
+            int64_t x = st->doms[i].v[k].s[0];
+            const xg_series *se;
+            char note[160];
+            if (x < 0)
+                continue;
+            se = &s->series[x];
+            if (se->n == 0 ||
+                (int64_t)(se->first_tick + se->n - 1) >= d->last_tick)
+                continue;
+            snprintf(note, sizeof(note), "ended at %.1f s: %s stopped "
+                     "answering; the domain was still there",
+                     (double)(s->tick_mono_ns[se->first_tick + se->n - 1] -
+                              s->tick_mono_ns[0]) / 1e9,
+                     se->source ? se->source : "its source");
+            for (size_t m = 0; m < NDOM; m++)
+                if (st->doms[i].v[k].s[m] >= 0)
+                    xg_store_series_note(&ctx->store,
+                                         (uint32_t)st->doms[i].v[k].s[m],
+                                         note);
+        }
+    }
+}
+
 static void disk_stop(xg_ctx *ctx, void *state)
 {
     disk_state *st = state;
@@ -264,6 +298,7 @@ static void disk_stop(xg_ctx *ctx, void *state)
         }
     }
     xg_store_meta_set(&ctx->store, "hostdisk_partitions", list);
+    note_ended(ctx, st);
     disk_free(st);
 }
 

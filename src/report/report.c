@@ -196,6 +196,28 @@ json_t *xg_json_row(const char *domain, const char *device, double start_s,
     return o;
 }
 
+/* The notes of a section's series (e.g. a disk whose QMP source stopped
+ * answering), once per domain and device. "domain vanished" is left out:
+ * the span column says it. */
+static void series_notes(const xg_store *s, const char *section, FILE *out)
+{
+    const xg_series *prev = NULL;
+
+    for (size_t i = 0; i < s->n_series; i++) {
+        const xg_series *x = &s->series[i];
+        if (!x->note || !strstr(x->family, section) ||
+            strcmp(x->note, "domain vanished") == 0)
+            continue;
+        if (prev && prev->domain == x->domain &&
+            strcmp(prev->device, x->device) == 0 &&
+            strcmp(prev->note, x->note) == 0)
+            continue;
+        fprintf(out, "note: %s%s%s: %s\n", s->domains[x->domain].name,
+                *x->device ? " " : "", x->device, x->note);
+        prev = x;
+    }
+}
+
 static void write_text(const xg_store *s, const xg_report_opts *o, FILE *out)
 {
     xg_header_text(s, out);
@@ -213,6 +235,7 @@ static void write_text(const xg_store *s, const xg_report_opts *o, FILE *out)
             note = xg_store_meta_get(s, key);
             if (note && *note)
                 fprintf(out, "note: %s\n", note);
+            series_notes(s, sections[i]->name, out);
         }
 }
 

@@ -486,6 +486,46 @@ static void test_write_error_and_parse(void **state)
     xg_store_free(&s);
 }
 
+/* A disk whose source stopped answering: its note shows once under DISK;
+ * "domain vanished" does not (the span says it). */
+static void test_series_notes(void **state)
+{
+    xg_domain_info d = {.key = "qemu:vm", .name = "vm", .platform_id = 7,
+                        .first_tick = -1, .last_tick = -1};
+    xg_domain_info g = {.key = "qemu:gone", .name = "gone", .platform_id = 8,
+                        .first_tick = -1, .last_tick = -1};
+    xg_store s;
+    int64_t rd, wr, gs;
+    char *text;
+
+    (void)state;
+    xg_store_init(&s, 3);
+    xg_store_meta_set(&s, "families", "disk");
+    xg_store_add_domain(&s, &d);
+    xg_store_add_domain(&s, &g);
+    rd = xg_store_series(&s, 0, "disk", "vda", "rd_bytes", "bytes");
+    wr = xg_store_series(&s, 0, "disk", "vda", "wr_bytes", "bytes");
+    gs = xg_store_series(&s, 1, "disk", "vdb", "rd_bytes", "bytes");
+    for (int t = 0; t < 3; t++) {
+        xg_store_tick(&s, (int64_t)t * 1000000000, 0);
+        if (t < 2) {
+            xg_store_put(&s, (uint32_t)rd, 100u * (unsigned)t);
+            xg_store_put(&s, (uint32_t)wr, 200u * (unsigned)t);
+            xg_store_put(&s, (uint32_t)gs, 0);
+        }
+    }
+    xg_store_series_note(&s, (uint32_t)rd, "ended at 1.0 s: qmp stopped");
+    xg_store_series_note(&s, (uint32_t)wr, "ended at 1.0 s: qmp stopped");
+    xg_store_series_note(&s, (uint32_t)gs, "domain vanished");
+    text = render(&s, XG_FMT_TEXT, false);
+    has(text, "\nnote: vm vda: ended at 1.0 s: qmp stopped\n");
+    /* once for the device, not once per series */
+    assert_null(strstr(strstr(text, "note: vm vda") + 1, "note: vm vda"));
+    lacks(text, "domain vanished");
+    free(text);
+    xg_store_free(&s);
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -501,6 +541,7 @@ int main(void)
         cmocka_unit_test(test_one_tick),
         cmocka_unit_test(test_empty_and_odd),
         cmocka_unit_test(test_write_error_and_parse),
+        cmocka_unit_test(test_series_notes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
