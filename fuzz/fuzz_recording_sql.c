@@ -3,8 +3,9 @@
  * recordings) run on an empty database file, which is then read back as a
  * recording and reported on. Mutating SQL text reaches the reader's range,
  * type, order and reference checks far more often than flipping bits in
- * SQLite pages does. ATTACH (other files) and long-running statements are
- * refused, so an input only ever touches its own scratch file. */
+ * SQLite pages does. ATTACH (other files; VACUUM INTO attaches too) and
+ * long-running statements are refused, so an input only ever touches its
+ * own scratch file. */
 #include "fuzz_common.h"
 
 #include <sqlite3.h>

@@ -7,7 +7,10 @@ set -euo pipefail
 pkgs=(build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
       clang-tidy cppcheck
       libsqlite3-dev libjansson-dev libcmocka-dev sqlite3 valgrind
-      python3 coreutils util-linux procps)
+      python3 coreutils util-linux procps
+      libxen-dev                   # the xen platform (libxenstat, libxenctrl)
+      sysstat time linux-perf      # the benchmark's peers and timers
+      qemu-system-x86 busybox-static xz-utils cpio) # the QEMU VM lab
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -54,7 +54,7 @@ for t in "${targets[@]}"; do
     cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1)
     if [ "$r" -ne 0 ]; then
         echo "fuzz-smoke: $t: FAILED (exit $r)"
-        grep -E 'ERROR|SUMMARY|#[0-9]+ 0x' "$log" | head -20
+        grep -E 'ERROR|runtime error|SUMMARY|#[0-9]+ 0x' "$log" | head -12
         for a in "$work/art-$t"/*; do
             [ -e "$a" ] || continue
             mkdir -p "$bdir/crashes"

@@ -40,7 +40,7 @@ static const char usage_fmt[] =
     "Sampling\n"
     "  -i, --interval SECS   between samples (default 1, fractions allowed)\n"
     "  -d, --duration SECS   the window (default 10)\n"
-    "  --nocpu, --nodisk, --nocache   leave a section out\n"
+    "  --nocpu, --nodisk, --nocache, --nosched   leave a section out\n"
     "  --cache-events LIST   count these instead of LLC references and\n"
     "                        misses: cycles, instructions, cache-references,\n"
     "                        cache-misses, task-clock, cpu-clock,\n"

@@ -10,7 +10,8 @@ enum {
     XG_FAM_CPU = 1u << 0,
     XG_FAM_DISK = 1u << 1,
     XG_FAM_CACHE = 1u << 2,
-    XG_FAM_ALL = XG_FAM_CPU | XG_FAM_DISK | XG_FAM_CACHE,
+    XG_FAM_SCHED = 1u << 3, /* xen: runstates from xentrace */
+    XG_FAM_ALL = XG_FAM_CPU | XG_FAM_DISK | XG_FAM_CACHE | XG_FAM_SCHED,
 };
 
 typedef struct xg_options {

@@ -213,6 +213,8 @@ static json_t *meta_json(const xg_store *s)
     json_t *m = json_object();
     for (size_t i = 0; m && i < s->n_meta; i++)
         if (s->meta[i].key &&
+            strcmp(s->meta[i].key, "sched.xentrace") != 0 && /* raw trace:
+                                          * the SCHED section reports it */
             json_object_set_new(m, s->meta[i].key, xg_json_str(s->meta[i].value))) {
             json_decref(m);
             return NULL;

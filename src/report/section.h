@@ -71,6 +71,7 @@ typedef struct xg_section {
 extern const xg_section xg_section_cpu;
 extern const xg_section xg_section_disk;
 extern const xg_section xg_section_cache;
+extern const xg_section xg_section_sched;
 
 /* header.c: the text header, and the JSON keys meta, partial, window,
  * domains and workloads (0 or -1). */

@@ -2,7 +2,10 @@
  * xentrace.h). Records: a header word (event:28, extra_u32:3,
  * cycles_included:1), the TSC when included, then extra_u32 words; xentrace
  * puts a TRC_TRACE_CPU_CHANGE record before each CPU's chunk, so the
- * records are sorted by time here before they are summed. */
+ * records are sorted by time here before they are summed. Xen 4.17 puts a
+ * runstate change's states in its event number (TRC_SCHED_RUNSTATE_CHANGE
+ * | old << 8 | new << 4, sched/core.c) and {vcpu:16, domain:16} in its one
+ * data word; "continue running" has the same word. */
 #include "util/xentrace.h"
 
 #include <errno.h>
@@ -92,15 +95,14 @@ static int scan(const unsigned char *buf, size_t len, evs *l,
             chunks++;
         } else if (event == TRC_LOST_RECORDS) {
             s->lost++;
-        } else if (event == TRC_SCHED_RUNSTATE_CHANGE && cyc && extra >= 2) {
-            uint32_t w = rd32(d + 4);
-            ev e = {tsc, rd32(d), (uint8_t)(w & 15), (uint8_t)((w >> 4) & 15),
-                    1, l->n};
+        } else if ((event & ~0x330u) == TRC_SCHED_RUNSTATE_CHANGE && cyc &&
+                   extra >= 1) {
+            ev e = {tsc, rd32(d), (uint8_t)((event >> 8) & 3),
+                    (uint8_t)((event >> 4) & 3), 1, l->n};
             if (push(l, &e) < 0)
                 return -2;
-        } else if (event == TRC_SCHED_CONTINUE_RUNNING && cyc && extra >= 2) {
-            ev e = {tsc, rd32(d) << 16 | (rd32(d + 4) & 0xffff),
-                    XG_RS_RUNNING, XG_RS_RUNNING, 0, l->n};
+        } else if (event == TRC_SCHED_CONTINUE_RUNNING && cyc && extra >= 1) {
+            ev e = {tsc, rd32(d), XG_RS_RUNNING, XG_RS_RUNNING, 0, l->n};
             if (push(l, &e) < 0)
                 return -2;
         }

@@ -16,6 +16,7 @@ echo "== timeline"
 grep '^XGLAB-T ' "$out/console.log" || true
 echo "== checks"
 python3 "$here/check.py" "$out/console.log" "$out" || rc=1
+rm -f "$out/disk.img"
 echo "xenlab: $((SECONDS - t0)) s in all; files in $out"
 if [ "$rc" -ne 0 ]; then
     echo "== last console lines"

@@ -17,6 +17,7 @@
 
 #include "recording.h"
 #include "util/store.h"
+#include "util/xentrace.h"
 
 /* Writes the recording made by sql to path (replacing it). */
 static void make_db(const char *path, const char *sql)
@@ -115,10 +116,32 @@ static void test_recording_samples_out_of_order(void **state)
     unlink(path);
 }
 
+/* fuzz_xentrace, crash-74775814 (fuzz/corpus/xentrace/): a trace with CPU
+ * records but no runstate change gave qsort(NULL, 0, ...), undefined
+ * behaviour (qsort's pointer is declared nonnull; UBSan stops there). The
+ * smallest such trace: one TRC_TRACE_CPU_CHANGE record (event 0x0001f003,
+ * two data words: CPU 0). It is a trace, with no vCPU in it. */
+static void test_xentrace_no_runstate_records(void **state)
+{
+    static const unsigned char trace[] = {
+        0x03, 0xf0, 0x01, 0x20, /* 0x0001f003 | 2 data words << 28 */
+        0, 0, 0, 0, 0, 0, 0, 0,
+    };
+    xg_trace_sum s;
+    char err[128];
+
+    (void)state;
+    assert_int_equal(xg_trace_sum_buf(trace, sizeof(trace), 0, 0, &s, err,
+                                      sizeof(err)), 0);
+    assert_int_equal(s.n, 0);
+    xg_trace_sum_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_recording_samples_out_of_order),
+        cmocka_unit_test(test_xentrace_no_runstate_records),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

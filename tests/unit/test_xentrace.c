@@ -2,7 +2,7 @@
  * times per vCPU across two CPU chunks (sorted by TSC), executions, a
  * domid past 32, "continue running", window clipping, lost records, a
  * record cut short, and input that is not a trace; plus the real trace
- * captured in the Xen lab (tests/fixtures/xentrace), when present. */
+ * captured in the Xen lab (tests/fixtures/xentrace); and base64. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <math.h>
 
+#include "util/b64.h"
 #include "util/xentrace.h"
 
 typedef struct tbuf {
@@ -45,12 +47,12 @@ static void cpu_change(tbuf *t, uint32_t cpu)
     rec(t, 0x0001f003u, 0, 0, 2, d);
 }
 
-/* TRC_SCHED_RUNSTATE_CHANGE: {vcpu:16, domain:16}, {old:4, new:4}. */
+/* TRC_SCHED_RUNSTATE_CHANGE | old << 8 | new << 4: {vcpu:16, domain:16}. */
 static void rs(tbuf *t, uint64_t tsc, unsigned dom, unsigned vcpu,
                unsigned old, unsigned nw)
 {
-    const uint32_t d[2] = {dom << 16 | vcpu, old | nw << 4};
-    rec(t, 0x00021001u, 1, tsc, 2, d);
+    const uint32_t d[1] = {dom << 16 | vcpu};
+    rec(t, 0x00021001u | old << 8 | nw << 4, 1, tsc, 1, d);
 }
 
 static const xg_trace_vcpu *find(const xg_trace_sum *s, unsigned dom,
@@ -71,8 +73,8 @@ static void make(tbuf *t)
     rs(t, 1100, 40, 0, XG_RS_RUNNABLE, XG_RS_RUNNING);  /* runs 400 */
     rs(t, 1100, 0, 1, XG_RS_RUNNING, XG_RS_BLOCKED);
     {
-        const uint32_t d[2] = {7, 0}; /* continue running, dom 7 vcpu 0 */
-        rec(t, 0x00021002u, 1, 1200, 2, d);
+        const uint32_t d[1] = {7u << 16}; /* continue running, d7v0 */
+        rec(t, 0x00021002u, 1, 1200, 1, d);
     }
     cpu_change(t, 1);
     rs(t, 1500, 40, 0, XG_RS_RUNNING, XG_RS_BLOCKED);   /* blocked 200 */
@@ -166,12 +168,99 @@ static void test_bad(void **state)
     assert_non_null(strstr(err, "/nonexistent/x"));
 }
 
+/* The real trace (tests/fixtures/xentrace/lab.xentrace: the first 15 s of
+ * the Xen lab's trace, see its README): known totals per vCPU, every vCPU's
+ * states adding up to the span, and xenalyze --summary's figures for the
+ * vCPUs it clocks from the start (2.1 GHz TSC). */
+static void test_lab_trace(void **state)
+{
+    static const xg_trace_vcpu want[] = {
+        {0, 0, {17249233344ull, 14729641479ull, 0ull, 0ull}, 247, 493},
+        {0, 1, {13565801403ull, 13902297969ull, 4510775451ull, 0ull}, 346, 862},
+        {13752, 0, {16195838589ull, 15783036234ull, 0ull, 0ull}, 274, 549},
+        {16701, 0, {9954260001ull, 12852956529ull, 9171658293ull, 0ull}, 167, 365},
+        {32767, 0, {853887678ull, 31124987145ull, 0ull, 0ull}, 26, 52},
+        {32767, 1, {231969318ull, 31746905505ull, 0ull, 0ull}, 20, 40},
+    };
+    const char *dir = getenv("XG_FIXTURES");
+    char path[4096], err[256];
+    xg_trace_sum s;
+    const double hz = 2.1e9;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/xentrace/lab.xentrace",
+             dir && *dir ? dir : "tests/fixtures");
+    assert_int_equal(xg_trace_sum_file(path, &s, err, sizeof(err)), 0);
+    assert_int_equal(s.records, 2718);
+    assert_int_equal(s.pcpus, 2);
+    assert_int_equal(s.lost, 0);
+    assert_int_equal(s.tsc_last - s.tsc_first, 31978874823ull);
+    assert_int_equal(s.n, sizeof(want) / sizeof(want[0]));
+    for (size_t i = 0; i < s.n; i++) {
+        uint64_t sum = 0;
+        assert_int_equal(s.v[i].domid, want[i].domid);
+        assert_int_equal(s.v[i].vcpu, want[i].vcpu);
+        for (int k = 0; k < XG_RS_N; k++) {
+            assert_int_equal(s.v[i].cycles[k], want[i].cycles[k]);
+            sum += s.v[i].cycles[k];
+        }
+        assert_int_equal(sum, s.tsc_last - s.tsc_first);
+        assert_int_equal(s.v[i].executions, want[i].executions);
+        assert_int_equal(s.v[i].changes, want[i].changes);
+    }
+    /* xenalyze: d0v1 running 6.45 s, runnable 6.61 s, blocked 2.15 s;
+     * d13752v0 running 7.71 s; d16701v0 running 4.74 s */
+    assert_true(fabs((double)s.v[1].cycles[XG_RS_RUNNING] / hz - 6.45) < 0.02);
+    assert_true(fabs((double)s.v[1].cycles[XG_RS_RUNNABLE] / hz - 6.61) < 0.02);
+    assert_true(fabs((double)s.v[1].cycles[XG_RS_BLOCKED] / hz - 2.15) < 0.02);
+    assert_true(fabs((double)s.v[2].cycles[XG_RS_RUNNING] / hz - 7.71) < 0.02);
+    assert_true(fabs((double)s.v[3].cycles[XG_RS_RUNNING] / hz - 4.74) < 0.02);
+    xg_trace_sum_free(&s);
+}
+
+/* The recording keeps the trace in base64 (util/b64.c). */
+static void test_b64(void **state)
+{
+    static const char *const enc[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg=="};
+    tbuf t;
+    size_t n;
+    unsigned char *back;
+
+    (void)state;
+    for (size_t i = 0; i < 5; i++) {
+        char *e = xg_b64_encode((const unsigned char *)"foob", i);
+        assert_string_equal(e, enc[i]);
+        back = xg_b64_decode(e, &n);
+        assert_non_null(back);
+        assert_int_equal(n, i);
+        assert_memory_equal(back, "foob", i);
+        free(back);
+        free(e);
+    }
+    make(&t);
+    char *e = xg_b64_encode(t.b, t.n);
+    back = xg_b64_decode(e, &n);
+    assert_int_equal(n, t.n);
+    assert_memory_equal(back, t.b, n);
+    free(back);
+    free(e);
+    assert_null(xg_b64_decode("Zm9", &n));
+    assert_null(xg_b64_decode("Zm=v", &n));
+    assert_null(xg_b64_decode("Zm9v!", &n));
+    back = xg_b64_decode("Zm9v\nYg==\n", &n);
+    assert_non_null(back);
+    assert_int_equal(n, 4);
+    free(back);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sums),
         cmocka_unit_test(test_window),
         cmocka_unit_test(test_bad),
+        cmocka_unit_test(test_lab_trace),
+        cmocka_unit_test(test_b64),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

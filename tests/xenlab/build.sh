@@ -127,9 +127,11 @@ EOF
 # xengatherer built on the host (bookworm amd64, the same libxen as dom0).
 # XENLAB_ASAN=1: built with ASan+UBSan (their runtimes go into dom0 too).
 build_xg() {
-    local bd=$cache/xg-build san=()
+    local bd san=()
+    # one build folder per source tree (CI builds from a fresh clone)
+    bd=$cache/xg-build-$(echo "$src" | sha256sum | cut -c1-8)
     if [ "${XENLAB_ASAN:-}" = 1 ]; then
-        bd=$cache/xg-build-asan
+        bd=$bd-asan
         san=(-Db_sanitize=address,undefined -Db_lundef=false)
     fi
     xg_bin=$bd/xengatherer
@@ -155,6 +157,22 @@ build_domu() {
     (cd "$d" && find . | cpio -o -H newc --quiet | gzip -1) >"$cache/domu.cpio.gz"
 }
 
+# The domUs' kernel: the ELF inside the xz bzImage, gzipped. libxenguest
+# then gunzips it instead of unpacking xz under TCG (10+ s a domain, and it
+# once failed with "unable to XZ decompress kernel").
+build_domu_kernel() {
+    [ -s "$cache/vmlinux.gz" ] && [ "$cache/vmlinux.gz" -nt "$cache/base/stamp" ] && return 0
+    python3 - "$cache/base/vmlinuz" <<'PY' | xz -dc --single-stream 2>/dev/null |
+import sys
+b = open(sys.argv[1], "rb").read()
+sys.stdout.buffer.write(b[b.index(b"\xfd7zXZ\x00"):])
+PY
+        gzip -6 >"$cache/vmlinux.gz.new"
+    [ "$(gzip -dc "$cache/vmlinux.gz.new" | head -c 4 | od -An -c | tr -d ' ')" = '177ELF' ] ||
+        die "no ELF kernel inside $cache/base/vmlinuz"
+    mv "$cache/vmlinux.gz.new" "$cache/vmlinux.gz"
+}
+
 # The dom0 initramfs: the base rootfs plus modules, lab files and xengatherer.
 build_dom0() {
     local r=$cache/dom0.root kver
@@ -166,7 +184,7 @@ build_dom0() {
     cp "$here/dom0-init" "$r/init"
     cp "$here/scenario.sh" "$here/trigger" "$here/block-lab" "$r/lab/"
     chmod +x "$r/init" "$r/lab/scenario.sh" "$r/lab/trigger" "$r/lab/block-lab"
-    cp "$cache/base/vmlinuz" "$r/lab/vmlinuz"
+    cp "$cache/vmlinux.gz" "$r/lab/vmlinux.gz"
     cp "$cache/domu.cpio.gz" "$r/lab/domu.cpio.gz"
     cp "$xg_bin" "$r/usr/bin/xengatherer"
     if [ "${XENLAB_ASAN:-}" = 1 ]; then
@@ -184,5 +202,6 @@ build_base
 [ "${XENLAB_BASE_ONLY:-}" = 1 ] && exit 0
 build_xg
 build_domu
+build_domu_kernel
 build_dom0
 log "ready in $((SECONDS - t0)) s: $cache/{xen,vmlinuz,dom0.cpio.gz} ($(du -m "$cache/dom0.cpio.gz" | cut -f1) MB)"
