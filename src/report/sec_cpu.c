@@ -120,6 +120,10 @@ static void host_lines(const xg_store *s, FILE *out)
     char b1[32], b2[32], b3[32];
     uint64_t ncpus;
     cpu_vals(s, (uint32_t)h, 0, v);
+    /* Only a host measured as a whole machine (/proc/stat: busy of all
+     * CPUs) has these lines; on Xen the host row is Domain-0, a domain. */
+    if (isnan(v[C_BUSY].value))
+        return;
     if (!xg_calc_meta_u64(s, "ncpus", &ncpus))
         ncpus = s->domains[h].vcpus > 0 ? (uint64_t)s->domains[h].vcpus : 0;
     fprintf(out, "host busy: %s %%", xg_fmt_num(b1, sizeof(b1), v[C_BUSY].value, 2));
