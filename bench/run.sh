@@ -22,15 +22,19 @@ XG=$B/xengatherer
 W=$(mktemp -d /var/tmp/xgbench.XXXXXX)
 CG=/sys/fs/cgroup
 PIDS=()
+# cgroup directories go with rmdir, children first (rm -r can't)
+drop_domains() {
+    local h
+    for h in cpuacct cpu blkio unified; do
+        [ -d "$CG/$h/machine.slice/xg-bench" ] || continue
+        find "$CG/$h/machine.slice/xg-bench" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    done
+}
 cleanup() {
     local p
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
-    for h in cpuacct cpu blkio unified; do
-        [ -d "$CG/$h/machine.slice/xg-bench" ] || continue
-        find "$CG/$h/machine.slice/xg-bench" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null || true
-        rmdir "$CG/$h/machine.slice/xg-bench" 2>/dev/null || true
-    done
+    drop_domains
     rm -rf "$W"
 }
 trap cleanup EXIT
@@ -40,9 +44,10 @@ hier() { for h in cpuacct cpu blkio unified; do grep -qE " $CG/$h cgroup2? " /pr
 # in each; their pids in $W/pids.N
 make_domains() {
     local n=$1 i h
-    for h in $(hier); do rm -rf "$h/machine.slice/xg-bench" 2>/dev/null || true; done
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
     PIDS=()
+    drop_domains
     for i in $(seq 1 "$n"); do
         for h in $(hier); do mkdir -p "$h/machine.slice/xg-bench/d$i"; done
         sleep 100000 & PIDS+=($!)
