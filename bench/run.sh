@@ -64,6 +64,33 @@ cpu_ms() {
 meta() { sqlite3 "$1" "select value from meta where key='$2'"; }
 
 if [ $quick -eq 1 ]; then SIZES="10 100"; DUR=3; else SIZES="10 100 1000"; DUR=20; fi
+# BENCH_ONLY=qemu runs only the qemu stand-in part
+want() { [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = "$1" ]; }
+
+if want qemu; then
+printf '\n== qemu platform: stand-in processes (as many as real VMs would be too many)\n'
+printf '%-7s %-6s %14s %14s %9s\n' domains rate "xengatherer µs" "pidstat µs" ratio
+cc -O2 -o "$W/standin" "$here/standin.c"
+for n in $SIZES; do
+    QP=()
+    for i in $(seq 1 "$n"); do
+        (exec -a qemu-system-x86_64 "$W/standin" -name "xgbench-s$i" -nodefaults) & QP+=($!)
+    done
+    sleep 0.5
+    rm -rf "$W/q"
+    "$XG" record -q --platform qemu -i 1 -d "$DUR" -o "$W/q"
+    nd=$(sqlite3 "$W/q/recording.db" "select count(*) from domains where is_host=0")
+    ov=$(meta "$W/q/recording.db" overhead_cpu_ns); nt=$(meta "$W/q/recording.db" overhead_ticks)
+    xg=$(awk -v o="$ov" -v t="$nt" -v n="$nd" 'BEGIN{printf "%.2f", o/1000/t/(n+1)}')
+    pms=$(cpu_ms pidstat -u -d -p "$(IFS=,; echo "${QP[*]}")" 1 "$DUR")
+    ps=$(awk -v m="$pms" -v t="$DUR" -v n="$n" 'BEGIN{printf "%.2f", m*1000/t/n}')
+    printf '%-7s %-6s %14s %14s %9s\n' "$nd" "1 Hz" "$xg" "$ps" \
+        "$(awk -v a="$ps" -v b="$xg" 'BEGIN{printf "%.1fx", a/b}')"
+    kill "${QP[@]}" 2>/dev/null; wait "${QP[@]}" 2>/dev/null || true
+done
+fi
+[ "${BENCH_ONLY:-}" = qemu ] && exit 0
+
 printf '\n== sampling cost per domain per sample (CPU+disk), same domains, same run\n'
 printf '%-7s %-6s %14s %14s %14s %9s\n' domains rate "xengatherer µs" "pidstat µs" "(per process)" ratio
 for n in $SIZES; do
