@@ -161,7 +161,8 @@ int xg_trace_sum_buf(const unsigned char *buf, size_t len, uint64_t tsc_from,
         out->tsc_first = tsc_from;
         out->tsc_last = tsc_to;
     }
-    qsort(l.v, l.n, sizeof(*l.v), cmp_ev);
+    if (l.n)
+        qsort(l.v, l.n, sizeof(*l.v), cmp_ev);
     for (i = 0; i < l.n; i = j) {
         for (j = i; j < l.n && l.v[j].dv == l.v[i].dv; j++)
             ;

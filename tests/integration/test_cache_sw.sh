@@ -89,7 +89,7 @@ out=$TMP/hw
 "$XG" run -q "${doms[@]}" --exec local -i 0.5 -d 2 -o "$out" \
     -- "$here/load.sh" 1 "$TMP" > /dev/null || fail "default run exited $?"
 txt=$out/report.txt
-sect=$(sed -n '/^CACHE/,$p' "$txt")
+sect=$(sed -n '/^CACHE/,/^$/p' "$txt" | sed '/^$/d')   # up to the next section
 note=$(sqlite3 "$out/recording.db" "SELECT value FROM meta WHERE key = 'note.cache'")
 if [[ "$note" == "no hardware counters"* ]]; then
     echo "default events: $note"
