@@ -30,4 +30,4 @@ unit: build
 	meson test -C $(BUILD) --suite unit --suite fixture --print-errorlogs
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-clang
+	rm -rf $(BUILD) $(ASAN_BUILD) build-clang build-fuzz build-bench

@@ -14,13 +14,23 @@
 static char fz_path[256];
 static FILE *fz_null;
 
-static void fz_rec_cleanup(void)
+/* Removes the scratch file and what SQLite may have put next to it (an
+ * input can ask for WAL mode or a journal): left over, a -wal file would
+ * be replayed into the next input and make runs depend on each other. */
+static void fz_rec_clean(void)
 {
-    if (fz_path[0])
-        unlink(fz_path);
+    static const char *const side[] = {"", "-wal", "-shm", "-journal"};
+    char p[300];
+
+    if (!fz_path[0])
+        return;
+    for (size_t i = 0; i < sizeof(side) / sizeof(side[0]); i++) {
+        snprintf(p, sizeof(p), "%s%s", fz_path, side[i]);
+        unlink(p);
+    }
 }
 
-/* The scratch path, set up on first use. */
+/* The scratch path, set up on first use, with nothing at it. */
 static const char *fz_rec_path(void)
 {
     if (!fz_path[0]) {
@@ -31,8 +41,9 @@ static const char *fz_rec_path(void)
         fz_null = fopen("/dev/null", "w");
         if (!fz_null)
             abort();
-        atexit(fz_rec_cleanup);
+        atexit(fz_rec_clean);
     }
+    fz_rec_clean();
     return fz_path;
 }
 

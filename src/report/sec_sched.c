@@ -71,7 +71,8 @@ static void vals(const xg_trace_sum *t, const xg_trace_vcpu *const *v,
 static const xg_trace_vcpu **vcpus(const xg_store *s, const xg_trace_sum *t,
                                    uint32_t dom, size_t *n)
 {
-    const xg_trace_vcpu **v = calloc(t->n ? t->n : 1, sizeof(*v));
+    /* an array of pointers: sizeof(*v) is a pointer's size, as meant */
+    const xg_trace_vcpu **v = calloc(t->n ? t->n : 1, sizeof(*v)); // NOLINT(bugprone-sizeof-expression)
 
     *n = 0;
     for (size_t i = 0; v && i < t->n; i++)
