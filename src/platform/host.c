@@ -11,9 +11,7 @@
 
 #include "util/root.h"
 
-/* Clock ticks to ns without float drift: exact when clk_tck divides 1e9
- * (100, 250, 1000...), else rounded in 128-bit. */
-static uint64_t ticks_ns(uint64_t v, long clk_tck)
+uint64_t xg_ticks_ns(uint64_t v, long clk_tck)
 {
     const uint64_t g = 1000000000u;
     uint64_t hz = (uint64_t)clk_tck;
@@ -63,17 +61,17 @@ int xg_host_cpu_parse(const char *text, long clk_tck, xg_cpu_counters *out,
     for (int i = 0; i < 8; i++)
         total += f[i];
     memset(out, 0, sizeof(*out));
-    out->usage_ns = ticks_ns(total - f[3] - f[4], clk_tck);
-    out->user_ns = ticks_ns(user, clk_tck);
-    out->system_ns = ticks_ns(system, clk_tck);
-    out->total_ns = ticks_ns(total, clk_tck);
+    out->usage_ns = xg_ticks_ns(total - f[3] - f[4], clk_tck);
+    out->user_ns = xg_ticks_ns(user, clk_tck);
+    out->system_ns = xg_ticks_ns(system, clk_tck);
+    out->total_ns = xg_ticks_ns(total, clk_tck);
     out->have = XG_CPU_USAGE | XG_CPU_USER | XG_CPU_SYSTEM | XG_CPU_TOTAL;
     if (n >= 5) {
-        out->iowait_ns = ticks_ns(f[4], clk_tck);
+        out->iowait_ns = xg_ticks_ns(f[4], clk_tck);
         out->have |= XG_CPU_IOWAIT;
     }
     if (n >= 8) {
-        out->steal_ns = ticks_ns(f[7], clk_tck);
+        out->steal_ns = xg_ticks_ns(f[7], clk_tck);
         out->have |= XG_CPU_STEAL;
     }
     if (ncpus)

@@ -15,6 +15,10 @@ typedef struct xg_host_cpu {
     int ncpus;       /* cpuN lines */
 } xg_host_cpu;
 
+/* Clock ticks (USER_HZ) to ns without float drift: exact when clk_tck
+ * divides 1e9 (100, 250, 1000...), else rounded in 128-bit. */
+uint64_t xg_ticks_ns(uint64_t v, long clk_tck);
+
 int xg_host_cpu_open(xg_host_cpu *h, char *err, size_t errlen);
 /* Fills usage (busy = all but idle and iowait), user (user+nice), system
  * (system+irq+softirq), steal, iowait and total, all in ns. 0 or -1. */

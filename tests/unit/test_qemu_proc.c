@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "platform/host.h"
 #include "platform/platform.h"
 #include "platform/qemu/qemu_proc.h"
 #include "util/root.h"
@@ -232,8 +233,8 @@ static void test_parsers(void **state)
     assert_int_equal(qp_key(&c, 42, 1000, key, sizeof(key)), 0);
     assert_string_equal(key, "qemu:u-u");
     assert_int_equal(qp_key(&c, 42, 1000, key, 5), -1);
-    assert_true(qp_ticks_ns(3, 100) == 30000000u);
-    assert_true(qp_ticks_ns(1, 3) == 333333333u);
+    assert_true(xg_ticks_ns(3, 100) == 30000000u);
+    assert_true(xg_ticks_ns(1, 3) == 333333333u);
 }
 
 static void test_detect(void **state)

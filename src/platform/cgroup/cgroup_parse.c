@@ -1,5 +1,6 @@
 /* cgroup_parse.c — the pure parsers of the cgroup files' text, moved out of
  * cgroup_files.c so the fuzz harnesses can reach them (see cgroup_parse.h). */
+#include "platform/host.h"
 #include "platform/cgroup/cgroup_parse.h"
 
 #include <string.h>
@@ -10,17 +11,6 @@ const char *cg_next_line(const char *p)
 {
     p = strchr(p, '\n');
     return p ? p + 1 : NULL;
-}
-
-uint64_t cg_ticks_ns(uint64_t v, long clk_tck)
-{
-    const uint64_t g = 1000000000u;
-    uint64_t hz = (uint64_t)clk_tck;
-
-    if (g % hz == 0)
-        return v * (g / hz);
-    __extension__ unsigned __int128 w = (unsigned __int128)v * g + hz / 2;
-    return (uint64_t)(w / hz);
 }
 
 const char *cg_parse_devno(const char *p, unsigned *major, unsigned *minor)
@@ -88,11 +78,11 @@ void cg_parse_cpuacct_stat(const char *text, long clk_tck,
     uint64_t v;
 
     if (xg_kv_u64(text, "user", &v) == 0) {
-        out->user_ns = cg_ticks_ns(v, clk_tck);
+        out->user_ns = xg_ticks_ns(v, clk_tck);
         out->have |= XG_CPU_USER;
     }
     if (xg_kv_u64(text, "system", &v) == 0) {
-        out->system_ns = cg_ticks_ns(v, clk_tck);
+        out->system_ns = xg_ticks_ns(v, clk_tck);
         out->have |= XG_CPU_SYSTEM;
     }
 }

@@ -13,8 +13,6 @@
 
 /* The char after the next '\n' at or after p, or NULL at the last line. */
 const char *cg_next_line(const char *p);
-/* USER_HZ ticks to ns (clk_tck > 0). */
-uint64_t cg_ticks_ns(uint64_t v, long clk_tck);
 /* "MAJ:MIN" at p: the char after it, or NULL. */
 const char *cg_parse_devno(const char *p, unsigned *major, unsigned *minor);
 /* Whether a "MAJ:MIN VALUE" rule file (blkio.throttle.*_bps_device) lists

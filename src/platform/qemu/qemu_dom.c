@@ -260,8 +260,8 @@ int qp_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out)
     memset(out, 0, sizeof(*out));
     if (read_stat(c, &s) < 0)
         return -1;
-    out->user_ns = qp_ticks_ns(s.utime, c->clk_tck);
-    out->system_ns = qp_ticks_ns(s.stime, c->clk_tck);
+    out->user_ns = xg_ticks_ns(s.utime, c->clk_tck);
+    out->system_ns = xg_ticks_ns(s.stime, c->clk_tck);
     out->usage_ns = out->user_ns + out->system_ns;
     out->have = XG_CPU_USAGE | XG_CPU_USER | XG_CPU_SYSTEM;
     if (c->fd_task >= 0) {

@@ -2,6 +2,7 @@
  * processes under the root, and parsing their cmdline (-name, -uuid, the
  * QMP socket, -smp), stat, schedstat, io and thread names. The parsers
  * allocate nothing; the scan (set-up time only) does. */
+#include "platform/host.h"
 #include "platform/qemu/qemu_proc.h"
 
 #include <dirent.h>
@@ -13,17 +14,6 @@
 #include "util/root.h"
 
 #define QP_MAXDEV 32 /* -chardev / -mon options looked at */
-
-uint64_t qp_ticks_ns(uint64_t v, long clk_tck)
-{
-    const uint64_t g = 1000000000u;
-    uint64_t hz = clk_tck > 0 ? (uint64_t)clk_tck : 100;
-
-    if (g % hz == 0)
-        return v * (g / hz);
-    __extension__ unsigned __int128 w = (unsigned __int128)v * g + hz / 2;
-    return (uint64_t)(w / hz);
-}
 
 bool qp_is_qemu(const char *argv0)
 {

@@ -46,8 +46,6 @@ int qp_parse_schedstat(const char *text, uint64_t *run_ns, uint64_t *wait_ns);
 int qp_vcpu_index(const char *comm);
 /* read_bytes and write_bytes of /proc/PID/io. 0/-1. */
 int qp_parse_io(const char *text, uint64_t *rd, uint64_t *wr);
-/* Clock ticks to ns. */
-uint64_t qp_ticks_ns(uint64_t v, long clk_tck);
 
 /* The domain key: "qemu:UUID", else "qemu:NAME:STARTTIME" (NAME is the pid
  * when the command line has no -name). 0, or -1 when it does not fit. */
