@@ -147,8 +147,6 @@ static int add_domain(xg_ctx *ctx, size_t i, void **state, char *err,
     int64_t idx;
     size_t k;
 
-    if (ctx->ops->prepare(ctx->plat, &ctx->doms.v[i], err, errlen) < 0)
-        return -1;
     info = ctx->doms.v[i].info;
     info.first_tick = info.last_tick = -1;
     idx = xg_store_add_domain(&ctx->store, &info);
@@ -156,6 +154,10 @@ static int add_domain(xg_ctx *ctx, size_t i, void **state, char *err,
         return -1;
     ctx->store_dom[i] = (uint32_t)idx;
     ctx->gone[i] = 0;
+    if (ctx->ops->prepare(ctx->plat, &ctx->doms.v[i], err, errlen) < 0) {
+        ctx->gone[i] = 1; /* in the store, never sampled */
+        return -1;
+    }
     if (state)
         for (k = 0; c[k]; k++)
             if (state[k] && c[k]->add_domain(ctx, state[k], i) < 0)
@@ -194,12 +196,12 @@ static void rediscover(xg_ctx *ctx, xg_keyset *seen, void **state)
         if (grow_index(ctx, at + 1) < 0 ||
             xg_pdomains_push(&ctx->doms, &now.v[i]) < 0)
             break;
-        if (add_domain(ctx, at, state, err, sizeof(err)) < 0) {
-            ctx->gone[at] = 1;
-            ctx->store_dom[at] = 0;
-            continue;
-        }
+        ctx->store_dom[at] = UINT32_MAX; /* until it has a place */
+        ctx->gone[at] = 1;
+        /* tried once: one that can't be prepared is not tried again, so
+         * a key is never in the store twice */
         xg_keyset_add(seen, ctx->doms.v[at].info.key);
+        add_domain(ctx, at, state, err, sizeof(err));
     }
 out:
     xg_pdomains_free(&now);
@@ -413,9 +415,16 @@ int xg_session_start(xg_session *s, char *err, size_t errlen)
     if (grow_index(ctx, ctx->doms.n) < 0)
         return XG_EXIT_FAIL;
     for (i = 0; i < ctx->doms.n; i++) {
-        if (add_domain(ctx, i, NULL, err, errlen) < 0)
-            return XG_EXIT_FAIL;
         xg_keyset_add(&s->seen, ctx->doms.v[i].info.key);
+        ctx->store_dom[i] = UINT32_MAX;
+        ctx->gone[i] = 1;
+        if (add_domain(ctx, i, NULL, err, errlen) == 0)
+            continue;
+        /* the host must be there; a domain that went away since it was
+         * listed (a VM stopping) is said and left out, the rest goes on */
+        if (ctx->doms.v[i].info.is_host || !ctx->gone[i])
+            return XG_EXIT_FAIL;
+        fprintf(stderr, "xengatherer: %s (not watched)\n", err);
     }
     s->started = 1;
     for (k = 0; k < 15 && col[k]; k++) {

@@ -405,6 +405,10 @@ static int resolve(const cache_state *st, xg_ctx *ctx, size_t i,
 
     memset(t, 0, sizeof(*t));
     *why = '\0';
+    if (ctx->gone[i]) {
+        snprintf(why, len, "the domain is gone");
+        return -1;
+    }
     if (!ctx->ops->perf_target) {
         snprintf(why, len, "the %s platform cannot say what to count",
                  ctx->ops->name);

@@ -257,7 +257,10 @@ static void note_ended(xg_ctx *ctx, disk_state *st)
     size_t i, k;
 
     for (i = 0; i < st->n && i < ctx->doms.n; i++) {
-        const xg_domain_info *d = &s->domains[ctx->store_dom[i]];
+        const xg_domain_info *d;
+        if (ctx->store_dom[i] >= s->n_domains) /* never had a place */
+            continue;
+        d = &s->domains[ctx->store_dom[i]];
         for (k = 0; k < st->doms[i].n; k++) {
             int64_t x = st->doms[i].v[k].s[0];
             const xg_series *se;
