@@ -30,10 +30,11 @@ drop_domains() {
         find "$CG/$h/machine.slice/xg-bench" -depth -type d -exec rmdir {} + 2>/dev/null || true
     done
 }
+QP=()
 cleanup() {
     local p
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
+    for p in "${PIDS[@]}" "${QP[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${PIDS[@]}" "${QP[@]}"; do wait "$p" 2>/dev/null || true; done
     drop_domains
     rm -rf "$W"
 }
@@ -45,7 +46,7 @@ hier() { for h in cpuacct cpu blkio unified; do grep -qE " $CG/$h cgroup2? " /pr
 make_domains() {
     local n=$1 i h
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
+    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
     PIDS=()
     drop_domains
     for i in $(seq 1 "$n"); do
@@ -78,7 +79,9 @@ for n in $SIZES; do
     done
     sleep 0.5
     rm -rf "$W/q"
-    "$XG" record -q --platform qemu -i 1 -d "$DUR" -o "$W/q"
+    # only the stand-ins (a real VM may come and go meanwhile)
+    for i in $(seq 1 "$n"); do echo "xgbench-s$i"; done > "$W/standins"
+    "$XG" record -q --platform qemu --vmfile "$W/standins" -i 1 -d "$DUR" -o "$W/q"
     nd=$(sqlite3 "$W/q/recording.db" "select count(*) from domains where is_host=0")
     ov=$(meta "$W/q/recording.db" overhead_cpu_ns); nt=$(meta "$W/q/recording.db" overhead_ticks)
     xg=$(awk -v o="$ov" -v t="$nt" -v n="$nd" 'BEGIN{printf "%.2f", o/1000/t/(n+1)}')
@@ -87,6 +90,7 @@ for n in $SIZES; do
     printf '%-7s %-6s %14s %14s %9s\n' "$nd" "1 Hz" "$xg" "$ps" \
         "$(awk -v a="$ps" -v b="$xg" 'BEGIN{printf "%.1fx", a/b}')"
     kill "${QP[@]}" 2>/dev/null; wait "${QP[@]}" 2>/dev/null || true
+    QP=()
 done
 fi
 [ "${BENCH_ONLY:-}" = qemu ] && exit 0
