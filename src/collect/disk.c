@@ -262,19 +262,19 @@ static void note_ended(xg_ctx *ctx, disk_state *st)
             continue;
         d = &s->domains[ctx->store_dom[i]];
         for (k = 0; k < st->doms[i].n; k++) {
-            int64_t x = st->doms[i].v[k].s[0];
+            int64_t x = st->doms[i].v[k].s[0], last;
             const xg_series *se;
             char note[160];
             if (x < 0)
                 continue;
             se = &s->series[x];
-            if (se->n == 0 ||
-                (int64_t)(se->first_tick + se->n - 1) >= d->last_tick)
+            /* counts values already flushed under --max-memory */
+            last = xg_store_series_last(s, (uint32_t)x);
+            if (last < 0 || last >= d->last_tick)
                 continue;
             snprintf(note, sizeof(note), "ended at %.1f s: %s stopped "
                      "answering; the domain was still there",
-                     (double)(s->tick_mono_ns[se->first_tick + se->n - 1] -
-                              s->tick_mono_ns[0]) / 1e9,
+                     (double)(s->tick_mono_ns[last] - s->tick_mono_ns[0]) / 1e9,
                      se->source ? se->source : "its source");
             for (size_t m = 0; m < NDOM; m++)
                 if (st->doms[i].v[k].s[m] >= 0)

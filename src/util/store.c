@@ -228,6 +228,8 @@ int xg_store_put(xg_store *s, uint32_t series, uint64_t value)
         size_t need = idx + 1;
         if (x->cap == 0 && s->expect_ticks > t)
             need = s->expect_ticks - t + 1;
+        if (s->prealloc_max && need > s->prealloc_max && idx < s->prealloc_max)
+            need = s->prealloc_max;
         if (grow((void **)&x->values, &cap, need, sizeof(*x->values)) < 0)
             return -1;
         x->cap = (uint32_t)cap;
@@ -294,6 +296,15 @@ int64_t xg_store_add_workload(xg_store *s, const xg_workload *w)
     return (int64_t)s->n_workloads++;
 }
 
+int64_t xg_store_series_last(const xg_store *s, uint32_t series)
+{
+    const xg_series *x = &s->series[series];
+
+    if (x->n > 0)
+        return (int64_t)x->first_tick + x->n - 1;
+    return (int64_t)x->taken_to - 1;
+}
+
 size_t xg_store_sample_bytes(const xg_store *s)
 {
     size_t b = (size_t)s->cap_ticks * 2 * sizeof(int64_t);
@@ -302,4 +313,46 @@ size_t xg_store_sample_bytes(const xg_store *s)
     for (i = 0; i < s->n_series; i++)
         b += (size_t)s->series[i].cap * sizeof(uint64_t);
     return b;
+}
+
+int xg_store_take(xg_store *s, xg_chunk *c)
+{
+    size_t i, n = 0;
+
+    memset(c, 0, sizeof(*c));
+    for (i = 0; i < s->n_series; i++)
+        if (s->series[i].n > 0)
+            n++;
+    if (n == 0)
+        return 0;
+    c->runs = malloc(n * sizeof(*c->runs));
+    if (!c->runs)
+        return -1;
+    for (i = 0; i < s->n_series; i++) {
+        xg_series *x = &s->series[i];
+        xg_run *r;
+        if (x->n == 0)
+            continue;
+        r = &c->runs[c->n++];
+        r->series = (uint32_t)i;
+        r->first_tick = x->first_tick;
+        r->n = x->n;
+        r->cap = x->cap;
+        r->values = x->values;
+        c->bytes += (size_t)x->cap * sizeof(*x->values);
+        x->taken_to = x->first_tick + x->n;
+        x->values = NULL;
+        x->n = x->cap = 0;
+    }
+    return 0;
+}
+
+void xg_chunk_free(xg_chunk *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->n; i++)
+        free(c->runs[i].values);
+    free(c->runs);
+    memset(c, 0, sizeof(*c));
 }

@@ -1,7 +1,9 @@
 /* store.h — the in-memory model of one experiment: metadata, domains, series
  * of raw cumulative counters, sample ticks and workloads. The collectors fill
  * it while measuring (no file I/O), the recording writer saves it, the reader
- * loads it back, and the report is computed from it. */
+ * loads it back, and the report is computed from it. Under --max-memory the
+ * values held so far can be moved out (xg_store_take) for a background
+ * writer; the series go on from empty arrays. */
 #ifndef XG_STORE_H
 #define XG_STORE_H
 
@@ -36,6 +38,8 @@ typedef struct xg_series {
     char *note;           /* why the series ended early, or NULL */
     char *source;         /* where the figures came from ("qmp",
                            * "proc-io", "blkio"...), or NULL */
+    uint32_t taken_to;    /* ticks before this were moved out by
+                           * xg_store_take (0: none) */
 } xg_series;
 
 typedef struct xg_workload {
@@ -59,7 +63,22 @@ typedef struct xg_store {
     int64_t *tick_wall_ns;  /* CLOCK_REALTIME of each tick */
     uint32_t n_ticks, cap_ticks;
     uint32_t expect_ticks;  /* preallocation hint for new series */
+    uint32_t prealloc_max;  /* at most this many values preallocated for a
+                             * series at a time (0: no limit) */
 } xg_store;
+
+/* Values moved out of a store by xg_store_take: series `series` at ticks
+ * first_tick .. first_tick + n - 1 (XG_NOVALUE = gap); cap is the array's
+ * size. */
+typedef struct xg_run {
+    uint32_t series, first_tick, n, cap;
+    uint64_t *values;
+} xg_run;
+
+typedef struct xg_chunk {
+    xg_run *runs;  size_t n;
+    size_t bytes;  /* of the values arrays (their capacity) */
+} xg_chunk;
 
 /* expect_ticks: how many ticks the run should take (0 = unknown). */
 void xg_store_init(xg_store *s, uint32_t expect_ticks);
@@ -94,7 +113,8 @@ int64_t xg_store_tick(xg_store *s, int64_t mono_ns, int64_t wall_ns);
  * domain's first/last tick. Gaps since the series' previous value are filled
  * with XG_NOVALUE. Returns 0, -1 on ENOMEM. */
 int xg_store_put(xg_store *s, uint32_t series, uint64_t value);
-/* Value of series at tick t, or XG_NOVALUE. */
+/* Value of series at tick t, or XG_NOVALUE (also for a value moved out by
+ * xg_store_take: read the recording for those). */
 uint64_t xg_store_get(const xg_store *s, uint32_t series, uint32_t t);
 /* Attaches a note to a series (copied), e.g. why it ended. */
 int xg_store_series_note(xg_store *s, uint32_t series, const char *note);
@@ -105,7 +125,19 @@ int xg_store_series_source(xg_store *s, uint32_t series, const char *source);
 /* Adds a workload record (strings copied). Returns its index or -1. */
 int64_t xg_store_add_workload(xg_store *s, const xg_workload *w);
 
+/* Last tick at which series has a value slot, counting the values moved
+ * out by xg_store_take; -1 when it never had one. */
+int64_t xg_store_series_last(const xg_store *s, uint32_t series);
+
 /* Bytes held for samples (values + ticks), for the overhead report. */
 size_t xg_store_sample_bytes(const xg_store *s);
+
+/* Moves the values of every series that has any into *c, without copying
+ * (O(1) per series): each series goes on from an empty array, so its next
+ * value lands at its own tick. Ticks, domains and everything else stay.
+ * Returns 0 (c->n may be 0), -1 on ENOMEM (nothing moved). */
+int xg_store_take(xg_store *s, xg_chunk *c);
+/* Frees the values of a chunk and empties it. */
+void xg_chunk_free(xg_chunk *c);
 
 #endif

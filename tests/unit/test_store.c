@@ -286,6 +286,93 @@ static void sample_bytes_grow(void **state)
     xg_store_free(&s);
 }
 
+/* xg_store_take moves the values out (the same arrays, no copy) and the
+ * series go on: a value put after it lands at its own tick, a gap across
+ * the take stays a gap, and xg_store_series_last still knows the end. */
+static void take_moves_values(void **state)
+{
+    xg_domain_info a = dom("a", "a", NULL);
+    xg_store s;
+    xg_chunk c;
+    uint32_t every, gap, late, never;
+    uint64_t *every_values;
+    size_t held;
+
+    (void)state;
+    xg_store_init(&s, 100);
+    s.prealloc_max = 4;
+    xg_store_add_domain(&s, &a);
+    every = (uint32_t)xg_store_series(&s, 0, "cpu", NULL, "usage", "ns");
+    gap = (uint32_t)xg_store_series(&s, 0, "cpu", NULL, "user", "ns");
+    late = (uint32_t)xg_store_series(&s, 0, "disk", "vda", "rd_ios", "ios");
+    never = (uint32_t)xg_store_series(&s, 0, "disk", "vda", "wr_ios", "ios");
+    for (uint32_t t = 0; t < 3; t++) {
+        xg_store_tick(&s, t, t);
+        xg_store_put(&s, every, 10 + t);
+        if (t == 1)
+            xg_store_put(&s, gap, 500);
+    }
+    /* prealloc_max bounds the first array of a long run */
+    assert_true(s.series[every].cap >= 3 && s.series[every].cap <= 8);
+    every_values = s.series[every].values;
+    held = xg_store_sample_bytes(&s);
+
+    assert_int_equal(xg_store_take(&s, &c), 0);
+    assert_int_equal(c.n, 2);               /* late and never have none */
+    assert_int_equal(c.runs[0].series, every);
+    assert_int_equal(c.runs[0].first_tick, 0);
+    assert_int_equal(c.runs[0].n, 3);
+    assert_ptr_equal(c.runs[0].values, every_values); /* moved, not copied */
+    assert_int_equal(c.runs[0].values[2], 12);
+    assert_int_equal(c.runs[1].series, gap);
+    assert_int_equal(c.runs[1].first_tick, 1);
+    assert_int_equal(c.runs[1].n, 1);
+    assert_int_equal(c.bytes, ((size_t)c.runs[0].cap + c.runs[1].cap) *
+                                  sizeof(uint64_t));
+    assert_int_equal(xg_store_sample_bytes(&s), held - c.bytes);
+    assert_int_equal(s.series[every].n, 0);
+    assert_null(s.series[every].values);
+    assert_true(xg_store_get(&s, every, 1) == XG_NOVALUE); /* moved out */
+    assert_int_equal(xg_store_series_last(&s, every), 2);
+    assert_int_equal(xg_store_series_last(&s, gap), 1);
+    assert_int_equal(xg_store_series_last(&s, late), -1);
+
+    /* ticks 3..6: every at each, gap only at 5, late from 4 */
+    for (uint32_t t = 3; t < 7; t++) {
+        xg_store_tick(&s, t, t);
+        xg_store_put(&s, every, 10 + t);
+        if (t == 5)
+            xg_store_put(&s, gap, 800);
+        if (t >= 4)
+            xg_store_put(&s, late, 7 * t);
+    }
+    assert_int_equal(s.series[every].first_tick, 3);
+    assert_int_equal(xg_store_get(&s, every, 3), 13);
+    assert_int_equal(xg_store_get(&s, every, 6), 16);
+    assert_int_equal(s.series[gap].first_tick, 5);
+    assert_int_equal(s.series[gap].n, 1);
+    assert_true(xg_store_get(&s, gap, 4) == XG_NOVALUE);
+    assert_int_equal(xg_store_get(&s, late, 4), 28);
+    assert_int_equal(xg_store_series_last(&s, every), 6);
+    assert_int_equal(xg_store_series_last(&s, late), 6);
+    assert_int_equal(xg_store_series_last(&s, never), -1);
+    /* the domain's span is the whole run, take or not */
+    assert_int_equal(s.domains[0].first_tick, 0);
+    assert_int_equal(s.domains[0].last_tick, 6);
+    assert_int_equal(s.n_ticks, 7);
+    xg_chunk_free(&c);
+    assert_int_equal(c.n, 0);
+
+    /* nothing held: an empty chunk, no allocation */
+    assert_int_equal(xg_store_take(&s, &c), 0);
+    assert_int_equal(c.n, 3);
+    xg_chunk_free(&c);
+    assert_int_equal(xg_store_take(&s, &c), 0);
+    assert_int_equal(c.n, 0);
+    assert_null(c.runs);
+    xg_store_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +384,7 @@ int main(void)
         cmocka_unit_test(meta),
         cmocka_unit_test(workloads),
         cmocka_unit_test(sample_bytes_grow),
+        cmocka_unit_test(take_moves_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
