@@ -5,12 +5,14 @@
 extern const xg_collector xg_collector_cpu;
 extern const xg_collector xg_collector_disk;
 extern const xg_collector xg_collector_cache;
+extern const xg_collector xg_collector_cmt;
 extern const xg_collector xg_collector_sched;
 
 static const xg_collector *const all[] = {
     &xg_collector_cpu,
     &xg_collector_disk,
     &xg_collector_cache,
+    &xg_collector_cmt,
     &xg_collector_sched,
     NULL,
 };

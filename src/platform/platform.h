@@ -78,6 +78,19 @@ typedef struct xg_perf_target {
     const char *why;   /* XG_PERF_NONE: why, for the report */
 } xg_perf_target;
 
+/* Cache monitoring by the hypervisor (Xen CMT/MBM through libxl). */
+enum {
+    XG_CMT_OCCUPANCY = 1u << 0, /* llc_occupancy: LLC bytes held now */
+    XG_CMT_MBM_TOTAL = 1u << 1, /* mbm_total: bytes to/from memory */
+    XG_CMT_MBM_LOCAL = 1u << 2, /* mbm_local: bytes to/from local memory */
+};
+
+typedef struct xg_cmt_counters {
+    unsigned have;            /* XG_CMT_* */
+    uint64_t llc_occupancy;   /* a gauge, summed over sockets */
+    uint64_t mbm_total, mbm_local; /* cumulative, summed over sockets */
+} xg_cmt_counters;
+
 typedef struct xg_platform_ops {
     const char *name; /* "cgroup", later "qemu", "xen" */
     /* Whether this platform is what runs here (for --platform auto). */
@@ -114,6 +127,11 @@ typedef struct xg_platform_ops {
     /* Optional: false when the set of domains surely did not change since
      * the last discover (a cheap check); NULL = always look. */
     bool (*changed)(xg_platform *p);
+    /* Optional: starts the hypervisor's cache monitoring of the domain
+     * (release stops it). 0, or -1 + why (one line: what is missing). */
+    int (*cmt_start)(xg_platform *p, xg_pdomain *d, char *why, size_t len);
+    /* Optional: the domain's cache monitoring figures. 0; -1 when gone. */
+    int (*cmt_read)(xg_platform *p, xg_pdomain *d, xg_cmt_counters *out);
 } xg_platform_ops;
 
 /* The platform called name ("auto" picks: xen, then qemu, then cgroup; this

@@ -47,6 +47,10 @@
  *   when the kernel multiplexed the counters; counts are scaled up by it)
  *   A domain without counters has no cache rows (JSON: a window row of
  *   nulls); why is in meta "note.cache".
+ * family cmt, device "" (xen, with Xen CMT/MBM; JSON key "cmt" with its
+ *   "note"): llc_occupancy_kib KiB (mean over the scope; at tick k for an
+ *   interval), llc_occupancy_max_kib KiB, mem_mb_s MB/s, mem_mb MB,
+ *   mem_local_mb_s MB/s, mem_local_mb MB
  * MB = 1048576 bytes. */
 
 /* One computed figure. */
@@ -71,6 +75,7 @@ typedef struct xg_section {
 extern const xg_section xg_section_cpu;
 extern const xg_section xg_section_disk;
 extern const xg_section xg_section_cache;
+extern const xg_section xg_section_cmt;
 extern const xg_section xg_section_sched;
 
 /* header.c: the text header, and the JSON keys meta, partial, window,

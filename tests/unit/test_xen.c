@@ -77,7 +77,8 @@ static int64_t f_now(void)
     return g_now;
 }
 
-static const xg_xen_backend fake = {f_open, f_snapshot, f_close, f_now};
+static const xg_xen_backend fake = {
+    .open = f_open, .snapshot = f_snapshot, .close = f_close, .now_ns = f_now};
 
 #define UA "6d1f1c9e-0000-4000-8000-00000000000a"
 #define UB "6d1f1c9e-0000-4000-8000-00000000000b"

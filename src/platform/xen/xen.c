@@ -11,23 +11,6 @@
 
 #define XEN_KEY "xen:"
 
-struct xg_platform {
-    const xg_xen_backend *be;
-    void *h;
-    xg_xen_snap snap;
-    bool have;            /* snap holds a snapshot */
-    int64_t snap_ns;      /* when it was taken */
-    int64_t max_age_ns;   /* retaken when older */
-    unsigned long taken;  /* how many were taken */
-};
-
-/* What a prepared domain is matched by in each snapshot. */
-typedef struct xen_dom {
-    unsigned domid;
-    char uuid[40];
-    char name[128];
-} xen_dom;
-
 static int64_t now_ns(const xg_platform *p)
 {
     struct timespec ts;
@@ -170,14 +153,15 @@ int xg_xen_prepare(xg_platform *p, xg_pdomain *d, char *err, size_t errlen)
 
 void xg_xen_release(xg_platform *p, xg_pdomain *d)
 {
-    (void)p;
+    if (d->priv)
+        xg_xen_cmt_stop(p, d->priv);
     free(d->priv);
     d->priv = NULL;
 }
 
 /* The domain's entry in a fresh enough snapshot; NULL when it is gone (no
  * such domid, or the domid now belongs to another domain). */
-static const xg_xen_dom *find(xg_platform *p, const xg_pdomain *d)
+const xg_xen_dom *xg_xen_find(xg_platform *p, const xg_pdomain *d)
 {
     const xen_dom *x = d->priv;
 
@@ -199,7 +183,7 @@ static const xg_xen_dom *find(xg_platform *p, const xg_pdomain *d)
 
 int xg_xen_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out)
 {
-    const xg_xen_dom *s = find(p, d);
+    const xg_xen_dom *s = xg_xen_find(p, d);
 
     if (!s)
         return -1;
@@ -211,7 +195,7 @@ int xg_xen_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out)
 
 int xg_xen_vcpu_read(xg_platform *p, xg_pdomain *d, xg_vcpu_cb cb, void *arg)
 {
-    const xg_xen_dom *s = find(p, d);
+    const xg_xen_dom *s = xg_xen_find(p, d);
 
     if (!s)
         return -1;
@@ -226,7 +210,7 @@ int xg_xen_vcpu_read(xg_platform *p, xg_pdomain *d, xg_vcpu_cb cb, void *arg)
 
 int xg_xen_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg)
 {
-    const xg_xen_dom *s = find(p, d);
+    const xg_xen_dom *s = xg_xen_find(p, d);
     char name[32];
 
     if (!s)

@@ -63,7 +63,39 @@ typedef struct xg_xen_backend {
     void (*close)(void *h);
     /* CLOCK_MONOTONIC ns; NULL = the real clock (tests pass their own). */
     int64_t (*now_ns)(void);
+    /* Optional, cache monitoring (Xen CMT/MBM; xen_cmt.c over libxl).
+     * cmt_open: the XG_CMT_* kinds the hypervisor monitors, or 0 + why
+     * (one line: what is missing and how to get it). */
+    unsigned (*cmt_open)(void *h, char *why, size_t len);
+    /* Starts monitoring domid: 1 when this call attached it, 0 when it was
+     * already monitored, -1 + why. */
+    int (*cmt_attach)(void *h, unsigned domid, char *why, size_t len);
+    void (*cmt_detach)(void *h, unsigned domid);
+    /* One XG_CMT_* figure of domid summed over sockets. 0, or -1. */
+    int (*cmt_read)(void *h, unsigned domid, unsigned kind, uint64_t *out);
 } xg_xen_backend;
+
+/* The platform's state (xen.c), shared with xen_cmt.c. */
+struct xg_platform {
+    const xg_xen_backend *be;
+    void *h;
+    xg_xen_snap snap;
+    bool have;            /* snap holds a snapshot */
+    int64_t snap_ns;      /* when it was taken */
+    int64_t max_age_ns;   /* retaken when older */
+    unsigned long taken;  /* how many were taken */
+    int cmt_state;        /* 0 not asked yet, 1 on, -1 off (cmt_why) */
+    unsigned cmt_kinds;   /* XG_CMT_* the hypervisor monitors */
+    char cmt_why[300];
+};
+
+/* What a prepared domain is matched by in each snapshot (its priv). */
+typedef struct xen_dom {
+    unsigned domid;
+    char uuid[40];
+    char name[128];
+    bool cmt_attached;    /* this run started its cache monitoring */
+} xen_dom;
 
 /* The platform over a backend (xen.c); the ops of platform.h. */
 xg_platform *xg_xen_open_with(const xg_xen_backend *be, const xg_options *o,
@@ -75,6 +107,15 @@ int xg_xen_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out);
 int xg_xen_vcpu_read(xg_platform *p, xg_pdomain *d, xg_vcpu_cb cb, void *arg);
 int xg_xen_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg);
 void xg_xen_release(xg_platform *p, xg_pdomain *d);
+int xg_xen_perf_target(xg_platform *p, xg_pdomain *d, xg_perf_target *out,
+                       char *err, size_t errlen);
+int xg_xen_cmt_start(xg_platform *p, xg_pdomain *d, char *why, size_t len);
+int xg_xen_cmt_read(xg_platform *p, xg_pdomain *d, xg_cmt_counters *out);
+/* The domain's entry in a fresh enough snapshot; NULL when it is gone (no
+ * such domid, or the domid now belongs to another domain). */
+const xg_xen_dom *xg_xen_find(xg_platform *p, const xg_pdomain *d);
+/* Stops the cache monitoring this run started for x (release). */
+void xg_xen_cmt_stop(xg_platform *p, xen_dom *x);
 void xg_xen_close(xg_platform *p);
 /* How many snapshots the platform has taken (for the tests). */
 unsigned long xg_xen_snapshots(const xg_platform *p);

@@ -13,12 +13,18 @@
 #include <xenstat.h>
 
 #include "util/root.h"
+#ifdef XG_HAVE_XENLIGHT
+#include "platform/xen/xen_libxl.h"
+#endif
 
 typedef struct xen_stat {
     xenstat_handle *xs;
     xc_interface *xc;
     xc_domaininfo_t *info; /* the uuids, from the hypervisor */
     unsigned cap_info;
+#ifdef XG_HAVE_XENLIGHT
+    xg_xl *xl;             /* libxl, opened for cache monitoring */
+#endif
 } xen_stat;
 
 static void stat_close(void *h)
@@ -31,6 +37,9 @@ static void stat_close(void *h)
         xenstat_uninit(x->xs);
     if (x->xc)
         xc_interface_close(x->xc);
+#ifdef XG_HAVE_XENLIGHT
+    xg_xl_close(x->xl);
+#endif
     free(x->info);
     free(x);
 }
@@ -148,10 +157,41 @@ static int stat_snapshot(void *h, xg_xen_snap *s)
     return rc;
 }
 
+#ifdef XG_HAVE_XENLIGHT
+static unsigned stat_cmt_open(void *h, char *why, size_t len)
+{
+    xen_stat *x = h;
+
+    return x->xl ? 0 : xg_xl_cmt_open(&x->xl, why, len);
+}
+
+static int stat_cmt_attach(void *h, unsigned domid, char *why, size_t len)
+{
+    return xg_xl_cmt_attach(((xen_stat *)h)->xl, domid, why, len);
+}
+
+static void stat_cmt_detach(void *h, unsigned domid)
+{
+    xg_xl_cmt_detach(((xen_stat *)h)->xl, domid);
+}
+
+static int stat_cmt_read(void *h, unsigned domid, unsigned kind,
+                         uint64_t *out)
+{
+    return xg_xl_cmt_read(((xen_stat *)h)->xl, domid, kind, out);
+}
+#endif
+
 static const xg_xen_backend stat_backend = {
     .open = stat_open,
     .snapshot = stat_snapshot,
     .close = stat_close,
+#ifdef XG_HAVE_XENLIGHT
+    .cmt_open = stat_cmt_open,
+    .cmt_attach = stat_cmt_attach,
+    .cmt_detach = stat_cmt_detach,
+    .cmt_read = stat_cmt_read,
+#endif
 };
 
 static bool xen_detect(void)
@@ -178,4 +218,7 @@ const xg_platform_ops xg_platform_xen = {
     .vcpu_read = xg_xen_vcpu_read,
     .release = xg_xen_release,
     .close = xg_xen_close,
+    .perf_target = xg_xen_perf_target,
+    .cmt_start = xg_xen_cmt_start,
+    .cmt_read = xg_xen_cmt_read,
 };
