@@ -224,27 +224,50 @@ static int write_series(writer *w, const xg_store *s)
     return ret;
 }
 
-static int write_samples(writer *w, const xg_store *s)
+/* Inserts n values of one series from tick first_tick (gaps skipped) with
+ * the samples INSERT st; counts the rows into *rows. */
+static int write_values(writer *w, sqlite3_stmt *st, uint32_t series,
+                        uint32_t first_tick, uint32_t n,
+                        const uint64_t *values, int64_t *rows)
 {
-    sqlite3_stmt *st;
-    int ret = 0;
-    size_t i;
     uint32_t k;
 
-    if (w_prepare(w, &st, "INSERT INTO samples(series_id, tick, value)"
-                  " VALUES(?, ?, ?)") < 0)
-        return -1;
-    for (i = 0; i < s->n_series && ret == 0; i++) {
-        const xg_series *x = &s->series[i];
-        bind_int(w, st, 1, (int64_t)i);
-        for (k = 0; k < x->n && ret == 0; k++) {
-            if (x->values[k] == XG_NOVALUE)
-                continue;
-            bind_int(w, st, 2, (int64_t)x->first_tick + k);
-            bind_int(w, st, 3, u64_to_i64(x->values[k]));
-            ret = w_step(w, st, "writing samples");
-        }
+    bind_int(w, st, 1, series);
+    for (k = 0; k < n; k++) {
+        if (values[k] == XG_NOVALUE)
+            continue;
+        bind_int(w, st, 2, (int64_t)first_tick + k);
+        bind_int(w, st, 3, u64_to_i64(values[k]));
+        if (w_step(w, st, "writing samples") < 0)
+            return -1;
+        (*rows)++;
     }
+    return 0;
+}
+
+static const char samples_sql[] =
+    "INSERT INTO samples(series_id, tick, value) VALUES(?, ?, ?)";
+
+/* The values s holds, then those of the chunks (moved out of s earlier). */
+static int write_samples(writer *w, const xg_store *s, const xg_chunk *extra,
+                         size_t n_extra)
+{
+    sqlite3_stmt *st;
+    int64_t rows = 0;
+    int ret = 0;
+    size_t i, j;
+
+    if (w_prepare(w, &st, samples_sql) < 0)
+        return -1;
+    for (i = 0; i < s->n_series && ret == 0; i++)
+        ret = write_values(w, st, (uint32_t)i, s->series[i].first_tick,
+                           s->series[i].n, s->series[i].values, &rows);
+    for (j = 0; j < n_extra && ret == 0; j++)
+        for (i = 0; i < extra[j].n && ret == 0; i++) {
+            const xg_run *r = &extra[j].runs[i];
+            ret = write_values(w, st, r->series, r->first_tick, r->n,
+                               r->values, &rows);
+        }
     sqlite3_finalize(st);
     return ret;
 }
@@ -287,10 +310,11 @@ static int write_workloads(writer *w, const xg_store *s)
 
 /* Refuses a store that would give a recording the reader rejects: indexes
  * out of range. Missing required strings are caught by NOT NULL. */
-static int check_store(const xg_store *s, const char *path, char *err,
+static int check_store(const xg_store *s, const xg_chunk *extra,
+                       size_t n_extra, const char *path, char *err,
                        size_t errlen)
 {
-    size_t i;
+    size_t i, j;
 
     for (i = 0; i < s->n_series; i++) {
         const xg_series *x = &s->series[i];
@@ -305,6 +329,16 @@ static int check_store(const xg_store *s, const char *path, char *err,
             return -1;
         }
     }
+    for (j = 0; j < n_extra; j++)
+        for (i = 0; i < extra[j].n; i++) {
+            const xg_run *r = &extra[j].runs[i];
+            if (r->series >= s->n_series ||
+                (uint64_t)r->first_tick + r->n > s->n_ticks) {
+                seterr(err, errlen, "%s: cannot write: values of series %u "
+                       "out of range", path, r->series);
+                return -1;
+            }
+        }
     for (i = 0; i < s->n_workloads; i++) {
         if (s->workloads[i].domain >= s->n_domains) {
             seterr(err, errlen, "%s: cannot write: workload %zu has no domain "
@@ -353,65 +387,232 @@ static int create_file(const char *path, const char *tmp, bool force,
     return fd;
 }
 
-static int write_all(writer *w, const xg_store *s)
+struct xg_recfile {
+    writer w;
+    char path[4096];
+    char tmp[4200];
+    int fd;
+    bool force;
+    bool has_tables;     /* created and committed by xg_recording_begin */
+    int64_t added;       /* samples committed by xg_recording_add */
+};
+
+int xg_recording_begin(xg_recfile **out, const char *path, bool force,
+                       bool spill, char *err, size_t errlen)
 {
-    /* no journal: a failed write is deleted, never rolled back */
-    if (w_exec(w, "PRAGMA journal_mode=OFF; PRAGMA synchronous=NORMAL",
-               "setting up") < 0 ||
-        w_exec(w, "BEGIN", "starting transaction") < 0 ||
-        w_exec(w, schema_sql, "creating tables") < 0 ||
+    xg_recfile *f;
+
+    *out = NULL;
+    f = calloc(1, sizeof(*f));
+    if (!f) {
+        seterr(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    f->fd = -1;
+    f->force = force;
+    if ((size_t)snprintf(f->path, sizeof(f->path), "%s", path) >=
+            sizeof(f->path) ||
+        (size_t)snprintf(f->tmp, sizeof(f->tmp), "%s.partial-%ld", path,
+                         (long)getpid()) >= sizeof(f->tmp)) {
+        seterr(err, errlen, "%s: path too long", path);
+        free(f);
+        return -1;
+    }
+    f->w = (writer){ .path = f->path, .err = err, .errlen = errlen };
+    f->fd = create_file(path, f->tmp, force, err, errlen);
+    if (f->fd < 0) {
+        free(f);
+        return -1;
+    }
+    /* Our fd stays open until SQLite is done: closing another fd on the
+     * same file would drop SQLite's POSIX locks. */
+    if (sqlite3_open_v2(f->tmp, &f->w.db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+                        NULL) != SQLITE_OK) {
+        w_fail(&f->w, "opening", SQLITE_OK);
+        xg_recording_abort(f);
+        return -1;
+    }
+    /* One transaction written whole needs no journal (a failed write is
+     * deleted, never rolled back). Samples added during the run do: a
+     * chunk that fails must roll back and leave the ones before intact. */
+    if (w_exec(&f->w, spill ? "PRAGMA journal_mode=DELETE;"
+                              " PRAGMA synchronous=NORMAL"
+                            : "PRAGMA journal_mode=OFF;"
+                              " PRAGMA synchronous=NORMAL", "setting up") < 0 ||
+        (spill && (w_exec(&f->w, "BEGIN", "starting transaction") < 0 ||
+                   w_exec(&f->w, schema_sql, "creating tables") < 0 ||
+                   w_exec(&f->w, "COMMIT", "committing") < 0))) {
+        xg_recording_abort(f);
+        return -1;
+    }
+    f->has_tables = spill;
+    *out = f;
+    return 0;
+}
+
+int64_t xg_recording_add(xg_recfile *f, const xg_chunk *c, char *err,
+                         size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t rows = 0;
+    int ret;
+    size_t i;
+
+    f->w.err = err;
+    f->w.errlen = errlen;
+    f->w.bind_rc = SQLITE_OK;
+    if (!f->has_tables) {
+        seterr(err, errlen, "%s: not opened for samples during the run",
+               f->path);
+        return -1;
+    }
+    ret = w_exec(&f->w, "BEGIN", "starting transaction");
+    if (ret == 0)
+        ret = w_prepare(&f->w, &st, samples_sql);
+    for (i = 0; i < c->n && ret == 0; i++)
+        ret = write_values(&f->w, st, c->runs[i].series,
+                           c->runs[i].first_tick, c->runs[i].n,
+                           c->runs[i].values, &rows);
+    sqlite3_finalize(st);
+    if (ret == 0)
+        ret = w_exec(&f->w, "COMMIT", "committing");
+    if (ret < 0) {
+        /* the journal puts the file back as it was before this chunk */
+        sqlite3_exec(f->w.db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    f->added += rows;
+    return rows;
+}
+
+/* Attaches the file from (a kept temporary file: samples only) as "spill",
+ * before the transaction (ATTACH cannot run inside one). */
+static int attach(writer *w, const char *from)
+{
+    sqlite3_stmt *st;
+    int ret;
+
+    if (w_prepare(w, &st, "ATTACH DATABASE ? AS spill") < 0)
+        return -1;
+    bind_text(w, st, 1, from);
+    ret = w_step(w, st, "opening the samples flushed during the run");
+    sqlite3_finalize(st);
+    return ret;
+}
+
+/* Everything but what xg_recording_add wrote, in one transaction; with
+ * copy, also the samples of the attached file. */
+static int write_rest(xg_recfile *f, const xg_store *s, const xg_chunk *extra,
+                      size_t n_extra, bool copy)
+{
+    writer *w = &f->w;
+
+    /* a kept file whose last transaction went in (only its rename failed)
+     * has the rows s holds too: the same rows, so one of each is kept */
+    if (w_exec(w, "BEGIN", "starting transaction") < 0 ||
+        (!f->has_tables && w_exec(w, schema_sql, "creating tables") < 0) ||
         write_meta(w, s) < 0 || write_domains(w, s) < 0 ||
         write_ticks(w, s) < 0 || write_series(w, s) < 0 ||
-        write_samples(w, s) < 0 || write_workloads(w, s) < 0 ||
-        w_exec(w, "COMMIT", "committing") < 0)
+        write_samples(w, s, extra, n_extra) < 0 ||
+        (copy && w_exec(w, "INSERT OR IGNORE INTO main.samples(series_id,"
+                        " tick, value) SELECT series_id, tick, value"
+                        " FROM spill.samples",
+                        "copying the samples flushed during the run") < 0) ||
+        write_workloads(w, s) < 0 ||
+        w_exec(w, "COMMIT", "committing") < 0) {
+        sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
+    }
     return 0;
+}
+
+static int finish(xg_recfile *f, const xg_store *s, const xg_chunk *extra,
+                  size_t n_extra, const char *from, char *kept,
+                  size_t keptlen, char *err, size_t errlen)
+{
+    int ret;
+
+    f->w.err = err;
+    f->w.errlen = errlen;
+    f->w.bind_rc = SQLITE_OK;
+    if (kept && keptlen)
+        kept[0] = '\0';
+    ret = check_store(s, extra, n_extra, f->path, err, errlen);
+    if (ret == 0 && from)
+        ret = attach(&f->w, from);
+    if (ret == 0)
+        ret = write_rest(f, s, extra, n_extra, from != NULL);
+    if (sqlite3_close(f->w.db) != SQLITE_OK && ret == 0)
+        ret = w_fail(&f->w, "closing", SQLITE_OK);
+    f->w.db = NULL;
+    if (ret == 0 && fsync(f->fd) < 0) {
+        seterr(err, errlen, "%s: fsync: %s", f->path, strerror(errno));
+        ret = -1;
+    }
+    if (close(f->fd) < 0 && ret == 0) {
+        seterr(err, errlen, "%s: close: %s", f->path, strerror(errno));
+        ret = -1;
+    }
+    f->fd = -1;
+    /* complete: into place, never over a file that appeared meanwhile
+     * unless forced */
+    if (ret == 0 &&
+        (f->force ? rename(f->tmp, f->path)
+                  : renameat2(AT_FDCWD, f->tmp, AT_FDCWD, f->path,
+                              RENAME_NOREPLACE)) < 0) {
+        seterr(err, errlen, "%s: %s%s", f->path, strerror(errno),
+               errno == EEXIST ? " (use --force to overwrite)" : "");
+        ret = -1;
+    }
+    if (ret < 0 && f->added > 0 && kept && keptlen) {
+        /* the samples added during the run are nowhere else: keep them */
+        snprintf(kept, keptlen, "%s", f->tmp);
+    } else if (ret < 0) {
+        unlink(f->tmp);
+    }
+    free(f);
+    return ret;
+}
+
+int xg_recording_finish(xg_recfile *f, const xg_store *s,
+                        const xg_chunk *extra, size_t n_extra, char *kept,
+                        size_t keptlen, char *err, size_t errlen)
+{
+    return finish(f, s, extra, n_extra, NULL, kept, keptlen, err, errlen);
+}
+
+void xg_recording_abort(xg_recfile *f)
+{
+    if (!f)
+        return;
+    if (f->w.db)
+        sqlite3_close(f->w.db);
+    if (f->fd >= 0)
+        close(f->fd);
+    unlink(f->tmp);
+    free(f);
+}
+
+int64_t xg_recording_added(const xg_recfile *f)
+{
+    return f ? f->added : 0;
 }
 
 int xg_recording_write(const xg_store *s, const char *path, bool force,
                        char *err, size_t errlen)
 {
-    writer w = { .path = path, .err = err, .errlen = errlen };
-    char tmp[4200];
-    int fd, ret = -1;
+    return xg_recording_rescue(s, NULL, 0, NULL, path, force, err, errlen);
+}
 
-    if (check_store(s, path, err, errlen) < 0)
+int xg_recording_rescue(const xg_store *s, const xg_chunk *extra,
+                        size_t n_extra, const char *from, const char *path,
+                        bool force, char *err, size_t errlen)
+{
+    xg_recfile *f;
+
+    if (check_store(s, extra, n_extra, path, err, errlen) < 0 ||
+        xg_recording_begin(&f, path, force, false, err, errlen) < 0)
         return -1;
-    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.partial-%ld", path,
-                         (long)getpid()) >= sizeof(tmp)) {
-        seterr(err, errlen, "%s: path too long", path);
-        return -1;
-    }
-    fd = create_file(path, tmp, force, err, errlen);
-    if (fd < 0)
-        return -1;
-    /* Our fd stays open until SQLite is done: closing another fd on the
-     * same file would drop SQLite's POSIX locks. */
-    if (sqlite3_open_v2(tmp, &w.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
-                        NULL) != SQLITE_OK)
-        w_fail(&w, "opening", SQLITE_OK);
-    else
-        ret = write_all(&w, s);
-    if (sqlite3_close(w.db) != SQLITE_OK && ret == 0)
-        ret = w_fail(&w, "closing", SQLITE_OK);
-    if (ret == 0 && fsync(fd) < 0) {
-        seterr(err, errlen, "%s: fsync: %s", path, strerror(errno));
-        ret = -1;
-    }
-    if (close(fd) < 0 && ret == 0) {
-        seterr(err, errlen, "%s: close: %s", path, strerror(errno));
-        ret = -1;
-    }
-    /* complete: into place, never over a file that appeared meanwhile
-     * unless forced */
-    if (ret == 0 && (force ? rename(tmp, path)
-                           : renameat2(AT_FDCWD, tmp, AT_FDCWD, path,
-                                       RENAME_NOREPLACE)) < 0) {
-        seterr(err, errlen, "%s: %s%s", path, strerror(errno),
-               errno == EEXIST ? " (use --force to overwrite)" : "");
-        ret = -1;
-    }
-    if (ret < 0)
-        unlink(tmp);
-    return ret;
+    return finish(f, s, extra, n_extra, from, NULL, 0, err, errlen);
 }
