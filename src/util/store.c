@@ -315,6 +315,54 @@ size_t xg_store_sample_bytes(const xg_store *s)
     return b;
 }
 
+int xg_store_reserve(xg_store *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->n_series; i++) {
+        xg_series *x = &s->series[i];
+        size_t cap = x->cap;
+        if (x->cap == 0 || s->expect_ticks <= x->first_tick)
+            continue;
+        if (grow((void **)&x->values, &cap,
+                 (size_t)s->expect_ticks - x->first_tick + 1,
+                 sizeof(*x->values)) < 0)
+            return -1;
+        x->cap = (uint32_t)cap;
+    }
+    return 0;
+}
+
+/* The capacity grow() gives an array of cap for need elements. */
+static size_t grown(size_t cap, size_t need)
+{
+    size_t nc = cap ? cap : 8;
+
+    if (need <= cap)
+        return cap;
+    while (nc < need)
+        nc *= 2;
+    return nc;
+}
+
+size_t xg_store_sample_bytes_next(const xg_store *s)
+{
+    size_t ticks = s->cap_ticks, b, i;
+
+    if (s->n_ticks == s->cap_ticks)
+        ticks = grown(ticks, s->n_ticks + 1 > s->expect_ticks
+                                 ? s->n_ticks + 1 : s->expect_ticks);
+    b = ticks * 2 * sizeof(int64_t);
+    for (i = 0; i < s->n_series; i++) {
+        const xg_series *x = &s->series[i];
+        size_t cap = x->cap;
+        if (cap > 0 && x->first_tick + x->n == s->n_ticks && x->n == cap)
+            cap = grown(cap, (size_t)cap + 1); /* full, and sampled last tick */
+        b += cap * sizeof(uint64_t);
+    }
+    return b;
+}
+
 int xg_store_take(xg_store *s, xg_chunk *c)
 {
     size_t i, n = 0;

@@ -131,6 +131,14 @@ int64_t xg_store_series_last(const xg_store *s, uint32_t series);
 
 /* Bytes held for samples (values + ticks), for the overhead report. */
 size_t xg_store_sample_bytes(const xg_store *s);
+/* The same after one more tick, if the tick arrays and every full values
+ * array of a series sampled at the last tick grow as xg_store_tick and
+ * xg_store_put would grow them (empty series not counted). */
+size_t xg_store_sample_bytes_next(const xg_store *s);
+
+/* Gives every series that has values room up to expect_ticks, as its first
+ * value would have without prealloc_max. 0, -1 on ENOMEM. */
+int xg_store_reserve(xg_store *s);
 
 /* Moves the values of every series that has any into *c, without copying
  * (O(1) per series): each series goes on from an empty array, so its next

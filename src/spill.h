@@ -1,0 +1,40 @@
+/* spill.h — the --max-memory bound. After each tick the sampling thread
+ * checks the bytes held for samples; past half the bound it moves them out
+ * of the store (xg_store_take: no copy) and queues them for a writer thread
+ * that runs at low priority (nice 19, idle I/O class) and adds each chunk
+ * to the recording's temporary file in one transaction. Nothing is dropped:
+ * a chunk the writer could not add, or had not reached at stop, is handed
+ * back for the final write. Documented in docs/recording.md. */
+#ifndef XG_SPILL_H
+#define XG_SPILL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "recording.h"
+#include "util/store.h"
+
+typedef struct xg_spill xg_spill;
+
+/* A bound of max_bytes for the recording at path (written with force as
+ * xg_recording_write would). No thread starts until the first spill.
+ * NULL on ENOMEM. */
+xg_spill *xg_spill_new(size_t max_bytes, const char *path, bool force);
+/* After each tick, from the sampling thread: keeps the store's
+ * preallocation within the bound and spills when it is reached. Returns 1
+ * when it spilled, else 0. */
+int xg_spill_tick(xg_spill *sp, xg_store *s);
+/* Chunks handed over and not written yet. */
+size_t xg_spill_queued(xg_spill *sp);
+/* Stops the writer after the chunk it is writing and waits for it. Gives
+ * the temporary file (NULL when nothing was written during the run) and
+ * the chunks not written (still owned by sp). Call once. */
+xg_recfile *xg_spill_end(xg_spill *sp, const xg_chunk **left, size_t *n_left);
+/* Sets the meta keys max_memory and, when it spilled, spill_* (see
+ * docs/series.md), and raises sample_bytes to the most held at once. */
+void xg_spill_meta(const xg_spill *sp, xg_store *s);
+/* Ends the writer if still running (its file removed), frees everything. */
+void xg_spill_free(xg_spill *sp);
+
+#endif
