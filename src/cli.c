@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,10 +57,42 @@ static double seconds(const char *opt, const char *arg)
     return v;
 }
 
+/* A size: digits and an optional K, M or G (KiB, MiB, GiB), at least
+ * XG_MAX_MEMORY_MIN; -1 + a one-line error naming the value. */
+static int size_arg(const char *cmd, const char *opt, const char *arg,
+                    size_t *out)
+{
+    unsigned long long v;
+    unsigned shift = 0;
+    char *end;
+
+    errno = 0;
+    v = arg[0] >= '0' && arg[0] <= '9' ? strtoull(arg, &end, 10) : 0;
+    if (v > 0 && !errno) {
+        switch (*end) {
+        case 'k': case 'K': shift = 10; end++; break;
+        case 'm': case 'M': shift = 20; end++; break;
+        case 'g': case 'G': shift = 30; end++; break;
+        default: break;
+        }
+    }
+    if (v == 0 || errno || *end || v > (SIZE_MAX >> shift)) {
+        xg_err("%s: %s '%s': not a size (bytes, or a number with K, M or G: "
+               "64K, 256M, 2G)", cmd, opt, arg);
+        return -1;
+    }
+    if ((size_t)v << shift < XG_MAX_MEMORY_MIN) {
+        xg_err("%s: %s '%s': too small (at least 16K)", cmd, opt, arg);
+        return -1;
+    }
+    *out = (size_t)v << shift;
+    return 0;
+}
+
 enum {
     O_VMFILE = 256, O_PLATFORM, O_ROOT, O_CGPARENT, O_CGROUP, O_BLKIO,
     O_EXEC, O_NOCPU, O_NODISK, O_NOCACHE, O_NOSCHED, O_UNTIL, O_FORCE, O_PARTS,
-    O_CACHEEV, O_NOSUMCACHE, O_EXECUSER, O_ENV,
+    O_CACHEEV, O_NOSUMCACHE, O_EXECUSER, O_ENV, O_MAXMEM,
 };
 
 static const struct option longopts[] = {
@@ -86,6 +119,7 @@ static const struct option longopts[] = {
     {"partitions", no_argument, NULL, O_PARTS},
     {"exec-user", required_argument, NULL, O_EXECUSER},
     {"env", required_argument, NULL, O_ENV},
+    {"max-memory", required_argument, NULL, O_MAXMEM},
     {NULL, 0, NULL, 0},
 };
 
@@ -97,7 +131,7 @@ static bool experiment_only(int c)
            c == O_UNTIL ||
            c == O_FORCE || c == O_PARTS || c == O_BLKIO || c == O_VMFILE ||
            c == O_CACHEEV || c == O_NOSUMCACHE || c == O_EXECUSER ||
-           c == O_ENV;
+           c == O_ENV || c == O_MAXMEM;
 }
 
 /* Appends s to a growing array of strings (the strings are argv's). */
@@ -195,6 +229,10 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
                 return 2;
             }
             if (add_str(&o->env, &o->n_env, optarg) < 0)
+                return 2;
+            break;
+        case O_MAXMEM:
+            if (size_arg(cmd, "--max-memory", optarg, &o->max_memory) < 0)
                 return 2;
             break;
         case O_UNTIL: o->until_done = true; break;

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "collect/collector.h"
 #include "recording.h"
+#include "spill.h"
 #include "util/exectpl.h"
 #include "util/root.h"
 #include "util/vmfile.h"
@@ -350,24 +351,41 @@ static void fill_meta(xg_ctx *ctx, int sig,
             set_meta_i64(s, "ncpus", s->domains[k].vcpus);
 }
 
-/* Writes the recording; if that fails, tries a rescue copy in $TMPDIR so
- * nothing measured is lost. */
-static int write_recording(xg_ctx *ctx, xg_result *res, bool force, char *err,
-                           size_t errlen)
+/* Writes the recording: to the file the --max-memory writer began, if it
+ * did, with the chunks it did not write. If that fails, tries a rescue copy
+ * in $TMPDIR, with the samples written during the run copied in, so nothing
+ * measured is lost; when even that fails, the file that holds those is
+ * kept and named. */
+static int write_recording(xg_ctx *ctx, xg_result *res, bool force,
+                           xg_spill *sp, char *err, size_t errlen)
 {
-    char rescue[512], e2[512];
+    char rescue[512], e2[512], kept[4200] = "";
     const char *tmp = getenv("TMPDIR");
+    const xg_chunk *left;
+    size_t n_left;
+    xg_recfile *f = xg_spill_end(sp, &left, &n_left);
 
-    if (xg_recording_write(&ctx->store, res->recording, force, err,
-                           errlen) == 0)
+    xg_spill_meta(sp, &ctx->store);
+    if (!f && xg_recording_begin(&f, res->recording, force, false, err,
+                                 errlen) < 0)
+        f = NULL;
+    if (f && xg_recording_finish(f, &ctx->store, left, n_left, kept,
+                                 sizeof(kept), err, errlen) == 0)
         return 0;
     snprintf(rescue, sizeof(rescue), "%s/xengatherer-rescue-%ld.db",
              tmp && *tmp ? tmp : "/tmp", (long)getpid());
-    if (xg_recording_write(&ctx->store, rescue, false, e2, sizeof(e2)) == 0) {
+    if (xg_recording_rescue(&ctx->store, left, n_left, kept[0] ? kept : NULL,
+                            rescue, false, e2, sizeof(e2)) == 0) {
         size_t l = strlen(err);
         snprintf(err + l, errlen - l, "; the samples were saved to %s",
                  rescue);
         snprintf(res->recording, sizeof(res->recording), "%s", rescue);
+        if (kept[0])
+            unlink(kept); /* all of it is in the rescue copy now */
+    } else if (kept[0]) {
+        size_t l = strlen(err);
+        snprintf(err + l, errlen - l, "; the samples flushed during the run "
+                 "stay in %s (no rescue copy: %s)", kept, e2);
     }
     return -1;
 }
@@ -531,6 +549,7 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
     xg_session s;
     xg_ctx *ctx = &s.ctx;
     xg_jobs jobs = {0};
+    xg_spill *sp = NULL;
     int64_t t0, end, next, overhead, c0, interval_ns, t_start = 0, t_stop;
     int rc, sig = 0, last = 0;
 
@@ -543,6 +562,11 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
         rc = XG_EXIT_USAGE;
     if (rc == XG_EXIT_OK && output_path(o, res, err, errlen) < 0)
         rc = XG_EXIT_USAGE;
+    if (rc == XG_EXIT_OK &&
+        !(sp = xg_spill_new(o->max_memory, res->recording, o->force))) {
+        snprintf(err, errlen, "out of memory");
+        rc = XG_EXIT_FAIL;
+    }
     /* 2. collectors */
     t_start = xg_now_ns();
     if (rc == XG_EXIT_OK)
@@ -551,10 +575,13 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
         goto out;
     t_start = xg_now_ns() - t_start;
 
-    /* 3-4. baseline sample, workload, then every interval */
-    c0 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
+    /* 3-4. baseline sample, workload, then every interval. The overhead
+     * is this thread's CPU time (the --max-memory writer has its own). */
+    c0 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+    xg_spill_tick(sp, &ctx->store); /* sizes the first arrays */
     xg_session_sample(&s, xg_now_ns(), wall_ns(), 0);
-    overhead = cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    xg_spill_tick(sp, &ctx->store);
+    overhead = cpu_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
     t0 = ctx->store.tick_mono_ns[0];
     end = t0 + (int64_t)llround(o->duration_s * 1e9);
     xg_jobs_start(ctx, &jobs);
@@ -562,9 +589,10 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
     while (!last) {
         progress(o, t0, end, ctx->doms.n);
         last = wait_tick(o, &jobs, next, end, &sig);
-        c0 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
+        c0 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
         xg_session_sample(&s, xg_now_ns(), wall_ns(), !last);
-        overhead += cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - c0;
+        xg_spill_tick(sp, &ctx->store);
+        overhead += cpu_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
         while (next <= xg_now_ns())
             next += interval_ns;
     }
@@ -582,9 +610,10 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
     set_meta_i64(&ctx->store, "collectors_stop_ns", t_stop);
     res->partial = sig != 0;
     res->signal = sig;
-    rc = write_recording(ctx, res, o->force, err, errlen) < 0 ? XG_EXIT_FAIL
-                                                              : XG_EXIT_OK;
+    rc = write_recording(ctx, res, o->force, sp, err, errlen) < 0
+             ? XG_EXIT_FAIL : XG_EXIT_OK;
 out:
+    xg_spill_free(sp);
     xg_jobs_stop(&jobs, 2.0);
     xg_jobs_free(&jobs);
     xg_session_close(&s);

@@ -10,6 +10,7 @@ void xg_options_defaults(xg_options *o)
     o->platform = "auto";
     o->interval_s = 1.0;
     o->duration_s = 10.0;
+    o->max_memory = XG_MAX_MEMORY_DEFAULT;
     o->exec_tpl = "ssh -o BatchMode=yes -o ConnectTimeout=10 root@{addr}";
     o->families = XG_FAM_ALL;
 }

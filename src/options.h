@@ -14,6 +14,11 @@ enum {
     XG_FAM_ALL = XG_FAM_CPU | XG_FAM_DISK | XG_FAM_CACHE | XG_FAM_SCHED,
 };
 
+/* --max-memory: 256 MiB by default (docs/recording.md says why), at least
+ * 16 KiB. */
+#define XG_MAX_MEMORY_DEFAULT ((size_t)256 << 20)
+#define XG_MAX_MEMORY_MIN ((size_t)16 << 10)
+
 typedef struct xg_options {
     const char *root;          /* --root / $XG_ROOT; "" = real root */
     const char *platform;      /* --platform; "auto" by default */
@@ -25,6 +30,7 @@ typedef struct xg_options {
     bool partitions;           /* --partitions */
     double interval_s;         /* -i; 1.0 */
     double duration_s;         /* -d; 10.0 */
+    size_t max_memory;         /* --max-memory, bytes; XG_MAX_MEMORY_DEFAULT */
     bool until_done;           /* --until-done */
     const char *exec_tpl;      /* --exec; "ssh -o BatchMode=yes root@{addr}" */
     unsigned families;         /* XG_FAM_* switched on */

@@ -166,6 +166,47 @@ static void overhead_text(const xg_store *s, FILE *out)
     fputc('\n', out);
 }
 
+/* A size as --max-memory takes it: 256M, 64K, 1536K, 20000. */
+static void size_text(char *buf, size_t len, uint64_t b)
+{
+    static const char units[] = "GMK";
+    for (int i = 0; i < 3; i++) {
+        uint64_t u = (uint64_t)1 << (10 * (3 - i));
+        if (b >= u && b % u == 0) {
+            snprintf(buf, len, "%llu%c", (unsigned long long)(b / u), units[i]);
+            return;
+        }
+    }
+    snprintf(buf, len, "%llu", (unsigned long long)b);
+}
+
+/* One line when samples were written to the recording during the run
+ * (--max-memory), with what the writer could not do. */
+static void flushed_text(const xg_store *s, FILE *out)
+{
+    uint64_t n, chunks, max, left;
+    const char *fail = xg_store_meta_get(s, "spill_error");
+    char b[32];
+
+    if (!xg_calc_meta_u64(s, "spilled_samples", &n) ||
+        !xg_calc_meta_u64(s, "max_memory", &max))
+        return;
+    if (!xg_calc_meta_u64(s, "spill_chunks", &chunks))
+        chunks = 0;
+    if (!xg_calc_meta_u64(s, "spill_final_samples", &left))
+        left = 0;
+    size_text(b, sizeof(b), max);
+    fprintf(out, "flushed: %llu samples were flushed to the recording during "
+            "the run (%llu chunk%s) because of --max-memory %s",
+            (unsigned long long)n, (unsigned long long)chunks,
+            chunks == 1 ? "" : "s", b);
+    if (left)
+        fprintf(out, "; %llu more at the end", (unsigned long long)left);
+    if (fail && *fail)
+        fprintf(out, " (flushing failed: %s)", fail);
+    fputc('\n', out);
+}
+
 void xg_header_text(const xg_store *s, FILE *out)
 {
     char a[64], b[64];
@@ -204,6 +245,7 @@ void xg_header_text(const xg_store *s, FILE *out)
     if (s->n_workloads)
         fputc('\n', out);
     overhead_text(s, out);
+    flushed_text(s, out);
 }
 
 /* ---- JSON ---- */
