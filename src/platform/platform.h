@@ -59,6 +59,22 @@ typedef struct xg_disk_counters {
 } xg_disk_counters;
 
 typedef void (*xg_disk_cb)(void *arg, const xg_disk_counters *c);
+
+/* One network interface's cumulative counters, always from the domain's
+ * point of view: rx = what the domain received, tx = what it sent. A
+ * backend seen from the host (a Xen vif in dom0, a tap) counts the other
+ * way round; the platform swaps it. The strings are valid during the
+ * callback only. */
+typedef struct xg_net_counters {
+    const char *device; /* "eth0" (in a netns), "tap0", "vif3.0"... */
+    const char *source; /* "proc-net-dev", "netns", "tap", "xenstat" */
+    uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets;
+    bool have_drops;    /* rx_drops/tx_drops are known */
+    bool have_errors;   /* rx_errors/tx_errors are known */
+    uint64_t rx_drops, tx_drops, rx_errors, tx_errors;
+} xg_net_counters;
+
+typedef void (*xg_net_cb)(void *arg, const xg_net_counters *c);
 /* One vCPU's counters (usage, wait... as for a domain). */
 typedef void (*xg_vcpu_cb)(void *arg, int vcpu, const xg_cpu_counters *c);
 
@@ -108,6 +124,10 @@ typedef struct xg_platform_ops {
     /* Calls cb once per device of the domain. 0; -1 when gone. NULL when
      * the platform has no per-domain disk figures. */
     int (*disk_read)(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg);
+    /* Optional: calls cb once per network interface of the domain (not the
+     * host row: the net collector reads the host's /proc/net/dev itself).
+     * 0; -1 when the domain is gone. */
+    int (*net_read)(xg_platform *p, xg_pdomain *d, xg_net_cb cb, void *arg);
     /* Optional: calls cb once per vCPU the platform knows (per-vCPU CPU
      * time and wait). 0; -1 when the domain is gone. */
     int (*vcpu_read)(xg_platform *p, xg_pdomain *d, xg_vcpu_cb cb, void *arg);
