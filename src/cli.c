@@ -92,7 +92,7 @@ static int size_arg(const char *cmd, const char *opt, const char *arg,
 enum {
     O_VMFILE = 256, O_PLATFORM, O_ROOT, O_CGPARENT, O_CGROUP, O_BLKIO,
     O_EXEC, O_NOCPU, O_NODISK, O_NOCACHE, O_NOSCHED, O_UNTIL, O_FORCE, O_PARTS,
-    O_CACHEEV, O_NOSUMCACHE, O_EXECUSER, O_ENV, O_MAXMEM,
+    O_CACHEEV, O_NOSUMCACHE, O_EXECUSER, O_ENV, O_MAXMEM, O_NONET,
 };
 
 static const struct option longopts[] = {
@@ -112,6 +112,7 @@ static const struct option longopts[] = {
     {"nodisk", no_argument, NULL, O_NODISK},
     {"nocache", no_argument, NULL, O_NOCACHE},
     {"nosched", no_argument, NULL, O_NOSCHED},
+    {"nonet", no_argument, NULL, O_NONET},
     {"cache-events", required_argument, NULL, O_CACHEEV},
     {"nosumcache", no_argument, NULL, O_NOSUMCACHE},
     {"until-done", no_argument, NULL, O_UNTIL},
@@ -128,7 +129,7 @@ static bool experiment_only(int c)
 {
     return c == 'i' || c == 'd' || c == 'o' || c == 'q' || c == O_EXEC ||
            c == O_NOCPU || c == O_NODISK || c == O_NOCACHE || c == O_NOSCHED ||
-           c == O_UNTIL ||
+           c == O_NONET || c == O_UNTIL ||
            c == O_FORCE || c == O_PARTS || c == O_BLKIO || c == O_VMFILE ||
            c == O_CACHEEV || c == O_NOSUMCACHE || c == O_EXECUSER ||
            c == O_ENV || c == O_MAXMEM;
@@ -212,6 +213,7 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
         case O_NODISK: o->families &= ~(unsigned)XG_FAM_DISK; break;
         case O_NOCACHE: o->families &= ~(unsigned)XG_FAM_CACHE; break;
         case O_NOSCHED: o->families &= ~(unsigned)XG_FAM_SCHED; break;
+        case O_NONET: o->families &= ~(unsigned)XG_FAM_NET; break;
         case O_CACHEEV: {
             char err[512];
             if (xg_cache_events_check(optarg, err, sizeof(err)) < 0) {

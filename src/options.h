@@ -11,7 +11,9 @@ enum {
     XG_FAM_DISK = 1u << 1,
     XG_FAM_CACHE = 1u << 2,
     XG_FAM_SCHED = 1u << 3, /* xen: runstates from xentrace */
-    XG_FAM_ALL = XG_FAM_CPU | XG_FAM_DISK | XG_FAM_CACHE | XG_FAM_SCHED,
+    XG_FAM_NET = 1u << 4,   /* per-interface rx/tx bytes and packets */
+    XG_FAM_ALL = XG_FAM_CPU | XG_FAM_DISK | XG_FAM_CACHE | XG_FAM_SCHED |
+                 XG_FAM_NET,
 };
 
 /* --max-memory: 256 MiB by default (docs/recording.md says why), at least

@@ -4,6 +4,7 @@
 
 extern const xg_collector xg_collector_cpu;
 extern const xg_collector xg_collector_disk;
+extern const xg_collector xg_collector_net;
 extern const xg_collector xg_collector_cache;
 extern const xg_collector xg_collector_cmt;
 extern const xg_collector xg_collector_sched;
@@ -11,6 +12,7 @@ extern const xg_collector xg_collector_sched;
 static const xg_collector *const all[] = {
     &xg_collector_cpu,
     &xg_collector_disk,
+    &xg_collector_net,
     &xg_collector_cache,
     &xg_collector_cmt,
     &xg_collector_sched,

@@ -13,6 +13,7 @@
 static const xg_section *const sections[] = {
     &xg_section_cpu,
     &xg_section_disk,
+    &xg_section_net,
     &xg_section_cache,
     &xg_section_cmt,
     &xg_section_sched,

@@ -51,6 +51,21 @@
  *   "note"): llc_occupancy_kib KiB (mean over the scope; at tick k for an
  *   interval), llc_occupancy_max_kib KiB, mem_mb_s MB/s, mem_mb MB,
  *   mem_local_mb_s MB/s, mem_local_mb MB
+ * family net, always the domain's view (rx = what the domain received;
+ *   a Xen vif's or a tap's counters as dom0/the host sees them are swapped
+ *   by the platform), device "" (each domain but the host, summed over its
+ *   interfaces) or an interface (every domain; the host's are those of
+ *   <root>/proc/net/dev but lo, less the never-used ones, counted in JSON
+ *   net.idle_not_shown; the host has no "" row). In JSON the domains' rows
+ *   are net.window / net.intervals, the interfaces' net.device_window /
+ *   net.device_intervals, each with its "source" ("proc-net-dev",
+ *   "netns", "tap", "xenstat"):
+ *   rx_mb_s MB/s, tx_mb_s MB/s, rx_pkt_s packets/s, tx_pkt_s packets/s,
+ *   rx_mb MB, tx_mb MB, rx_packets packets, tx_packets packets,
+ *   rx_drops packets, tx_drops packets, rx_errors packets,
+ *   tx_errors packets   (drops and errors where the platform counts them)
+ *   A domain without interfaces has no net rows (JSON: a window row of
+ *   nulls); why, when the platform knows, is in meta "note.net".
  * MB = 1048576 bytes. */
 
 /* One computed figure. */
@@ -74,6 +89,7 @@ typedef struct xg_section {
 
 extern const xg_section xg_section_cpu;
 extern const xg_section xg_section_disk;
+extern const xg_section xg_section_net;
 extern const xg_section xg_section_cache;
 extern const xg_section xg_section_cmt;
 extern const xg_section xg_section_sched;

@@ -404,6 +404,147 @@ static void test_json(void **state)
     xg_store_free(&s);
 }
 
+/* Some line after marker equals want once runs of blanks are squeezed. */
+static void line_is(const char *buf, const char *marker, const char *want)
+{
+    const char *p = strstr(buf, marker);
+    char line[512];
+    if (!p)
+        fail_msg("no \"%s\" in:\n%s", marker, buf);
+    for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+        size_t n = 0;
+        for (const char *q = p; *q && *q != '\n' && n < sizeof(line) - 1; q++)
+            if (*q != ' ' || (n && line[n - 1] != ' '))
+                line[n++] = *q;
+        line[n] = '\0';
+        if (strcmp(line, want) == 0)
+            return;
+    }
+    fail_msg("no line \"%s\" in:\n%.1500s", want, strstr(buf, marker));
+}
+
+/* NET: a with two interfaces (eth1 without drop and error counts), b
+ * with none, c whose counter went back (counted from zero), the host with
+ * eth0 and a never-used dummy0; 3 ticks 1 s apart. */
+static const spec net_spec[] = {
+    {"test:a", "net", "eth0", "rx_bytes", "bytes", {0, 1 * MIB, 4 * MIB}},
+    {"test:a", "net", "eth0", "tx_bytes", "bytes", {0, 0, 2 * MIB}},
+    {"test:a", "net", "eth0", "rx_packets", "packets", {0, 1000, 3000}},
+    {"test:a", "net", "eth0", "tx_packets", "packets", {0, 10, 20}},
+    {"test:a", "net", "eth0", "rx_drops", "packets", {0, 1, 5}},
+    {"test:a", "net", "eth0", "tx_drops", "packets", {0, 0, 0}},
+    {"test:a", "net", "eth0", "rx_errors", "packets", {0, 0, 1}},
+    {"test:a", "net", "eth0", "tx_errors", "packets", {0, 0, 2}},
+    {"test:a", "net", "eth1", "rx_bytes", "bytes", {100, 100 + MIB, 100 + 2 * MIB}},
+    {"test:a", "net", "eth1", "tx_bytes", "bytes", {0, 0, 0}},
+    {"test:a", "net", "eth1", "rx_packets", "packets", {0, 500, 1000}},
+    {"test:a", "net", "eth1", "tx_packets", "packets", {0, 0, 0}},
+    /* c from tick 1: 5 MiB, then reset to 1 MiB: counted from zero */
+    {"test:c", "net", "eth0", "rx_bytes", "bytes", {NV, 5 * MIB, 1 * MIB}},
+    {"test:c", "net", "eth0", "tx_bytes", "bytes", {NV, 0, 0}},
+    {"test:c", "net", "eth0", "rx_packets", "packets", {NV, 0, 0}},
+    {"test:c", "net", "eth0", "tx_packets", "packets", {NV, 0, 0}},
+    {"test:host", "net", "eth0", "rx_bytes", "bytes", {1000, 2000, 3000}},
+    {"test:host", "net", "eth0", "tx_bytes", "bytes", {0, 0, 0}},
+    {"test:host", "net", "eth0", "rx_packets", "packets", {1, 2, 3}},
+    {"test:host", "net", "eth0", "tx_packets", "packets", {0, 0, 0}},
+    {"test:host", "net", "dummy0", "rx_bytes", "bytes", {0, 0, 0}},
+    {"test:host", "net", "dummy0", "tx_bytes", "bytes", {0, 0, 0}},
+    {"test:host", "net", "dummy0", "rx_packets", "packets", {0, 0, 0}},
+    {"test:host", "net", "dummy0", "tx_packets", "packets", {0, 0, 0}},
+};
+
+static void build_net(xg_store *s, const char *families)
+{
+    xg_store_init(s, 3);
+    add_dom(s, "host", true, 4);
+    add_dom(s, "a", false, 2);
+    add_dom(s, "b", false, 0);
+    add_dom(s, "c", false, 0);
+    fill(s, net_spec, sizeof(net_spec) / sizeof(net_spec[0]), 3, 1000000000);
+    assert_int_equal(xg_store_meta_set(s, "families", families), 0);
+    assert_int_equal(xg_store_meta_set(s, "note.net", "b: shares the host's "
+                                       "network namespace"), 0);
+}
+
+static void test_net_section(void **state)
+{
+    (void)state;
+    xg_store s;
+    build_net(&s, "cpu,net");
+    char *t = render(&s, XG_FMT_TEXT, false);
+    has(t, "\nNET (each domain's view: rx = what it received;");
+    /* a eth0: 4 MiB in 2 s = 2 MB/s rx, 2 MiB = 1 MB/s tx, 3000 packets =
+     * 1500/s, 20 = 10/s; drops 5 and 0; errors 1 + 2 */
+    line_is(t, "NET (", "a eth0 2.00 1.00 1500.0 10.0 4.00 2.00 5 0 3");
+    /* eth1: 2 MiB = 1 MB/s, 1000 packets = 500/s; drops, errors unknown */
+    line_is(t, "NET (", "a eth1 1.00 0.00 500.0 0.0 2.00 0.00 - - -");
+    /* the sum: 6 MiB, 4000 packets; drops and errors of eth0 alone */
+    line_is(t, "NET (", "a (all) 3.00 1.00 2000.0 10.0 6.00 2.00 5 0 3");
+    line_is(t, "NET (", "b - - - - - - - - - -");
+    /* c from tick 1, a reset: 1 MiB over its 1 s */
+    line_is(t, "NET (", "c eth0 1.00 0.00 0.0 0.0 1.00 0.00 - - -");
+    line_is(t, "NET (", "host eth0 0.00 0.00 1.0 0.0 0.00 0.00 - - -");
+    lacks(t, "dummy0");
+    lacks(t, "host (all)");
+    has(t, "\n1 idle host interface not shown\n");
+    has(t, "\nnote: b: shares the host's network namespace\n");
+    free(t);
+
+    t = render(&s, XG_FMT_CSV, false);
+    has(t, "\nwindow,net,a,eth0,rx_mb_s,0,2,2,MB/s\n");
+    has(t, "\nwindow,net,a,eth0,tx_pkt_s,0,2,10,packets/s\n");
+    has(t, "\nwindow,net,a,eth0,rx_drops,0,2,5,packets\n");
+    has(t, "\nwindow,net,a,eth0,tx_errors,0,2,2,packets\n");
+    has(t, "\nwindow,net,a,,rx_mb,0,2,6,MB\n");
+    has(t, "\nwindow,net,a,,rx_packets,0,2,4000,packets\n");
+    has(t, "\ninterval,net,a,eth0,rx_mb_s,1,2,3,MB/s\n");
+    has(t, "\ninterval,net,a,eth0,rx_mb_s,0,1,1,MB/s\n");
+    has(t, "\nwindow,net,c,eth0,rx_mb,1,2,1,MB\n");
+    lacks(t, ",net,a,eth1,rx_drops,");
+    lacks(t, ",net,b,");
+    lacks(t, ",net,host,,");
+    lacks(t, ",net,host,dummy0,");
+    free(t);
+
+    t = render(&s, XG_FMT_JSON, false);
+    json_t *root = json_loads(t, 0, NULL);
+    assert_non_null(root);
+    assert_float_equal(num_at(root, "net", "window", "a", NULL, "tx_mb_s"),
+                       1.0, 1e-9);
+    assert_true(isnan(num_at(root, "net", "window", "b", NULL, "rx_mb")));
+    assert_float_equal(num_at(root, "net", "device_window", "a", "eth1",
+                              "rx_pkt_s"), 500.0, 1e-9);
+    assert_float_equal(num_at(root, "net", "device_intervals", "a", "eth0",
+                              "rx_packets"), 1000.0, 1e-9);
+    assert_float_equal(num_at(root, "net", "device_window", "host", "eth0",
+                              "rx_packets"), 2.0, 1e-9);
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_object_get(root, "net"), "idle_not_shown")), 1);
+    json_decref(root);
+    free(t);
+    xg_store_free(&s);
+}
+
+/* --nonet: families without net, no NET section in any format. */
+static void test_nonet(void **state)
+{
+    (void)state;
+    xg_store s;
+    build_net(&s, "cpu");
+    char *t = render(&s, XG_FMT_TEXT, false);
+    lacks(t, "NET");
+    lacks(t, "shares the host's");
+    free(t);
+    t = render(&s, XG_FMT_CSV, false);
+    lacks(t, ",net,");
+    free(t);
+    t = render(&s, XG_FMT_JSON, false);
+    lacks(t, "\"net\"");
+    free(t);
+    xg_store_free(&s);
+}
+
 /* Renders every format; JSON must parse. */
 static void render_all(const xg_store *s, char **text)
 {
@@ -538,6 +679,8 @@ int main(void)
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_csv_quoting),
         cmocka_unit_test(test_json),
+        cmocka_unit_test(test_net_section),
+        cmocka_unit_test(test_nonet),
         cmocka_unit_test(test_one_tick),
         cmocka_unit_test(test_empty_and_odd),
         cmocka_unit_test(test_write_error_and_parse),

@@ -1,0 +1,203 @@
+/* net.c — the NET family's collector: each domain's network interfaces from
+ * the platform's net_read (the domain's view), and the host row's from
+ * <root>/proc/net/dev (every interface but lo), as the "net" series of
+ * docs/series.md. The interfaces are looked up when a domain joins (start,
+ * add_domain); a sample stores into the kept series without allocating. An
+ * interface first seen mid-run (a container that had no process yet, a
+ * hot-plugged NIC) gets its series then, once. */
+#include "collect/collector.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform/netdev.h"
+#include "util/root.h"
+
+static const char *const metric[] = {"rx_bytes", "tx_bytes", "rx_packets",
+                                     "tx_packets", "rx_drops", "tx_drops",
+                                     "rx_errors", "tx_errors"};
+static const char *const unit[] = {"bytes", "bytes", "packets", "packets",
+                                   "packets", "packets", "packets",
+                                   "packets"};
+#define NM 8
+
+typedef struct net_dev {
+    char name[32];
+    int64_t s[NM]; /* series; -1 where the platform does not count it */
+} net_dev;
+
+typedef struct net_devs {
+    net_dev *v;
+    size_t n, cap;
+} net_devs;
+
+typedef struct net_state {
+    net_devs *doms;        /* per domain of ctx->doms */
+    size_t n, cap;
+    int host_i;            /* the host row, -1 if none */
+    xg_netdev_file host;   /* <root>/proc/net/dev */
+    xg_ctx *ctx;           /* for the callback */
+    size_t cur;            /* domain being read */
+    bool put;              /* store the figures (false: only look up) */
+} net_state;
+
+/* The interface's slot in l, its series made the first time it shows. */
+static net_dev *dev_slot(net_state *st, net_devs *l,
+                         const xg_net_counters *c)
+{
+    xg_store *s = &st->ctx->store;
+    uint32_t dom = st->ctx->store_dom[st->cur];
+    net_dev *d;
+    size_t k;
+
+    for (k = 0; k < l->n; k++)
+        if (strcmp(l->v[k].name, c->device) == 0)
+            return &l->v[k];
+    if (strlen(c->device) >= sizeof(d->name))
+        return NULL;
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 4;
+        net_dev *nv = realloc(l->v, nc * sizeof(*nv));
+        if (!nv)
+            return NULL;
+        l->v = nv;
+        l->cap = nc;
+    }
+    d = &l->v[l->n];
+    snprintf(d->name, sizeof(d->name), "%s", c->device);
+    for (k = 0; k < NM; k++) {
+        bool have = k < 4 || (k < 6 ? c->have_drops : c->have_errors);
+        d->s[k] = have ? xg_store_series(s, dom, "net", d->name, metric[k],
+                                         unit[k])
+                       : -1;
+        if (have && d->s[k] < 0)
+            return NULL;
+        if (d->s[k] >= 0 && c->source)
+            xg_store_series_source(s, (uint32_t)d->s[k], c->source);
+    }
+    l->n++;
+    return d;
+}
+
+static void on_net(void *arg, const xg_net_counters *c)
+{
+    net_state *st = arg;
+    net_dev *d;
+    const uint64_t v[NM] = {c->rx_bytes, c->tx_bytes, c->rx_packets,
+                            c->tx_packets, c->rx_drops, c->tx_drops,
+                            c->rx_errors, c->tx_errors};
+
+    if (!c->device || !*c->device ||
+        !(d = dev_slot(st, &st->doms[st->cur], c)) || !st->put)
+        return;
+    for (size_t k = 0; k < NM; k++)
+        if (d->s[k] >= 0)
+            xg_store_put(&st->ctx->store, (uint32_t)d->s[k], v[k]);
+}
+
+/* Reads domain i's interfaces into on_net. -1 when the domain is gone. */
+static int read_dom(xg_ctx *ctx, net_state *st, size_t i, bool put)
+{
+    st->ctx = ctx;
+    st->cur = i;
+    st->put = put;
+    if ((int)i == st->host_i) {
+        /* the host stays: a failed read is a gap in its series */
+        xg_netdev_read(&st->host, "proc-net-dev", on_net, st);
+        return 0;
+    }
+    if (!ctx->ops->net_read)
+        return 0;
+    return ctx->ops->net_read(ctx->plat, &ctx->doms.v[i], on_net, st);
+}
+
+static int net_add(xg_ctx *ctx, void *state, size_t i)
+{
+    net_state *st = state;
+
+    if (i >= st->cap) {
+        size_t nc = st->cap ? st->cap * 2 : 16;
+        void *nv;
+        while (nc <= i)
+            nc *= 2;
+        nv = realloc(st->doms, nc * sizeof(*st->doms));
+        if (!nv)
+            return -1;
+        st->doms = nv;
+        st->cap = nc;
+    }
+    while (st->n <= i)
+        memset(&st->doms[st->n++], 0, sizeof(*st->doms));
+    /* look the interfaces up now, not while sampling */
+    if (!ctx->gone[i] && ctx->store_dom[i] < ctx->store.n_domains)
+        read_dom(ctx, st, i, false);
+    return 0;
+}
+
+static void net_free(net_state *st)
+{
+    for (size_t i = 0; i < st->n; i++)
+        free(st->doms[i].v);
+    free(st->doms);
+    xg_netdev_close(&st->host);
+    free(st);
+}
+
+static int net_start(xg_ctx *ctx, void **state, char *err, size_t errlen)
+{
+    net_state *st = calloc(1, sizeof(*st));
+    size_t i;
+
+    if (!st) {
+        snprintf(err, errlen, "net: out of memory");
+        return -1;
+    }
+    st->host_i = -1;
+    st->host.fd = -1;
+    for (i = 0; i < ctx->doms.n; i++)
+        if (ctx->doms.v[i].info.is_host && st->host_i < 0)
+            st->host_i = (int)i;
+    if (st->host_i >= 0 && xg_netdev_open(&st->host, "/proc/net/dev") < 0) {
+        snprintf(err, errlen, "%s/proc/net/dev: %s", xg_root_get(),
+                 strerror(errno));
+        net_free(st);
+        return -1;
+    }
+    for (i = 0; i < ctx->doms.n; i++)
+        if (net_add(ctx, st, i) < 0) {
+            snprintf(err, errlen, "net: out of memory");
+            net_free(st);
+            return -1;
+        }
+    *state = st;
+    return 0;
+}
+
+static void net_sample(xg_ctx *ctx, void *state)
+{
+    net_state *st = state;
+
+    for (size_t i = 0; i < ctx->doms.n && i < st->n; i++) {
+        if (ctx->gone[i])
+            continue;
+        if (read_dom(ctx, st, i, true) < 0)
+            ctx->gone[i] = 1;
+    }
+}
+
+static void net_stop(xg_ctx *ctx, void *state)
+{
+    (void)ctx;
+    net_free(state);
+}
+
+const xg_collector xg_collector_net = {
+    .name = "net",
+    .flag = XG_FAM_NET,
+    .start = net_start,
+    .add_domain = net_add,
+    .sample = net_sample,
+    .stop = net_stop,
+};
