@@ -133,6 +133,7 @@ static void cg_close(xg_platform *p)
     free(p->cgroups);
     free(p->parent);
     free(p->watched);
+    free(p->nets);
     free(p);
 }
 
@@ -154,6 +155,7 @@ static xg_platform *cg_open(const xg_options *o, char *err, size_t errlen)
     text = NULL;
     p->ncpus = -1;
     p->blkio_enable = o->blkio_enable;
+    p->want_net = (o->families & XG_FAM_NET) != 0;
     if (o->cgroup_parent && !(p->parent = strdup(o->cgroup_parent)))
         goto nomem;
     if (o->n_cgroups) {
@@ -420,9 +422,12 @@ static int cg_attach(xg_platform *p, xg_pdomain *d, pid_t pid, char *err,
 }
 
 /* v1 blkio counts nothing on newer kernels until a throttle rule exists on
- * the device: say so when it is in use without --blkio-enable. */
+ * the device: say so when it is in use without --blkio-enable. NET: the
+ * cgroups without a network namespace of their own. */
 static const char *cg_note(xg_platform *p, unsigned family)
 {
+    if (family == XG_FAM_NET)
+        return cg_net_note(p);
     if (family == XG_FAM_DISK && p->mnt[CG_BLKIO] && !p->blkio_enable)
         return "cgroup v1 blkio counts no I/O on newer kernels until a "
                "throttle rule exists on the device: add --blkio-enable if "
@@ -438,6 +443,7 @@ const xg_platform_ops xg_platform_cgroup = {
     .prepare = cg_prepare,
     .cpu_read = cg_cpu_read,
     .disk_read = cg_disk_read,
+    .net_read = cg_net_read,
     .attach = cg_attach,
     .perf_target = cg_perf_target,
     .release = cg_release,

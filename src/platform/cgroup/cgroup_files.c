@@ -44,6 +44,7 @@ typedef struct cg_dom {
     char *blkio_dir;    /* where the rules below were written */
     cg_rule *rules;
     size_t n_rules;
+    struct cg_net *net; /* NULL: no network figures (host, --nonet) */
 } cg_dom;
 
 void cg_path_err(char *err, size_t errlen, const char *path, int e)
@@ -351,6 +352,7 @@ int cg_prepare(xg_platform *p, xg_pdomain *d, char *err, size_t errlen)
             goto fail;
         }
     }
+    c->net = cg_net_open(p, rel, d->info.name);
     d->priv = c;
     return 0;
 fail:
@@ -501,11 +503,25 @@ int cg_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg)
     return 0;
 }
 
+int cg_net_read(xg_platform *p, xg_pdomain *d, xg_net_cb cb, void *arg)
+{
+    cg_dom *c = d->priv;
+
+    if (!c)
+        return -1;
+    if (c->net)
+        cg_net_each(p, c->net, cb, arg);
+    return 0;
+}
+
 void cg_release(xg_platform *p, xg_pdomain *d)
 {
-    (void)p;
-    if (d->priv)
-        dom_free(d->priv);
+    cg_dom *c = d->priv;
+
+    if (c) {
+        cg_net_close(p, c->net);
+        dom_free(c);
+    }
     d->priv = NULL;
 }
 

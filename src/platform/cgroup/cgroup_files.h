@@ -20,6 +20,12 @@ struct xg_platform {
     int ncpus;           /* the host row's vcpus; -1 until first discover */
     char *watched;       /* the parent directory last listed, or NULL */
     unsigned long watched_nlink; /* its link count then (2 + subdirs) */
+    bool want_net;       /* the NET family is on */
+    int host_ns_state;   /* 0 not looked up, 1 host_ns known, -1 why */
+    char host_ns[96];    /* "net:[4026531833]" (/proc/self/ns/net), or why */
+    struct cg_net **nets; /* every prepared domain's, for the note */
+    size_t n_nets, cap_nets;
+    char net_note[640];  /* note(XG_FAM_NET), made when asked */
 };
 
 /* "<mnt[h]>/<rel>" (root-relative) into buf; NULL if h is not mounted or it
@@ -43,6 +49,18 @@ int cg_prepare(xg_platform *p, xg_pdomain *d, char *err, size_t errlen);
 int cg_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out);
 int cg_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg);
 void cg_release(xg_platform *p, xg_pdomain *d);
+int cg_net_read(xg_platform *p, xg_pdomain *d, xg_net_cb cb, void *arg);
+
+/* A cgroup's network: in cgroup_net.c. Opened at prepare (NULL when out of
+ * memory: no figures), read at every sample, closed at release. */
+struct cg_net *cg_net_open(xg_platform *p, const char *rel,
+                           const char *name);
+/* Calls cb for each interface of the cgroup's own network namespace. */
+void cg_net_each(xg_platform *p, struct cg_net *n, xg_net_cb cb, void *arg);
+void cg_net_close(xg_platform *p, struct cg_net *n);
+/* One line: the domains without figures of their own and why; NULL when
+ * every domain has them. */
+const char *cg_net_note(xg_platform *p);
 int cg_perf_target(xg_platform *p, xg_pdomain *d, xg_perf_target *out,
                    char *err, size_t errlen);
 
