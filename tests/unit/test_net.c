@@ -1,7 +1,7 @@
 /* test_net.c — the NET readers' parsers on real text: /proc/net/dev of a
  * host and of a network namespace (kernel 6.18, read on the test VM), the
  * old kernels' "%6s:%8llu" lines, garbage; the held-descriptor reader
- * through a root, growing with the file. */
+ * through a root, growing with the file; a tun descriptor's fdinfo. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "platform/netdev.h"
+#include "platform/qemu/qemu_proc.h"
 #include "util/root.h"
 
 /* The test VM's /proc/net/dev, as read. */
@@ -249,6 +250,34 @@ static void test_reader(void **state)
     assert_int_equal(f.fd, -1);
 }
 
+static void test_fdinfo_iff(void **state)
+{
+    char name[32];
+
+    (void)state;
+    /* a tap's /dev/net/tun descriptor on 6.18, as read */
+    assert_int_equal(qp_parse_fdinfo_iff("pos:\t0\nflags:\t02100002\n"
+                                         "mnt_id:\t23\nino:\t104\n"
+                                         "iff:\txgtap0\n", name,
+                                         sizeof(name)), 0);
+    assert_string_equal(name, "xgtap0");
+    /* a tun descriptor not attached to an interface yet has no iff */
+    assert_int_equal(qp_parse_fdinfo_iff("pos:\t0\nflags:\t02100002\n"
+                                         "mnt_id:\t23\nino:\t104\n", name,
+                                         sizeof(name)), -1);
+    assert_int_equal(qp_parse_fdinfo_iff("iff:\t\n", name, sizeof(name)),
+                     -1);
+    assert_int_equal(qp_parse_fdinfo_iff("iff:\t../x\n", name, sizeof(name)),
+                     -1);
+    assert_int_equal(qp_parse_fdinfo_iff("iff:\t..\n", name, sizeof(name)),
+                     -1);
+    assert_int_equal(qp_parse_fdinfo_iff("iff:\tabcdefgh\n", name, 8), -1);
+    assert_int_equal(qp_parse_fdinfo_iff("", name, sizeof(name)), -1);
+    assert_int_equal(qp_parse_fdinfo_iff("xiff:\ttap0\niff:\ttap1", name,
+                                         sizeof(name)), 0);
+    assert_string_equal(name, "tap1");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_parse_fields),
         cmocka_unit_test(test_parse_garbage),
         cmocka_unit_test_teardown(test_reader, teardown),
+        cmocka_unit_test(test_fdinfo_iff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -438,6 +438,83 @@ static void test_read(void **state)
     ops->close(p);
 }
 
+typedef struct seen_net {
+    int n;
+    char dev[4][32];
+    xg_net_counters c[4];
+} seen_net;
+
+static void on_net(void *arg, const xg_net_counters *c)
+{
+    seen_net *s = arg;
+
+    assert_true(s->n < 4);
+    snprintf(s->dev[s->n], 32, "%s", c->device);
+    s->c[s->n++] = *c;
+}
+
+/* 4242 holds /dev/net/tun four times: fd 4 not attached yet (no iff), 5
+ * and 6 two queues of tap4242, 7 vnet7; 5151 has none (user-mode
+ * networking). A tap's statistics are the host's side: swapped. */
+static void test_net(void **state)
+{
+    xg_pdomains l = {0};
+    xg_platform *p;
+    char err[256] = "";
+    seen_net s = {0};
+    xg_options o;
+
+    (void)state;
+    use_fixture("qemu");
+    p = discover(&l);
+    for (size_t i = 0; i < l.n; i++)
+        assert_int_equal(ops->prepare(p, &l.v[i], err, sizeof(err)), 0);
+    assert_int_equal(ops->net_read(p, &l.v[0], on_net, &s), 0);
+    assert_int_equal(s.n, 0); /* the host: the collector reads it */
+    assert_int_equal(ops->net_read(p, &l.v[1], on_net, &s), 0);
+    assert_int_equal(s.n, 2);
+    assert_string_equal(s.dev[0], "tap4242");
+    assert_string_equal(s.c[0].source, "tap");
+    /* sys/class/net/tap4242/statistics: rx_bytes 111000 tx_bytes 2222000
+     * rx_packets 100 tx_packets 2000 rx_dropped 1 tx_dropped 3 rx_errors 0
+     * tx_errors 5 */
+    assert_true(s.c[0].rx_bytes == 2222000 && s.c[0].tx_bytes == 111000);
+    assert_true(s.c[0].rx_packets == 2000 && s.c[0].tx_packets == 100);
+    assert_true(s.c[0].have_drops && s.c[0].rx_drops == 3 &&
+                s.c[0].tx_drops == 1);
+    assert_true(s.c[0].have_errors && s.c[0].rx_errors == 5 &&
+                s.c[0].tx_errors == 0);
+    assert_string_equal(s.dev[1], "vnet7");
+    assert_true(s.c[1].tx_bytes == 60 && s.c[1].rx_bytes == 0);
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(ops->net_read(p, &l.v[2], on_net, &s), 0);
+    assert_int_equal(s.n, 0);
+    assert_string_equal(ops->note(p, XG_FAM_NET), "vm2: no tap device "
+                        "(user-mode networking, macvtap or none)");
+    assert_null(ops->note(p, XG_FAM_DISK));
+    for (size_t i = 0; i < l.n; i++)
+        ops->release(p, &l.v[i]);
+    xg_pdomains_free(&l);
+    ops->close(p);
+
+    /* --nonet: taps are not looked for, nothing to say */
+    xg_options_defaults(&o);
+    o.families &= ~(unsigned)XG_FAM_NET;
+    p = ops->open(&o, err, sizeof(err));
+    assert_non_null(p);
+    assert_int_equal(ops->discover(p, &l, err, sizeof(err)), 0);
+    for (size_t i = 0; i < l.n; i++)
+        assert_int_equal(ops->prepare(p, &l.v[i], err, sizeof(err)), 0);
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(ops->net_read(p, &l.v[1], on_net, &s), 0);
+    assert_int_equal(s.n, 0);
+    assert_null(ops->note(p, XG_FAM_NET));
+    for (size_t i = 0; i < l.n; i++)
+        ops->release(p, &l.v[i]);
+    xg_pdomains_free(&l);
+    ops->close(p);
+}
+
 #define T4242 "\"$R/proc/4242/task/"
 
 static void test_threads(void **state)
@@ -553,6 +630,7 @@ int main(void)
         cmocka_unit_test_teardown(test_pick, teardown),
         cmocka_unit_test_teardown(test_discover, teardown),
         cmocka_unit_test_teardown(test_read, teardown),
+        cmocka_unit_test_teardown(test_net, teardown),
         cmocka_unit_test_teardown(test_threads, teardown),
         cmocka_unit_test_teardown(test_gone, teardown),
         cmocka_unit_test_teardown(test_prepare_errors, teardown),

@@ -28,12 +28,12 @@ static xg_platform *qemu_open(const xg_options *o, char *err, size_t errlen)
 {
     xg_platform *p = calloc(1, sizeof(*p));
 
-    (void)o;
     if (!p) {
         snprintf(err, errlen, "qemu platform: out of memory");
         return NULL;
     }
     p->ncpus = -1;
+    p->want_net = !o || (o->families & XG_FAM_NET);
     return p;
 }
 
@@ -94,6 +94,12 @@ static int qemu_perf_target(xg_platform *p, xg_pdomain *d,
     return 0;
 }
 
+/* NET: the domains without a tap, and why. */
+static const char *qemu_note(xg_platform *p, unsigned family)
+{
+    return family == XG_FAM_NET && p->net_none_len ? p->net_none : NULL;
+}
+
 const xg_platform_ops xg_platform_qemu = {
     .name = "qemu",
     .detect = qemu_detect,
@@ -102,9 +108,11 @@ const xg_platform_ops xg_platform_qemu = {
     .prepare = qp_prepare,
     .cpu_read = qp_cpu_read,
     .disk_read = qp_disk_read,
+    .net_read = qp_net_read,
     .vcpu_read = qp_vcpu_read,
     .perf_target = qemu_perf_target,
     .attach = NULL, /* workloads go through the exec template */
     .release = qp_release,
     .close = qemu_close,
+    .note = qemu_note,
 };

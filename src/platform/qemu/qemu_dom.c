@@ -40,6 +40,7 @@ typedef struct qd_dom {
     xg_qmp *qmp;             /* NULL: /proc/PID/io instead */
     xg_disk_cb cb;           /* during a QMP query */
     void *cb_arg;
+    struct qp_net *net;      /* its taps; NULL: no network figures */
 } qd_dom;
 
 static void dom_free(qd_dom *c)
@@ -56,6 +57,7 @@ static void dom_free(qd_dom *c)
         close(c->th[i].fd);
     free(c->th);
     xg_qmp_close(c->qmp);
+    qp_taps_close(c->net);
     free(c);
 }
 
@@ -216,11 +218,24 @@ out:
     return rc;
 }
 
+/* Finds the domain's taps; one without is named in the platform's note. */
+static void note_taps(xg_platform *p, qd_dom *c, const char *name)
+{
+    char why[160];
+    size_t cap = sizeof(p->net_none), *off = &p->net_none_len;
+
+    if ((c->net = qp_taps_open(c->pid, why, sizeof(why))) || *off >= cap)
+        return;
+    *off += (size_t)snprintf(p->net_none + *off, cap - *off, "%s%s: %s",
+                             *off ? "; " : "", name ? name : "?", why);
+    if (*off >= cap) /* cut: say so */
+        memcpy(p->net_none + cap - 5, "...", 4);
+}
+
 int qp_prepare(xg_platform *p, xg_pdomain *d, char *err, size_t errlen)
 {
     qd_dom *c = calloc(1, sizeof(*c));
 
-    (void)p;
     if (!c) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -239,6 +254,8 @@ int qp_prepare(xg_platform *p, xg_pdomain *d, char *err, size_t errlen)
         goto fail;
     } else if (open_dom(c, d, err, errlen) < 0) {
         goto fail;
+    } else if (p->want_net) {
+        note_taps(p, c, d->info.name);
     }
     d->priv = c;
     return 0;
@@ -348,6 +365,22 @@ int qp_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg)
                                .rd_bytes = rd, .wr_bytes = wr};
         cb(arg, &dc);
     }
+    return 0;
+}
+
+int qp_net_read(xg_platform *p, xg_pdomain *d, xg_net_cb cb, void *arg)
+{
+    qd_dom *c = d->priv;
+    qp_stat s;
+
+    (void)p;
+    if (!c)
+        return -1;
+    if (c->host || !c->net)
+        return 0;
+    if (read_stat(c, &s) < 0)
+        return -1;
+    qp_taps_read(c->net, cb, arg);
     return 0;
 }
 

@@ -16,6 +16,9 @@
 
 struct xg_platform {
     int ncpus;      /* the host row's vcpus; -1 until first discover */
+    bool want_net;  /* the NET family is on: look for taps */
+    char net_none[512]; /* "name: why; ..." of the domains without taps */
+    size_t net_none_len;
 };
 
 /* What the command line says. */
@@ -78,5 +81,16 @@ int qp_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out);
 int qp_vcpu_read(xg_platform *p, xg_pdomain *d, xg_vcpu_cb cb, void *arg);
 int qp_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg);
 void qp_release(xg_platform *p, xg_pdomain *d);
+int qp_net_read(xg_platform *p, xg_pdomain *d, xg_net_cb cb, void *arg);
+
+/* The interface an "iff:" line of a tun descriptor's fdinfo names. 0, or
+ * -1 when there is none (or it is not a plain interface name). */
+int qp_parse_fdinfo_iff(const char *text, char *name, size_t len);
+/* The taps of pid (qemu_net.c), their statistics held open; NULL + why
+ * when it has none. */
+struct qp_net *qp_taps_open(pid_t pid, char *why, size_t len);
+/* Calls cb for every tap, in the guest's view (rx and tx swapped). */
+void qp_taps_read(struct qp_net *q, xg_net_cb cb, void *arg);
+void qp_taps_close(struct qp_net *q);
 
 #endif
