@@ -1,7 +1,8 @@
 /* test_xen.c — the xen platform's logic on a canned backend (no hypervisor
  * and no libxen needed): Domain-0 as the host row, keys by uuid, one
- * snapshot per sample, CPU/vCPU/VBD figures, a domid reused by a new domain,
- * VBD names and the dom0 test of /proc/xen/capabilities. */
+ * snapshot per sample, CPU/vCPU/VBD figures, vifs in the guest's view, a
+ * domid reused by a new domain, VBD names and the dom0 test of
+ * /proc/xen/capabilities. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,8 +20,9 @@ typedef struct fake_dom {
     unsigned domid;
     const char *name, *uuid;
     uint64_t cpu_ns, vcpu_ns[2];
-    unsigned n_vcpu, n_vbd;
+    unsigned n_vcpu, n_vbd, n_net;
     xg_xen_vbd vbd[2];
+    xg_xen_net net[3]; /* as dom0's vifD.N counts them */
     bool dying;
 } fake_dom;
 
@@ -63,6 +65,11 @@ static int f_snapshot(void *h, xg_xen_snap *s)
             assert_non_null(b);
             *b = f->vbd[v];
         }
+        for (unsigned v = 0; v < f->n_net; v++) {
+            xg_xen_net *n = xg_xen_snap_net(s);
+            assert_non_null(n);
+            *n = f->net[v];
+        }
     }
     return 0;
 }
@@ -95,7 +102,14 @@ static int setup(void **state)
                           .cpu_ns = 50, .n_vcpu = 1, .vcpu_ns = {50},
                           .n_vbd = 2,
                           .vbd = {{51712, 10, 20, 80, 160, 0},
-                                  {(1u << 28) | (30u << 8), 1, 2, 3, 4, 0}}};
+                                  {(1u << 28) | (30u << 8), 1, 2, 3, 4, 0}},
+                          /* id, rx bytes pkts, tx bytes pkts, rx errs
+                           * drop, tx errs drop: dom0's view */
+                          .n_net = 3,
+                          .net = {{0, 1000, 10, 50000, 40, 1, 2, 3, 4},
+                                  {1, 7, 1, 0, 0, 0, 0, 0, 0},
+                                  /* vif40.0-emu, read as id 0 too */
+                                  {0, 0, 0, 90, 1, 0, 0, 0, 0}}};
     g_dom[2] = (fake_dom){.domid = 7, .name = "a", .uuid = UA,
                           .cpu_ns = 9000, .n_vcpu = 2,
                           .vcpu_ns = {4500, 4500}};
@@ -230,6 +244,67 @@ static void test_disk(void **state)
     xg_xen_close(p);
 }
 
+typedef struct seen_net {
+    int n;
+    char dev[4][32];
+    xg_net_counters c[4];
+} seen_net;
+
+static void on_net(void *arg, const xg_net_counters *c)
+{
+    seen_net *s = arg;
+
+    assert_true(s->n < 4);
+    snprintf(s->dev[s->n], 32, "%s", c->device);
+    s->c[s->n++] = *c;
+}
+
+/* libxenstat counts a vif as dom0's backend does (its rbytes: what the
+ * guest sent); the platform gives the guest's view. */
+static void test_net(void **state)
+{
+    xg_platform *p = open_fake();
+    xg_pdomains l = {0};
+    seen_net s = {0};
+    char err[256];
+
+    (void)state;
+    assert_int_equal(xg_xen_discover(p, &l, err, sizeof(err)), 0);
+    for (size_t i = 0; i < l.n; i++)
+        assert_int_equal(xg_xen_prepare(p, &l.v[i], err, sizeof(err)), 0);
+    assert_int_equal(xg_xen_net_read(p, &l.v[1], on_net, &s), 0);
+    assert_string_equal(s.dev[0], "vif40.0");
+    assert_string_equal(s.c[0].source, "xenstat");
+    assert_int_equal(s.c[0].rx_bytes, 50000); /* dom0's tx */
+    assert_int_equal(s.c[0].rx_packets, 40);
+    assert_int_equal(s.c[0].tx_bytes, 1000);  /* dom0's rx */
+    assert_int_equal(s.c[0].tx_packets, 10);
+    assert_true(s.c[0].have_drops && s.c[0].have_errors);
+    assert_int_equal(s.c[0].rx_errors, 3);
+    assert_int_equal(s.c[0].rx_drops, 4);
+    assert_int_equal(s.c[0].tx_errors, 1);
+    assert_int_equal(s.c[0].tx_drops, 2);
+    assert_string_equal(s.dev[1], "vif40.1");
+    assert_int_equal(s.c[1].tx_bytes, 7);
+    assert_int_equal(s.c[1].rx_bytes, 0);
+    assert_int_equal(s.n, 3);
+    assert_string_equal(s.dev[2], "vif40.0-emu");
+    assert_int_equal(s.c[2].rx_bytes, 90);
+    /* a domain without vifs: none; from the same snapshot */
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(xg_xen_net_read(p, &l.v[2], on_net, &s), 0);
+    assert_int_equal(s.n, 0);
+    assert_int_equal(xg_xen_snapshots(p), 1);
+    /* gone: -1 */
+    g_dom[1].dying = true;
+    g_now += 2000000000;
+    assert_int_equal(xg_xen_net_read(p, &l.v[1], on_net, &s), -1);
+    for (size_t i = 0; i < l.n; i++)
+        xg_xen_release(p, &l.v[i]);
+    xg_pdomains_free(&l);
+    xg_xen_close(p);
+}
+
 static void test_gone_and_reused(void **state)
 {
     xg_platform *p = open_fake();
@@ -316,6 +391,7 @@ int main(void)
         cmocka_unit_test_setup(test_discover, setup),
         cmocka_unit_test_setup(test_cpu_one_snapshot_per_sample, setup),
         cmocka_unit_test_setup(test_disk, setup),
+        cmocka_unit_test_setup(test_net, setup),
         cmocka_unit_test_setup(test_gone_and_reused, setup),
         cmocka_unit_test_setup(test_open_fails, setup),
         cmocka_unit_test_setup(test_vbd_names, setup),

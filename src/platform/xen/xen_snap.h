@@ -16,9 +16,13 @@ typedef struct xg_xen_vbd {
     uint64_t rd_reqs, wr_reqs, rd_sects, wr_sects, oo_reqs; /* 512 B sectors */
 } xg_xen_vbd;
 
+/* One vif as dom0's backend vifD.N counts it (libxenstat reads dom0's
+ * /proc/net/dev: its rbytes are what the guest sent). xg_xen_net_read
+ * swaps it into the guest's view. */
 typedef struct xg_xen_net {
     unsigned id;           /* vif N */
     uint64_t rx_bytes, rx_pkts, tx_bytes, tx_pkts;
+    uint64_t rx_errs, rx_drop, tx_errs, tx_drop;
 } xg_xen_net;
 
 typedef struct xg_xen_vcpu {
@@ -106,6 +110,9 @@ int xg_xen_prepare(xg_platform *p, xg_pdomain *d, char *err, size_t errlen);
 int xg_xen_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out);
 int xg_xen_vcpu_read(xg_platform *p, xg_pdomain *d, xg_vcpu_cb cb, void *arg);
 int xg_xen_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg);
+/* The domain's vifs ("vifD.N", source "xenstat") in the guest's view
+ * (xen_net.c). 0; -1 when gone. */
+int xg_xen_net_read(xg_platform *p, xg_pdomain *d, xg_net_cb cb, void *arg);
 void xg_xen_release(xg_platform *p, xg_pdomain *d);
 int xg_xen_perf_target(xg_platform *p, xg_pdomain *d, xg_perf_target *out,
                        char *err, size_t errlen);

@@ -130,7 +130,9 @@ static int fill_dom(xen_stat *x, xenstat_domain *xd, int n_info,
         *o = (xg_xen_net){xenstat_network_id(v), xenstat_network_rbytes(v),
                           xenstat_network_rpackets(v),
                           xenstat_network_tbytes(v),
-                          xenstat_network_tpackets(v)};
+                          xenstat_network_tpackets(v),
+                          xenstat_network_rerrs(v), xenstat_network_rdrop(v),
+                          xenstat_network_terrs(v), xenstat_network_tdrop(v)};
     }
     return 0;
 }
@@ -215,6 +217,7 @@ const xg_platform_ops xg_platform_xen = {
     .prepare = xg_xen_prepare,
     .cpu_read = xg_xen_cpu_read,
     .disk_read = xg_xen_disk_read,
+    .net_read = xg_xen_net_read,
     .vcpu_read = xg_xen_vcpu_read,
     .release = xg_xen_release,
     .close = xg_xen_close,
