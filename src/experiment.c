@@ -462,17 +462,42 @@ void xg_session_sample(xg_session *s, int64_t mono_ns, int64_t wall_ns,
 
     /* New domains join: when the platform says the set changed (a cheap
      * check), and in any case every 10 s (changes that cancel out). */
+    int64_t c = cpu_ns(CLOCK_THREAD_CPUTIME_ID), c1;
+
     if (rescan && s->watch_all &&
         ((s->ctx.ops->changed ? s->ctx.ops->changed(s->ctx.plat) : 1) ||
          mono_ns - s->last_scan_ns >= 10 * (int64_t)1000000000)) {
         rediscover(&s->ctx, &s->seen, s->state);
         s->last_scan_ns = mono_ns;
     }
+    c1 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+    s->part_ns[16] += c1 - c;
     if (xg_store_tick(&s->ctx.store, mono_ns, wall_ns) < 0)
         return;
-    for (k = 0; col[k]; k++)
-        if (s->state[k])
+    for (k = 0; k < 16 && col[k]; k++)
+        if (s->state[k]) {
             col[k]->sample(&s->ctx, s->state[k]);
+            c = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+            s->part_ns[k] += c - c1;
+            c1 = c;
+        }
+}
+
+/* meta overhead_part.<collector> and overhead_part.rescan: where the
+ * sampling CPU went. */
+static void part_meta(const xg_session *s)
+{
+    const xg_collector *const *col = xg_collectors();
+    char key[64];
+
+    for (size_t k = 0; k < 16 && col[k]; k++)
+        if (s->part_ns[k]) {
+            snprintf(key, sizeof(key), "overhead_part.%s", col[k]->name);
+            set_meta_i64((xg_store *)&s->ctx.store, key, s->part_ns[k]);
+        }
+    if (s->watch_all)
+        set_meta_i64((xg_store *)&s->ctx.store, "overhead_part.rescan",
+                     s->part_ns[16]);
 }
 
 void xg_session_stop(xg_session *s)
@@ -606,6 +631,7 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
     t_stop = xg_now_ns() - t_stop;
     xg_jobs_record(ctx, &jobs);
     fill_meta(ctx, sig, overhead, ctx->store.n_ticks);
+    part_meta(&s);
     set_meta_i64(&ctx->store, "collectors_start_ns", t_start);
     set_meta_i64(&ctx->store, "collectors_stop_ns", t_stop);
     res->partial = sig != 0;

@@ -29,6 +29,8 @@ typedef struct xg_session {
     int watch_all;     /* no vmfile or --cgroup: new domains join */
     int64_t last_scan_ns; /* when domains were last listed in full */
     int started;
+    int64_t part_ns[17];  /* CPU spent sampling: per collector, [16] the
+                           * listing of new domains (meta overhead_part.*) */
 } xg_session;
 
 /* Picks the platform and the domains (vmfile checked). Exit code + err. */

@@ -2,6 +2,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -141,6 +142,30 @@ static void bytes_text(char *buf, size_t len, uint64_t b)
         snprintf(buf, len, "%.1f GiB", (double)b / (1024.0 * 1024 * 1024));
 }
 
+/* "  of which: rescan 0.4 ms, cpu 0.3 ms, ...": meta overhead_part.*, in
+ * the order the run set them. */
+static void parts_text(const xg_store *s, FILE *out)
+{
+    static const char pre[] = "overhead_part.";
+    int n = 0;
+
+    for (size_t i = 0; i < s->n_meta; i++) {
+        const xg_meta_kv *kv = &s->meta[i];
+        char *end;
+        double ns;
+        if (!kv->key || strncmp(kv->key, pre, sizeof(pre) - 1) != 0 ||
+            !kv->value)
+            continue;
+        ns = strtod(kv->value, &end);
+        if (end == kv->value || *end || !(ns >= 0))
+            continue;
+        fprintf(out, "%s%s %.1f ms", n++ ? ", " : "  of which: ",
+                kv->key + sizeof(pre) - 1, ns / 1e6);
+    }
+    if (n)
+        fputc('\n', out);
+}
+
 /* "overhead: 1.2 ms CPU for 11 samples (0.11 ms per sample), 4.5 KiB of
  * samples in memory", each part only when its keys are there. */
 static void overhead_text(const xg_store *s, FILE *out)
@@ -164,6 +189,7 @@ static void overhead_text(const xg_store *s, FILE *out)
         fprintf(out, "%s%s of samples in memory", has_cpu ? ", " : "", b);
     }
     fputc('\n', out);
+    parts_text(s, out);
 }
 
 /* A size as --max-memory takes it: 256M, 64K, 1536K, 20000. */
