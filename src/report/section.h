@@ -59,7 +59,7 @@
  *   net.idle_not_shown; the host has no "" row). In JSON the domains' rows
  *   are net.window / net.intervals, the interfaces' net.device_window /
  *   net.device_intervals, each with its "source" ("proc-net-dev",
- *   "netns", "tap", "xenstat"):
+ *   "netns", "tap", "vif"):
  *   rx_mb_s MB/s, tx_mb_s MB/s, rx_pkt_s packets/s, tx_pkt_s packets/s,
  *   rx_mb MB, tx_mb MB, rx_packets packets, tx_packets packets,
  *   rx_drops packets, tx_drops packets, rx_errors packets,

@@ -274,7 +274,7 @@ static void test_net(void **state)
         assert_int_equal(xg_xen_prepare(p, &l.v[i], err, sizeof(err)), 0);
     assert_int_equal(xg_xen_net_read(p, &l.v[1], on_net, &s), 0);
     assert_string_equal(s.dev[0], "vif40.0");
-    assert_string_equal(s.c[0].source, "xenstat");
+    assert_string_equal(s.c[0].source, "vif");
     assert_int_equal(s.c[0].rx_bytes, 50000); /* dom0's tx */
     assert_int_equal(s.c[0].rx_packets, 40);
     assert_int_equal(s.c[0].tx_bytes, 1000);  /* dom0's rx */
