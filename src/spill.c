@@ -5,7 +5,9 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,17 @@
 #define IOPRIO_CLASS_IDLE 3
 #define IOPRIO_WHO_PROCESS 1
 
+/* A chunk on its way: pushed on a lock-free stack by the sampling thread,
+ * taken by the writer, and (written) given back to the sampling thread to
+ * free. Nothing the writer does holds a lock the sampling thread needs:
+ * the writer runs at the lowest priority and may be descheduled anywhere,
+ * and the sampling thread must never wait for it. (Chunks are freed by the
+ * thread that allocated them, so not even malloc's arena lock is shared.) */
+typedef struct node {
+    struct node *next;
+    xg_chunk c;
+} node;
+
 struct xg_spill {
     size_t max;            /* --max-memory, bytes */
     char path[4096];
@@ -28,25 +41,30 @@ struct xg_spill {
 
     pthread_t thread;
     bool started;
-    pthread_mutex_t mu;    /* guards everything below it */
-    pthread_cond_t cv;
-    xg_chunk *q;           /* chunks not written yet; q[0] is being written */
-    size_t qn, qcap;
-    size_t q_bytes, q_peak;
-    bool stop;             /* the writer ends after its current chunk */
-    bool failed;           /* a chunk could not be written: no more spills */
+    sem_t wake;            /* posted at each push, and at stop */
+    _Atomic(node *) todo;  /* pushed, not taken by the writer (LIFO) */
+    _Atomic(node *) done;  /* written, not freed yet (LIFO) */
+    atomic_bool stop;      /* the writer ends after its current chunk */
+    atomic_bool failed;    /* a chunk could not be written: no more spills */
+    atomic_size_t n_done;  /* chunks written */
+
+    /* the writer's, read by others only after it set failed or ended */
+    node *mine;            /* taken, not written: oldest first */
     char err[600];
     xg_recfile *f;         /* the writer's until xg_spill_end */
-    uint64_t written;      /* chunks written during the run */
-    int64_t samples;       /* their samples */
+    int64_t samples;       /* written during the run */
     int64_t write_ns, write_cpu_ns;
     char prio[160];
 
     /* the sampling thread's own */
     uint64_t taken;        /* spills */
+    size_t q_bytes, q_peak; /* chunks handed over and not freed yet */
     int64_t pause_max_ns, pause_ns;
     size_t held_peak;      /* most bytes held by the store at once */
-    bool ended;
+    bool said_failed, ended;
+    xg_chunk *left;        /* room for every chunk taken; after
+                            * xg_spill_end, the chunks not written */
+    size_t n_left, cap_left;
 };
 
 static int64_t clock_ns(clockid_t c)
@@ -66,8 +84,12 @@ xg_spill *xg_spill_new(size_t max_bytes, const char *path, bool force)
     sp->max = max_bytes;
     snprintf(sp->path, sizeof(sp->path), "%s", path);
     sp->force = force;
-    pthread_mutex_init(&sp->mu, NULL);
-    pthread_cond_init(&sp->cv, NULL);
+    sem_init(&sp->wake, 0, 0);
+    atomic_init(&sp->todo, NULL);
+    atomic_init(&sp->done, NULL);
+    atomic_init(&sp->stop, false);
+    atomic_init(&sp->failed, false);
+    atomic_init(&sp->n_done, 0);
     return sp;
 }
 
@@ -89,55 +111,66 @@ static void lower_priority(xg_spill *sp)
              e2 ? strerror(e2) : "");
 }
 
-/* Writes one chunk (creating the file at the first): rows, or -1 + err. */
-static int64_t write_chunk(xg_spill *sp, const xg_chunk *c, char *err,
-                           size_t errlen)
+static void push(_Atomic(node *) *stack, node *n)
 {
-    if (!sp->f && xg_recording_begin(&sp->f, sp->path, sp->force, true, err,
-                                     errlen) < 0)
-        return -1;
-    return xg_recording_add(sp->f, c, err, errlen);
+    node *h = atomic_load(stack);
+
+    do
+        n->next = h;
+    while (!atomic_compare_exchange_weak(stack, &h, n));
+}
+
+/* Everything on the stack, oldest first, appended to *list. */
+static void take_all(_Atomic(node *) *stack, node **list)
+{
+    node *n = atomic_exchange(stack, NULL), *rev = NULL, **end = list;
+
+    while (n) {
+        node *next = n->next;
+        n->next = rev;
+        rev = n;
+        n = next;
+    }
+    while (*end)
+        end = &(*end)->next;
+    *end = rev;
 }
 
 static void *writer_main(void *arg)
 {
     xg_spill *sp = arg;
-    char err[sizeof(sp->err)];
 
     lower_priority(sp);
-    pthread_mutex_lock(&sp->mu);
     for (;;) {
-        xg_chunk c;
+        node *n;
         int64_t t0, rows;
-        while (sp->qn == 0 && !sp->stop)
-            pthread_cond_wait(&sp->cv, &sp->mu);
-        if (sp->stop)
-            break;  /* what is queued goes to the final write */
-        c = sp->q[0];  /* stays queued until written */
-        pthread_mutex_unlock(&sp->mu);
+        if (!sp->mine)
+            take_all(&sp->todo, &sp->mine);
+        if (atomic_load(&sp->stop))
+            break;  /* what is left goes to the final write */
+        if (!sp->mine) {
+            while (sem_wait(&sp->wake) < 0 && errno == EINTR)
+                ;
+            continue;
+        }
+        n = sp->mine;
         t0 = clock_ns(CLOCK_MONOTONIC);
-        rows = write_chunk(sp, &c, err, sizeof(err));
-        t0 = clock_ns(CLOCK_MONOTONIC) - t0;
-        pthread_mutex_lock(&sp->mu);
-        sp->write_ns += t0;
+        if (!sp->f && xg_recording_begin(&sp->f, sp->path, sp->force, true,
+                                         sp->err, sizeof(sp->err)) < 0)
+            rows = -1;
+        else
+            rows = xg_recording_add(sp->f, &n->c, sp->err, sizeof(sp->err));
+        sp->write_ns += clock_ns(CLOCK_MONOTONIC) - t0;
         if (rows < 0) {
-            sp->failed = true;
-            snprintf(sp->err, sizeof(sp->err), "%s", err);
-            fprintf(stderr, "xengatherer: flushing samples during the run "
-                    "failed: %s; the samples stay in memory for the final "
-                    "write (--max-memory no longer holds)\n", err);
+            atomic_store(&sp->failed, true); /* the chunk stays in mine */
             break;
         }
-        sp->written++;
         sp->samples += rows;
-        sp->q_bytes -= c.bytes;
-        memmove(&sp->q[0], &sp->q[1], --sp->qn * sizeof(*sp->q));
-        pthread_mutex_unlock(&sp->mu);
-        xg_chunk_free(&c);
-        pthread_mutex_lock(&sp->mu);
+        sp->mine = n->next;
+        push(&sp->done, n);
+        atomic_fetch_add(&sp->n_done, 1);
     }
     sp->write_cpu_ns = clock_ns(CLOCK_THREAD_CPUTIME_ID);
-    pthread_mutex_unlock(&sp->mu);
     return NULL;
 }
 
@@ -166,45 +199,51 @@ static int start_writer(xg_spill *sp)
     return 0;
 }
 
-/* Moves the store's values to the writer's queue. */
+/* Frees the chunks the writer is done with. */
+static void free_done(xg_spill *sp)
+{
+    node *n = atomic_exchange(&sp->done, NULL);
+
+    while (n) {
+        node *next = n->next;
+        sp->q_bytes -= n->c.bytes;
+        xg_chunk_free(&n->c);
+        free(n);
+        n = next;
+    }
+}
+
+/* Moves the store's values to the writer. */
 static void spill(xg_spill *sp, xg_store *s)
 {
-    int64_t t0 = clock_ns(CLOCK_MONOTONIC);
-    xg_chunk c;
+    node *n;
 
-    pthread_mutex_lock(&sp->mu);
-    if (sp->qn == sp->qcap) { /* room first: a chunk taken is never lost */
-        size_t nc = sp->qcap ? 2 * sp->qcap : 4;
-        xg_chunk *nq = realloc(sp->q, nc * sizeof(*nq));
-        if (!nq) {
-            pthread_mutex_unlock(&sp->mu);
+    /* allocations first: a chunk taken is never lost, and xg_spill_end
+     * has room to hand back every chunk without allocating */
+    if (sp->taken == sp->cap_left) {
+        size_t nc = sp->cap_left ? 2 * sp->cap_left : 16;
+        xg_chunk *nl = realloc(sp->left, nc * sizeof(*nl));
+        if (!nl)
             return;
-        }
-        sp->q = nq;
-        sp->qcap = nc;
+        sp->left = nl;
+        sp->cap_left = nc;
     }
-    pthread_mutex_unlock(&sp->mu);
-    if (xg_store_take(s, &c) < 0 || c.n == 0)
+    n = malloc(sizeof(*n));
+    if (!n)
         return;
-    pthread_mutex_lock(&sp->mu);
-    sp->q[sp->qn++] = c;
-    sp->q_bytes += c.bytes;
+    if (xg_store_take(s, &n->c) < 0 || n->c.n == 0) {
+        free(n);
+        return;
+    }
+    sp->q_bytes += n->c.bytes;
     if (sp->q_bytes > sp->q_peak)
         sp->q_peak = sp->q_bytes;
-    pthread_cond_signal(&sp->cv);
-    pthread_mutex_unlock(&sp->mu);
-    if (!sp->started && start_writer(sp) < 0) {
-        fprintf(stderr, "xengatherer: cannot flush samples during the run: "
-                "%s; they stay in memory for the final write\n", sp->err);
-        pthread_mutex_lock(&sp->mu);
-        sp->failed = true;
-        pthread_mutex_unlock(&sp->mu);
-    }
+    push(&sp->todo, n);
     sp->taken++;
-    t0 = clock_ns(CLOCK_MONOTONIC) - t0;
-    sp->pause_ns += t0;
-    if (t0 > sp->pause_max_ns)
-        sp->pause_max_ns = t0;
+    if (!sp->started && start_writer(sp) < 0)
+        atomic_store(&sp->failed, true);
+    else
+        sem_post(&sp->wake);
 }
 
 /* The budget: the store's arrays (ticks and values) at most half the bound
@@ -215,7 +254,8 @@ int xg_spill_tick(xg_spill *sp, xg_store *s)
     size_t budget = sp->max / 2 - sp->max / 16;
     size_t n = s->n_series ? s->n_series : 1;
     size_t held, ticks, whole;
-    bool failed;
+    int64_t t0;
+    int did = 0;
 
     if (s->n_ticks == 0) {    /* before the first: how many series? */
         s->prealloc_max = 1;
@@ -239,48 +279,66 @@ int xg_spill_tick(xg_spill *sp, xg_store *s)
         sp->held_peak = held;
     if (sp->ended)
         return 0;
-    pthread_mutex_lock(&sp->mu);
-    failed = sp->failed;
-    pthread_mutex_unlock(&sp->mu);
-    if (failed)
+    if (atomic_load(&sp->failed)) { /* the writer wrote err first */
+        if (!sp->said_failed)
+            fprintf(stderr, "xengatherer: flushing samples during the run "
+                    "failed: %s; the samples stay in memory for the final "
+                    "write (--max-memory no longer holds)\n", sp->err);
+        sp->said_failed = true;
         return 0;
+    }
+    t0 = clock_ns(CLOCK_MONOTONIC);
+    if (atomic_load_explicit(&sp->done, memory_order_relaxed)) {
+        free_done(sp);
+        did = 1;
+    }
     /* Spill before the next tick would take the store past the budget, but
      * not for tick times alone (they stay: 16 bytes a tick). */
     ticks = (size_t)s->cap_ticks * 2 * sizeof(int64_t);
-    if (xg_store_sample_bytes_next(s) <= budget ||
-        held - ticks < sp->max / 16)
-        return 0;
-    spill(sp, s);
-    return 1;
+    if (xg_store_sample_bytes_next(s) > budget &&
+        held - ticks >= sp->max / 16) {
+        spill(sp, s);
+        did = 2;
+    }
+    if (did) {
+        t0 = clock_ns(CLOCK_MONOTONIC) - t0;
+        sp->pause_ns += t0;
+        if (t0 > sp->pause_max_ns)
+            sp->pause_max_ns = t0;
+    }
+    return did == 2;
 }
 
 size_t xg_spill_queued(xg_spill *sp)
 {
-    size_t n;
-
-    pthread_mutex_lock(&sp->mu);
-    n = sp->qn;
-    pthread_mutex_unlock(&sp->mu);
-    return n;
+    return (size_t)sp->taken - atomic_load(&sp->n_done);
 }
 
 xg_recfile *xg_spill_end(xg_spill *sp, const xg_chunk **left,
                          size_t *n_left)
 {
     xg_recfile *f;
+    node *k;
 
-    pthread_mutex_lock(&sp->mu);
-    sp->stop = true;
-    pthread_cond_signal(&sp->cv);
-    pthread_mutex_unlock(&sp->mu);
-    if (sp->started)
+    atomic_store(&sp->stop, true);
+    if (sp->started) {
+        sem_post(&sp->wake);
         pthread_join(sp->thread, NULL);
+    }
     sp->started = false;
     sp->ended = true;
+    free_done(sp);
+    take_all(&sp->todo, &sp->mine);
+    while (sp->mine) { /* to one array (room made by spill); nodes go */
+        k = sp->mine;
+        sp->mine = k->next;
+        sp->left[sp->n_left++] = k->c;
+        free(k);
+    }
     f = sp->f;
     sp->f = NULL;
-    *left = sp->q;
-    *n_left = sp->qn;
+    *left = sp->left;
+    *n_left = sp->n_left;
     return f;
 }
 
@@ -302,13 +360,13 @@ void xg_spill_meta(const xg_spill *sp, xg_store *s)
     meta_u64(s, "sample_bytes", held > sp->held_peak ? held : sp->held_peak);
     if (!sp->taken)
         return;
-    for (i = 0; i < sp->qn; i++)
-        for (j = 0; j < sp->q[i].n; j++)
-            for (uint32_t k = 0; k < sp->q[i].runs[j].n; k++)
-                left_samples += sp->q[i].runs[j].values[k] != XG_NOVALUE;
-    meta_u64(s, "spill_chunks", sp->written);
+    for (i = 0; i < sp->n_left; i++)
+        for (j = 0; j < sp->left[i].n; j++)
+            for (uint32_t k = 0; k < sp->left[i].runs[j].n; k++)
+                left_samples += sp->left[i].runs[j].values[k] != XG_NOVALUE;
+    meta_u64(s, "spill_chunks", sp->taken - sp->n_left);
     meta_u64(s, "spilled_samples", (uint64_t)sp->samples);
-    meta_u64(s, "spill_final_chunks", sp->qn);
+    meta_u64(s, "spill_final_chunks", sp->n_left);
     meta_u64(s, "spill_final_samples", left_samples);
     meta_u64(s, "spill_pause_max_ns", (uint64_t)sp->pause_max_ns);
     meta_u64(s, "spill_pause_ns", (uint64_t)sp->pause_ns);
@@ -330,10 +388,9 @@ void xg_spill_free(xg_spill *sp)
         return;
     if (!sp->ended)
         xg_recording_abort(xg_spill_end(sp, &left, &n));
-    for (i = 0; i < sp->qn; i++)
-        xg_chunk_free(&sp->q[i]);
-    free(sp->q);
-    pthread_mutex_destroy(&sp->mu);
-    pthread_cond_destroy(&sp->cv);
+    for (i = 0; i < sp->n_left; i++)
+        xg_chunk_free(&sp->left[i]);
+    free(sp->left);
+    sem_destroy(&sp->wake);
     free(sp);
 }

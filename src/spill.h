@@ -2,7 +2,9 @@
  * checks the bytes held for samples; past half the bound it moves them out
  * of the store (xg_store_take: no copy) and queues them for a writer thread
  * that runs at low priority (nice 19, idle I/O class) and adds each chunk
- * to the recording's temporary file in one transaction. Nothing is dropped:
+ * to the recording's temporary file in one transaction. The hand-over is
+ * lock-free both ways, so the sampling thread never waits for the writer.
+ * Nothing is dropped:
  * a chunk the writer could not add, or had not reached at stop, is handed
  * back for the final write. Documented in docs/recording.md. */
 #ifndef XG_SPILL_H
