@@ -7,10 +7,13 @@
 # flushing stops, and the rescue copy holds every sample).
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
-cg_make machine.slice/xg-mm-a
-cg_make machine.slice/xg-mm-b
+# names of this run's own: another copy of this test (a second build tree
+# checked at the same time) must not remove them under it
+a=xg-mm-$$-a b=xg-mm-$$-b
+cg_make "machine.slice/$a"
+cg_make "machine.slice/$b"
 # both cgroups, 50 Hz, a 32K bound
-opts=(--platform cgroup -q --cgroup machine.slice/xg-mm-a --cgroup machine.slice/xg-mm-b
+opts=(--platform cgroup -q --cgroup "machine.slice/$a" --cgroup "machine.slice/$b"
       --exec local -i 0.02 --max-memory 32K)
 q() { sqlite3 "$1" "$2"; }
 meta() { q "$1" "select value from meta where key='$2'"; }
@@ -25,11 +28,11 @@ check_complete() {
         where c != t1 - t0 + 1")
     [ "$holes" -eq 0 ] || fail "$db: $holes series miss samples inside their span"
     short=$(q "$db" "select count(*) from series s join domains d on d.id = s.domain_id
-        where d.name like 'xg-mm-%' and s.family = 'cpu' and
+        where d.name in ('$a', '$b') and s.family = 'cpu' and
         (select count(*) from samples v where v.series_id = s.id) != $last + 1")
     [ "$short" -eq 0 ] || fail "$db: $short cgroup cpu series lack ticks of 0..$last"
     [ "$(q "$db" "select count(*) from series s join domains d on d.id = s.domain_id
-        where d.name like 'xg-mm-%' and s.family = 'cpu'")" -ge 2 ] \
+        where d.name in ('$a', '$b') and s.family = 'cpu'")" -ge 2 ] \
         || fail "$db: the cgroups' cpu series are missing"
 }
 
