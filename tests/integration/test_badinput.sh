@@ -31,6 +31,13 @@ expect_2 "binary vmfile" "bin:1:" run "${P[@]}" --vmfile "$TMP/bin"
 expect_2 "interval 0" "-i '0'" run --cgroup-parent machine.slice -i 0 -d 1
 expect_2 "interval NaN" "-i 'nan'" run --cgroup-parent machine.slice -i nan -d 1
 expect_2 "interval > duration" "longer than the duration" run --cgroup-parent machine.slice -i 5 -d 1
+expect_2 "--max-memory no unit" "--max-memory '12X': not a size" run "${P[@]}" --max-memory 12X
+expect_2 "--max-memory fraction" "--max-memory '1.5G': not a size" run "${P[@]}" --max-memory 1.5G
+expect_2 "--max-memory 0" "--max-memory '0': not a size" run "${P[@]}" --max-memory 0
+expect_2 "--max-memory negative" "--max-memory '-64K': not a size" run "${P[@]}" --max-memory -64K
+expect_2 "--max-memory overflow" "--max-memory '99999999999999999999G': not a size" run "${P[@]}" --max-memory 99999999999999999999G
+expect_2 "--max-memory too small" "--max-memory '1K': too small \(at least 16K\)" run "${P[@]}" --max-memory 1K
+expect_2 "--max-memory for list" "'--max-memory' is for run and record" list --max-memory 1M
 expect_2 "unknown platform" "unknown platform 'nope'" run --platform nope -d 1
 expect_2 "unknown option" "nosuch" run --nosuch
 expect_2 "missing cgroup" "cgroup 'machine.slice/xg-none'" run --cgroup machine.slice/xg-none -d 1
