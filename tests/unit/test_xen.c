@@ -84,7 +84,21 @@ static int64_t f_now(void)
     return g_now;
 }
 
+static int g_domids_calls;
+
+static int f_domids(void *h, unsigned *ids, size_t cap)
+{
+    (void)h;
+    g_domids_calls++;
+    for (size_t i = 0; i < g_n && i < cap; i++)
+        ids[i] = g_dom[i].domid;
+    return (int)g_n;
+}
+
 static const xg_xen_backend fake = {
+    .open = f_open, .snapshot = f_snapshot, .close = f_close, .now_ns = f_now,
+    .domids = f_domids};
+static const xg_xen_backend fake_no_domids = {
     .open = f_open, .snapshot = f_snapshot, .close = f_close, .now_ns = f_now};
 
 #define UA "6d1f1c9e-0000-4000-8000-00000000000a"
@@ -375,6 +389,40 @@ static void test_vbd_names(void **state)
     }
 }
 
+/* changed(): one cheap domid list against the last snapshot. */
+static void test_changed(void **state)
+{
+    xg_options o = {.interval_s = 1.0};
+    xg_platform *p = open_fake(), *q;
+    xg_pdomains l = {0};
+    char err[256];
+
+    (void)state;
+    assert_true(xg_xen_changed(p)); /* no snapshot yet: look */
+    assert_int_equal(xg_xen_discover(p, &l, err, sizeof(err)), 0);
+    xg_pdomains_free(&l);
+    g_domids_calls = 0;
+    assert_false(xg_xen_changed(p));
+    assert_int_equal(g_domids_calls, 1);
+    g_dom[g_n++] = (fake_dom){.domid = 99, .name = "new", .uuid = UZ};
+    assert_true(xg_xen_changed(p)); /* one came */
+    assert_int_equal(xg_xen_discover(p, &l, err, sizeof(err)), 0);
+    xg_pdomains_free(&l);
+    assert_false(xg_xen_changed(p));
+    g_dom[1].domid = 41; /* one went, another came: same count */
+    assert_true(xg_xen_changed(p));
+    g_n--;
+    assert_true(xg_xen_changed(p)); /* one went */
+    xg_xen_close(p);
+
+    q = xg_xen_open_with(&fake_no_domids, &o, err, sizeof(err));
+    assert_non_null(q);
+    assert_int_equal(xg_xen_discover(q, &l, err, sizeof(err)), 0);
+    xg_pdomains_free(&l);
+    assert_true(xg_xen_changed(q)); /* nobody can tell: look */
+    xg_xen_close(q);
+}
+
 static void test_caps(void **state)
 {
     (void)state;
@@ -396,6 +444,7 @@ int main(void)
         cmocka_unit_test_setup(test_open_fails, setup),
         cmocka_unit_test_setup(test_vbd_names, setup),
         cmocka_unit_test_setup(test_caps, setup),
+        cmocka_unit_test_setup(test_changed, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

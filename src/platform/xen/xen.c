@@ -227,3 +227,23 @@ int xg_xen_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg)
     }
     return 0;
 }
+
+bool xg_xen_changed(xg_platform *p)
+{
+    unsigned ids[512];
+    int n;
+
+    if (!p->be->domids || !p->have)
+        return true;
+    n = p->be->domids(p->h, ids, sizeof(ids) / sizeof(ids[0]));
+    if (n < 0 || (size_t)n != p->snap.n_dom || (size_t)n == 512)
+        return true;
+    for (int i = 0; i < n; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < p->snap.n_dom && !seen; j++)
+            seen = p->snap.dom[j].domid == ids[i];
+        if (!seen)
+            return true;
+    }
+    return false;
+}

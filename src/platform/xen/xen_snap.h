@@ -67,6 +67,10 @@ typedef struct xg_xen_backend {
     void (*close)(void *h);
     /* CLOCK_MONOTONIC ns; NULL = the real clock (tests pass their own). */
     int64_t (*now_ns)(void);
+    /* Optional: the domids running now (one cheap hypercall), n of them
+     * into ids (at most cap), or -1; lets the platform skip listing domains
+     * in full when none came or went. */
+    int (*domids)(void *h, unsigned *ids, size_t cap);
     /* Optional, cache monitoring (Xen CMT/MBM; xen_cmt.c over libxl).
      * cmt_open: the XG_CMT_* kinds the hypervisor monitors, or 0 + why
      * (one line: what is missing and how to get it). */
@@ -114,6 +118,10 @@ int xg_xen_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg);
  * (xen_net.c). 0; -1 when gone. */
 int xg_xen_net_read(xg_platform *p, xg_pdomain *d, xg_net_cb cb, void *arg);
 void xg_xen_release(xg_platform *p, xg_pdomain *d);
+/* false when the domids the hypervisor runs are those of the last
+ * snapshot (then no domain came or went); true when they differ or nobody
+ * can tell. */
+bool xg_xen_changed(xg_platform *p);
 int xg_xen_perf_target(xg_platform *p, xg_pdomain *d, xg_perf_target *out,
                        char *err, size_t errlen);
 int xg_xen_cmt_start(xg_platform *p, xg_pdomain *d, char *why, size_t len);

@@ -91,6 +91,16 @@ static int get_info(xen_stat *x, unsigned want)
     return xc_domain_getinfolist(x->xc, 0, x->cap_info, x->info);
 }
 
+static int stat_domids(void *h, unsigned *ids, size_t cap)
+{
+    xen_stat *x = h;
+    int n = get_info(x, (unsigned)cap);
+
+    for (int i = 0; i < n && (size_t)i < cap; i++)
+        ids[i] = x->info[i].domain;
+    return n < 0 ? -1 : (n > (int)cap ? (int)cap : n);
+}
+
 static int fill_dom(xen_stat *x, xenstat_domain *xd, int n_info,
                     xg_xen_snap *s)
 {
@@ -230,6 +240,7 @@ static const xg_xen_backend stat_backend = {
     .open = stat_open,
     .snapshot = stat_snapshot,
     .close = stat_close,
+    .domids = stat_domids,
 #ifdef XG_HAVE_XENLIGHT
     .cmt_open = stat_cmt_open,
     .cmt_attach = stat_cmt_attach,
@@ -264,6 +275,7 @@ const xg_platform_ops xg_platform_xen = {
     .release = xg_xen_release,
     .close = xg_xen_close,
     .perf_target = xg_xen_perf_target,
+    .changed = xg_xen_changed,
     .cmt_start = xg_xen_cmt_start,
     .cmt_read = xg_xen_cmt_read,
 };
