@@ -8,6 +8,7 @@
 
 #include "report/calc.h"
 #include "report/section.h"
+#include "util/table.h"
 
 /* Every section, in print order. A new family adds its file here. */
 static const xg_section *const sections[] = {
@@ -268,6 +269,27 @@ static int write_json(const xg_store *s, const xg_report_opts *o, FILE *out)
     return rc ? -1 : 0;
 }
 
+/* The text report goes to terminals: written to memory first, then out
+ * with control bytes and invalid UTF-8 from names and metadata as '?'. */
+static int write_text_safe(const xg_store *s, const xg_report_opts *o,
+                           FILE *out)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+
+    if (!m)
+        return -1;
+    write_text(s, o, m);
+    if (fclose(m) != 0) {
+        free(buf);
+        return -1;
+    }
+    xg_text_write_safe(out, buf, len);
+    free(buf);
+    return 0;
+}
+
 int xg_report_write(const xg_store *s, const xg_report_opts *o, FILE *out)
 {
     xg_report_opts defaults = {XG_FMT_TEXT, false};
@@ -277,7 +299,7 @@ int xg_report_write(const xg_store *s, const xg_report_opts *o, FILE *out)
         o = &defaults;
     int rc = 0;
     switch (o->fmt) {
-    case XG_FMT_TEXT: write_text(s, o, out); break;
+    case XG_FMT_TEXT: rc = write_text_safe(s, o, out); break;
     case XG_FMT_CSV: write_csv(s, o, out); break;
     case XG_FMT_JSON: rc = write_json(s, o, out); break;
     default: return -1;

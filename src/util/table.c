@@ -23,12 +23,85 @@ static size_t width(const char *s)
     return w;
 }
 
+/* The UTF-8 unit at p (avail bytes left): its length, and whether it is
+ * safe for a terminal (see xg_text_write_safe; '\n' only when nl_ok). An
+ * invalid byte is a unit of 1, unsafe. */
+static size_t text_unit(const unsigned char *p, size_t avail, int nl_ok,
+                        int *safe)
+{
+    size_t n;
+    unsigned min, cp;
+
+    *safe = 0;
+    if (p[0] < 0x80) {
+        *safe = p[0] >= 0x20 ? p[0] != 0x7f : nl_ok && p[0] == '\n';
+        return 1;
+    }
+    if ((p[0] & 0xe0) == 0xc0)
+        n = 2, min = 0x80, cp = p[0] & 0x1f;
+    else if ((p[0] & 0xf0) == 0xe0)
+        n = 3, min = 0x800, cp = p[0] & 0x0f;
+    else if ((p[0] & 0xf8) == 0xf0)
+        n = 4, min = 0x10000, cp = p[0] & 0x07;
+    else
+        return 1;
+    if (n > avail)
+        return 1;
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 1;
+        cp = cp << 6 | (p[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 1;
+    *safe = cp >= 0xa0; /* not a C1 control */
+    return n;
+}
+
+void xg_text_write_safe(FILE *out, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    const unsigned char *end = p + n;
+
+    while (p < end) {
+        int safe;
+        size_t l = text_unit(p, (size_t)(end - p), 1, &safe);
+
+        if (!safe) {
+            fwrite(run, 1, (size_t)(p - run), out);
+            fputc('?', out);
+            run = p + l;
+        }
+        p += l;
+    }
+    fwrite(run, 1, (size_t)(p - run), out);
+}
+
+/* A copy of s made safe for a terminal, as xg_text_write_safe, and kept to
+ * one line: a '\n' is a '?' too. */
 static char *dup_or_null(const char *s, int *oom)
 {
-    char *d = s ? strdup(s) : NULL;
+    const unsigned char *p = (const unsigned char *)s, *end;
+    char *d, *q;
 
-    if (s && !d)
+    if (!s)
+        return NULL;
+    end = p + strlen(s);
+    if (!(d = malloc((size_t)(end - p) + 1))) {
         *oom = 1;
+        return NULL;
+    }
+    for (q = d; p < end;) {
+        int safe;
+        size_t l = text_unit(p, (size_t)(end - p), 0, &safe);
+
+        if (safe)
+            memcpy(q, p, l), q += l;
+        else
+            *q++ = '?';
+        p += l;
+    }
+    *q = '\0';
     return d;
 }
 

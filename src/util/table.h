@@ -18,6 +18,13 @@ int xg_table_add(xg_table *t, const char *const *cells);
 void xg_table_print(const xg_table *t, FILE *out);
 void xg_table_free(xg_table *t);
 
+/* Text for a terminal from outside strings (domain names, a recording's
+ * metadata): writes n bytes of s with each C0 control but '\n', DEL, C1
+ * control (U+0080..U+009F) and byte that is not valid UTF-8 replaced by one
+ * '?', as ls does, so no escape sequence reaches the terminal. Table cells
+ * get the same treatment when added. */
+void xg_text_write_safe(FILE *out, const char *s, size_t n);
+
 /* Formats v with the given decimals into buf ("-" when v is NaN). */
 const char *xg_fmt_num(char *buf, size_t len, double v, int decimals);
 

@@ -595,7 +595,7 @@ static void test_empty_and_odd(void **state)
     };
     fill(&s, sp, 2, 2, 0);
     render_all(&s, &t);
-    row_is(t, "\nCPU", "empty\xff - - - - - - - - -");
+    row_is(t, "\nCPU", "empty? - - - - - - - - -"); /* see test_text_escapes */
     row_is(t, "\nCPU", "gaps - - - - - - - - -");
     row_is(t, "\nCPU", "host - 0.000 - - - - - - full");
     lacks(t, "nan");
@@ -667,6 +667,54 @@ static void test_series_notes(void **state)
     xg_store_free(&s);
 }
 
+/* Names and metadata come from outside (a cgroup's name, a recording made
+ * elsewhere): the text report, meant for a terminal, shows their control
+ * bytes, C1 controls and invalid UTF-8 as '?' (aligned as such); CSV and
+ * JSON keep the data (JSON escaped). */
+static void test_text_escapes(void **state)
+{
+    static const char evil[] = "e\x1b]0;pwned\x07\x1b[2J\tx\xc2\x9b""1m\xff";
+    xg_workload w = {.domain = 1, .argv = "[\"\\u001b[31m\"]",
+                     .start_ns = T0_MONO, .end_ns = T0_MONO + 1000000000,
+                     .state = "failed: \x1b[5mboom"};
+    xg_store s;
+    char *t;
+    int64_t se;
+
+    (void)state;
+    xg_store_init(&s, 2);
+    add_dom(&s, "host", true, 1);
+    add_dom(&s, evil, false, 0);
+    xg_store_meta_set(&s, "hostname", "h\x1b[31mred");
+    xg_store_meta_set(&s, "partial", "1");
+    xg_store_meta_set(&s, "partial_reason", "\x9b\x1b[Hwhy");
+    se = xg_store_series(&s, 1, "cpu", "", "usage", "ns");
+    assert_true(se >= 0);
+    for (int k = 0; k < 2; k++) {
+        assert_true(xg_store_tick(&s, T0_MONO + k * 1000000000LL, T0_WALL) ==
+                    (uint32_t)k);
+        assert_int_equal(xg_store_put(&s, (uint32_t)se, 500000000u * (unsigned)k), 0);
+    }
+    xg_store_series_note(&s, (uint32_t)se, "ended: \x1b[0m");
+    assert_int_equal(xg_store_add_workload(&s, &w), 0);
+
+    t = render(&s, XG_FMT_TEXT, false);
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+        if ((*p < 0x20 && *p != '\n') || *p == 0x7f || *p == 0xff ||
+            (p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0))
+            fail_msg("byte 0x%02x at %td in the text report:\n%s", *p,
+                     (const char *)p - t, t);
+    has(t, "host: h?[31mred\n");
+    has(t, "PARTIAL: ??[Hwhy\n");
+    row_is(t, "\nworkloads", "e?]0;pwned??[2J?x?1m? failed: ?[5mboom - 1.000");
+    row_is(t, "\nCPU", "e?]0;pwned??[2J?x?1m? - 0.500 50.00 - - - - - full");
+    free(t);
+    t = render(&s, XG_FMT_CSV, false);
+    has(t, ",e\x1b]0;pwned\x07\x1b[2J\tx\xc2\x9b""1m\xff,");
+    free(t);
+    xg_store_free(&s);
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -685,6 +733,7 @@ int main(void)
         cmocka_unit_test(test_empty_and_odd),
         cmocka_unit_test(test_write_error_and_parse),
         cmocka_unit_test(test_series_notes),
+        cmocka_unit_test(test_text_escapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -176,6 +176,50 @@ static void fmt_num(void **state)
     assert_string_equal(xg_fmt_num(b, sizeof(b), -12.345, 1), "-12.3");
 }
 
+/* xg_text_write_safe: what a terminal would act on becomes '?', one per
+ * control, C1 control or invalid byte; valid UTF-8 and '\n' pass. */
+static void text_safe(void **state)
+{
+    static const char in[] = "a\x1b[31mb\tc\x7f\xc2\x9b\xc2\xa0\xff\xe2\x9c\x93\n"
+                             "\xc0\xaf\xed\xa0\x80\x01\xe2\x9c";
+    char *s = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&s, &len);
+
+    (void)state;
+    assert_non_null(f);
+    xg_text_write_safe(f, in, sizeof(in) - 1);
+    fclose(f);
+    /* ESC, tab, DEL, C1 CSI, 0xff; NBSP and a check mark kept; overlong
+     * '/', a surrogate, SOH, a cut-off sequence */
+    assert_string_equal(s, "a?[31mb?c??\xc2\xa0?\xe2\x9c\x93\n"
+                           "????????");
+    free(s);
+}
+
+/* A cell's controls, newline included, are '?' and counted as one column. */
+static void cells_made_safe(void **state)
+{
+    const char *h[] = {"name", "n"};
+    const char *r1[] = {"a\x1b[2J\nb", "1"};
+    const char *r2[] = {"long-name", "2"};
+    xg_table *t = xg_table_new(2, h, "lr");
+    char *s;
+
+    (void)state;
+    assert_non_null(t);
+    assert_int_equal(xg_table_add(t, r1), 0);
+    assert_int_equal(xg_table_add(t, r2), 0);
+    s = render(t);
+    assert_string_equal(s,
+        "name       n\n"
+        "---------  -\n"
+        "a?[2J?b    1\n"
+        "long-name  2\n");
+    free(s);
+    xg_table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +230,8 @@ int main(void)
         cmocka_unit_test(header_only),
         cmocka_unit_test(many_rows),
         cmocka_unit_test(fmt_num),
+        cmocka_unit_test(text_safe),
+        cmocka_unit_test(cells_made_safe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
