@@ -514,6 +514,10 @@ static int read_workloads(reader *r)
             damaged(r, "%s for unknown domain %lld", row, (long long)domain_id);
             break;
         }
+        if (w.end_ns >= 0 && w.end_ns < w.start_ns) { /* -1: still running */
+            damaged(r, "%s ends before it starts", row);
+            break;
+        }
         w.domain = (uint32_t)dom;
         w.argv = (char *)argv;     /* copied by the store */
         w.state = (char *)state;

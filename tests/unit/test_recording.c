@@ -569,6 +569,10 @@ static void test_read_damaged(void **state)
     sql_edit(p, "UPDATE workloads SET domain_id = 5 WHERE id = 0");
     assert_read_fails(p, "damaged recording: workload 0 for unknown domain 5");
 
+    p = write_small("workload_times.db");
+    sql_edit(p, "UPDATE workloads SET end_ns = start_ns - 1 WHERE id = 0");
+    assert_read_fails(p, "damaged recording: workload 0 ends before it starts");
+
     p = write_small("tick_range.db");
     sql_edit(p, "INSERT INTO samples VALUES(5, 5, 1)");
     assert_read_fails(p, "damaged recording: sample of series 5 at tick 5, "
