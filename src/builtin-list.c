@@ -1,6 +1,8 @@
 /* builtin-list.c — `xengatherer list`: the domains the platform sees. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "experiment.h"
@@ -70,5 +72,10 @@ int cmd_list(int argc, char **argv)
     xg_pdomains_free(&l);
     ops->close(p);
     free(o.cgroups);
-    return fflush(stdout) == 0 ? XG_EXIT_OK : XG_EXIT_FAIL;
+    /* EPIPE: the reader (head...) had enough */
+    if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE) {
+        xg_err("list: writing to standard output failed: %s", strerror(errno));
+        return XG_EXIT_FAIL;
+    }
+    return XG_EXIT_OK;
 }

@@ -1,5 +1,6 @@
 /* builtin-run.c — `xengatherer run` and `record`: one experiment, then (for
  * run) the report parsed back from the recording just written. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,8 +79,12 @@ static int write_one(const xg_store *s, const char *dir, const char *name,
         xg_err("%s: write failed", path);
         return -1;
     }
-    if (also && xg_report_write(s, &ro, also) < 0)
+    /* EPIPE: the reader (head...) had enough; the files are still written */
+    if (also && xg_report_write(s, &ro, also) < 0 && errno != EPIPE) {
+        xg_err("writing the report to standard output failed: %s",
+               strerror(errno));
         return -1;
+    }
     return 0;
 }
 
