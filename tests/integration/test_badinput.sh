@@ -1,6 +1,7 @@
 #!/bin/bash
 # test_badinput.sh — bad input gets one line naming it, exit 2, and nothing
-# starts or is written; names full of shell syntax stay single argv words.
+# starts or is written; names full of shell syntax stay single argv words,
+# and names with control bytes reach no terminal through the text report.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 cg_make machine.slice/xg-bad-a
@@ -28,8 +29,17 @@ expect_2 "missing vmfile" "nofile: No such file" run "${P[@]}" --vmfile "$TMP/no
 expect_2 "vmfile is a directory" "$TMP" run "${P[@]}" --vmfile "$TMP"
 printf 'a\0b\n' > "$TMP/bin"
 expect_2 "binary vmfile" "bin:1:" run "${P[@]}" --vmfile "$TMP/bin"
+{ echo xg-bad-a; head -c 1048576 /dev/zero | tr '\0' x; echo; } > "$TMP/longline"
+expect_2 "a 1 MiB line" "longline:2: line too long" run "${P[@]}" --vmfile "$TMP/longline"
+printf 'xg-bad-a\nsp ace\n' > "$TMP/space" # a name with a space: NAME ADDRESS
+expect_2 "a name with a space" "space:2: unknown domain 'sp'" run "${P[@]}" --vmfile "$TMP/space"
+printf 'xg-bad-a\nesc\033[31m\n' > "$TMP/esc"
+expect_2 "an escape in a vmfile name" "esc:2: binary data \(control byte 0x1b\)" run "${P[@]}" --vmfile "$TMP/esc"
 expect_2 "interval 0" "-i '0'" run --cgroup-parent machine.slice -i 0 -d 1
+expect_2 "interval negative" "-i '-1'" run --cgroup-parent machine.slice -i -1 -d 1
 expect_2 "interval NaN" "-i 'nan'" run --cgroup-parent machine.slice -i nan -d 1
+expect_2 "interval infinite" "-i 'inf'" run --cgroup-parent machine.slice -i inf -d 1
+expect_2 "duration negative" "-d '-5'" run --cgroup-parent machine.slice -d -5
 expect_2 "interval > duration" "longer than the duration" run --cgroup-parent machine.slice -i 5 -d 1
 expect_2 "--max-memory no unit" "--max-memory '12X': not a size" run "${P[@]}" --max-memory 12X
 expect_2 "--max-memory fraction" "--max-memory '1.5G': not a size" run "${P[@]}" --max-memory 1.5G
@@ -40,6 +50,11 @@ expect_2 "--max-memory too small" "--max-memory '1K': too small \(at least 16K\)
 expect_2 "--max-memory for list" "'--max-memory' is for run and record" list --max-memory 1M
 expect_2 "unknown platform" "unknown platform 'nope'" run --platform nope -d 1
 expect_2 "unknown option" "nosuch" run --nosuch
+expect_2 "unknown section" "--nobogus" run --nobogus -d 1
+expect_2 "unknown cache event" "bogus" run --cache-events cycles,bogus -d 1
+rc=0; "$XG" report --format xml "$TMP/nofile.db" > /dev/null 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 2 ] && [ "$(wc -l < "$TMP/e")" -eq 1 ] && grep -q "unknown format 'xml'" "$TMP/e" \
+    || fail "report --format xml: exit $rc: $(cat "$TMP/e")"
 expect_2 "missing cgroup" "cgroup 'machine.slice/xg-none'" run --cgroup machine.slice/xg-none -d 1
 expect_2 "unknown --exec-user" "--exec-user 'no-such-user-xg': no such user" run --cgroup machine.slice/xg-bad-a --exec local --exec-user no-such-user-xg -d 1 -- true
 expect_2 "bad --env" "--env '1BAD=x'" run --cgroup machine.slice/xg-bad-a --exec local --env 1BAD=x -d 1 -- true
@@ -60,19 +75,49 @@ for f in "$TMP/empty.db" "$TMP/text.db" "$TMP/none.db"; do
     [ "$rc" -eq 2 ] && [ "$(wc -l < "$TMP/e")" -eq 1 ] && grep -qF "$f" "$TMP/e" || fail "report $f: exit $rc: $(cat "$TMP/e")"
 done
 
-# shell syntax in a domain's name stays one argv word and is never run
-evil='a;touch PWNED $(touch PWNED2)'
-cg_make "machine.slice/xg-evil/$evil"
+# shell syntax, quotes, UTF-8 and control bytes in domains' names: each name
+# stays one argv word and is never run, whether the domain is found under a
+# parent or named in a vmfile
+evil=('a;touch PWNED $(touch PWNED2)' "it's\"q\";\$(touch\${IFS}PWNED3)" '`touch${IFS}PWNED4`'
+      'ünïcødé✓' $'esc\033[31mred\ttab')
+for n in "${evil[@]}"; do cg_make "machine.slice/xg-evil/$n"; done
 cat > "$TMP/argv.sh" <<'EOS'
 #!/bin/sh
-# writes its argv, one per line, into $XG_ARGV_OUT
-for a in "$@"; do printf '%s\n' "$a"; done > "$XG_ARGV_OUT"
+# writes its argv, one per line, into $XG_ARGV_OUT.$XG_DOMAIN_ID
+for a in "$@"; do printf '%s\n' "$a"; done > "$XG_ARGV_OUT.$XG_DOMAIN_ID"
 EOS
 chmod +x "$TMP/argv.sh"
 cd "$TMP"
-XG_ARGV_OUT=$TMP/argv.out "$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-evil --env XG_ARGV_OUT \
-    --exec "$TMP/argv.sh {name} --" -d 1 -i 0.5 -o "$TMP/evil" -- x > /dev/null || fail "evil run failed"
-[ "$(sed -n 1p "$TMP/argv.out")" = "$evil" ] || fail "name was split: $(cat "$TMP/argv.out")"
-[ "$(wc -l < "$TMP/argv.out")" -eq 3 ] || fail "argv is not 3 words: $(cat "$TMP/argv.out")"
-[ ! -e PWNED ] && [ ! -e PWNED2 ] || fail "a name was run by a shell"
+# evil_run OUT N NAME... — a run over the names given (all, with no vmfile):
+# each domain's command got its name as one word, then "--" and "x"
+evil_run() {
+    local out=$1 n=$2 name f found; shift 2
+    rm -f "$TMP"/argv.out.*
+    XG_ARGV_OUT=$TMP/argv.out "$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-evil \
+        --env XG_ARGV_OUT --exec "$TMP/argv.sh {name} --" -d 1 -i 0.5 -o "$out" "${@:1:$#-n}" -- x \
+        > /dev/null || fail "evil run failed"
+    for name in "${@:$#-n+1}"; do
+        found=0
+        for f in "$TMP"/argv.out.*; do
+            if [ "$(sed -n 1p "$f")" = "$name" ]; then
+                found=1
+                [ "$(wc -l < "$f")" -eq 3 ] || fail "argv for '$name' is not 3 words: $(cat "$f")"
+            fi
+        done
+        [ "$found" -eq 1 ] || fail "no command got '$name' as one word: $(cat "$TMP"/argv.out.*)"
+    done
+    [ "$(ls "$TMP"/argv.out.* | wc -l)" -eq "$n" ] || fail "$(ls "$TMP"/argv.out.* | wc -l) commands ran, not $n"
+    [ ! -e PWNED ] && [ ! -e PWNED2 ] && [ ! -e PWNED3 ] && [ ! -e PWNED4 ] || fail "a name was run by a shell"
+}
+evil_run "$TMP/evil" 5 "${evil[@]}"
+# the text report shows the escape and the tab as '?' (no control byte but
+# newlines in it); CSV, data for programs, keeps the name as it is
+grep -q $'\033' "$TMP/evil/report.txt" && fail "an escape sequence reached report.txt"
+[ "$(tr -d '\n' < "$TMP/evil/report.txt" | tr -d '[:print:]' | LC_ALL=C tr -d '\200-\377' | wc -c)" -eq 0 ] \
+    || fail "a control byte reached report.txt"
+grep -qE '^esc\?\[31mred\?tab ' "$TMP/evil/report.txt" || fail "the escaped name is not in report.txt"
+grep -qF "$(printf 'window,cpu,esc\033[31mred\ttab,')" "$TMP/evil/report.csv" || fail "report.csv lost the name"
+# the same names (those a vmfile can hold: no blank, no control byte) in a vmfile
+printf '%s\n' "${evil[@]:1:3}" > "$TMP/evil.vms"
+evil_run "$TMP/evil2" 3 --vmfile "$TMP/evil.vms" "${evil[@]:1:3}"
 echo "PASS"

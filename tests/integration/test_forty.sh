@@ -1,6 +1,7 @@
 #!/bin/bash
 # test_forty.sh — 40 cgroups (keys and ids far past 32, where an old tool of
-# this kind broke): all 40 are watched, by parent and by vmfile, and reported.
+# this kind broke): all 40 are listed, watched (by parent and by vmfile) and
+# reported.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 cg_make machine.slice/xg-forty
@@ -12,6 +13,10 @@ n=$(awk -F, '$1=="window" && $2=="cpu" && $5=="cpu_s" && $3 ~ /^d[0-9]+$/' "$TMP
 for i in 1 33 40; do
     grep -qE "^d$i " "$TMP/a/report.txt" || fail "d$i missing from the text report"
 done
+# list sees all 40 (and names nothing twice)
+"$XG" list --platform cgroup --cgroup-parent machine.slice/xg-forty > "$TMP/list" || fail "list exited $?"
+n=$(grep -cE '[[:space:]]d[0-9]+[[:space:]]' "$TMP/list")
+[ "$n" -eq 40 ] || fail "list shows $n of 40 domains: $(cat "$TMP/list")"
 # the same through a vmfile naming them all, plus the host by name
 { echo "# forty"; for i in $(seq 40 -1 1); do echo "d$i 10.0.0.$i"; done; } > "$TMP/vms"
 "$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-forty --vmfile "$TMP/vms" -i 0.25 -d 1 \

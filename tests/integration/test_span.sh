@@ -8,6 +8,9 @@ cg_make machine.slice/xg-span
 cg_make machine.slice/xg-span/early
 "$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-span -i 0.25 -d 4 -o "$TMP/a" > /dev/null &
 pid=$!
+# the times below count from the window's start: wait for the output folder
+# (made just before it starts), as startup is slow under valgrind
+for _ in $(seq 500); do [ -d "$TMP/a" ] && break; sleep 0.02; done
 sleep 1.2
 cg_make machine.slice/xg-span/late
 sleep 1

@@ -1,0 +1,87 @@
+#!/bin/bash
+# test_badrecording.sh — `report` on a real recording edited with sqlite3 or
+# cut short, as one carried from another machine might be: a newer format,
+# rows removed, values out of range (time going backwards, a workload that
+# ends before it starts), unknown series, and the file cut at every 4 KiB
+# boundary. Each either reports or fails with exit 2 and one line naming the
+# file; nothing crashes. A counter that goes backwards is read as a reset.
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
+cg_make machine.slice/xg-badrec/a
+"$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-badrec --exec local -i 0.25 -d 1 \
+    -o "$TMP/r" -- sh -c 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done' > /dev/null || fail "run exited $?"
+R=$TMP/r/recording.db
+X=$TMP/x.db
+q() { sqlite3 "$R" "$1"; }
+usage=$(q "select s.id from series s join domains d on d.id = s.domain_id
+           where d.name = 'a' and s.family = 'cpu' and s.device = '' and s.metric = 'usage'")
+[ -n "$usage" ] || fail "no cpu usage series for a"
+
+# bad DESC SQL PATTERN — the edited copy is refused: exit 2, one line naming
+# the file and matching PATTERN, nothing on stdout
+bad() {
+    cp "$R" "$X"; sqlite3 "$X" "$2" || fail "$1: sqlite3 failed"
+    local rc=0; "$XG" report "$X" > "$TMP/out" 2> "$TMP/err" || rc=$?
+    [ "$rc" -eq 2 ] || fail "$1: exit $rc, expected 2 ($(cat "$TMP/err"))"
+    [ "$(wc -l < "$TMP/err")" -eq 1 ] || fail "$1: stderr is not one line: $(cat "$TMP/err")"
+    grep -qF -- "$X: " "$TMP/err" || fail "$1: the file is not named: $(cat "$TMP/err")"
+    grep -qE -- "$3" "$TMP/err" || fail "$1: '$(cat "$TMP/err")' does not match '$3'"
+    [ ! -s "$TMP/out" ] || fail "$1: something was printed"
+}
+bad "newer format" "update meta set value = '2' where key = 'format_version'" \
+    "recording format 2 is newer than this xengatherer understands \(1\)"
+bad "bad format text" "update meta set value = 'one' where key = 'format_version'" "bad format_version 'one'"
+bad "no magic" "delete from meta where key = 'magic'" "not an xengatherer recording \(no magic\)"
+bad "sample of an unknown series" "insert into samples values (9999, 0, 1)" "sample for unknown series 9999"
+bad "series rows removed" "delete from series where id = $usage" "sample for unknown series $usage"
+bad "domain row removed" "delete from domains where name = 'a'" "series [0-9]+ for unknown domain"
+bad "tick row removed" "delete from ticks where seq = 2" "tick 3 where tick 2 was expected"
+bad "time going backwards" "update ticks set mono_ns = mono_ns - 1000000000 where seq = 3" \
+    "tick 3 is not later than the tick before it"
+bad "workload ends before it starts" "update workloads set end_ns = start_ns - 1" "workload [0-9]+ ends before it starts"
+bad "sample past the last tick" "insert into samples values ($usage, 99, 1)" "past the last tick"
+bad "vcpus out of range" "update domains set vcpus = -3 where name = 'a'" "vcpus -3 out of range"
+bad "a table dropped" "drop table workloads" "no such table: workloads"
+bad "a value of the wrong type" "update samples set value = 'x' where series_id = $usage and tick = 1" \
+    "value is not an integer"
+
+# good DESC SQL — the edited copy still reports: exit 0, stderr empty
+good() {
+    cp "$R" "$X"; sqlite3 "$X" "$2" || fail "$1: sqlite3 failed"
+    local rc=0; "$XG" report --format csv "$X" > "$TMP/csv" 2> "$TMP/err" || rc=$?
+    [ "$rc" -eq 0 ] && [ ! -s "$TMP/err" ] || fail "$1: exit $rc: $(cat "$TMP/err")"
+}
+# samples removed: the series has a gap, the window figure uses the rest
+good "samples removed" "delete from samples where series_id = $usage and tick in (1, 2)"
+v=$(csv_get "$TMP/csv" cpu a "" cpu_s)
+fcmp "$v" '>=' 0 || fail "samples removed: cpu_s '$v'"
+good "all of a series' samples removed" "delete from samples where series_id = $usage"
+[ "$(csv_get "$TMP/csv" cpu a "" cpu_s)" = "" ] || fail "no samples, yet a cpu_s"
+# a counter going backwards (from tick 2 on, counting again from 1 ns, as
+# a cgroup made anew) is a reset: the window's CPU time is what was used
+# before plus after, never negative or huge
+good "counter going backwards" "update samples set value = value + 1 -
+    (select value from samples where series_id = $usage and tick = 2) where series_id = $usage and tick >= 2"
+v=$(csv_get "$TMP/csv" cpu a "" cpu_s)
+orig=$("$XG" report --format csv "$R" | awk -F, '$1=="window" && $2=="cpu" && $3=="a" && $5=="cpu_s" {print $8}')
+echo "counter reset at tick 2: cpu_s $v (unedited $orig)"
+fcmp "$v" '>=' 0 && fcmp "$v" '<=' "$orig" || fail "counter going backwards: cpu_s $v of $orig"
+
+# the file cut at every 4 KiB boundary: exit 0 or 2 with one line naming
+# the file (a cut at a page boundary can still hold a whole database)
+size=$(stat -c %s "$R")
+pages=$((size / 4096))
+[ "$pages" -ge 4 ] || fail "recording of only $pages pages"
+loaded=0
+for k in $(seq 0 $((pages - 1))); do
+    head -c $((k * 4096)) "$R" > "$X"
+    rc=0; "$XG" report "$X" > /dev/null 2> "$TMP/err" || rc=$?
+    case $rc in
+    0) loaded=$((loaded + 1)) ;;
+    2) [ "$(wc -l < "$TMP/err")" -eq 1 ] && grep -qF -- "$X: " "$TMP/err" \
+           || fail "cut at $k pages: $(cat "$TMP/err")" ;;
+    *) fail "cut at $k pages: exit $rc: $(cat "$TMP/err")" ;;
+    esac
+done
+echo "cut at each of $pages page boundaries: $loaded loaded, $((pages - loaded)) refused"
+echo "PASS"

@@ -1,0 +1,42 @@
+#!/bin/bash
+# test_vanish.sh — /proc files that vanish between open and read, on the real
+# kernel: the qemu platform holds /proc/PID/{stat,io,task} of two stand-in
+# qemu processes open from prepare on; one is killed (and reaped) mid-run,
+# so its held files fail to read. Its span ends there, the other domain and
+# the run go on, and the recording is complete. (A cgroup removed mid-run,
+# the /sys side, is test_span.sh.)
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
+command -v cc >/dev/null || skip "no C compiler for the stand-in"
+# a stand-in qemu: sleeps, and ends by itself after 60 s whatever happens here
+printf '#include <unistd.h>\nint main(void) { alarm(60); for (;;) pause(); }\n' | cc -x c -o "$TMP/standin" - \
+    || fail "cannot build the stand-in"
+a=xgv-$$-a b=xgv-$$-b
+(exec -a qemu-system-x86_64 "$TMP/standin" -name "$a" -nodefaults) & pa=$!
+(exec -a qemu-system-x86_64 "$TMP/standin" -name "$b" -nodefaults) & pb=$!
+printf '%s\n%s\n' "$a" "$b" > "$TMP/vms"
+sleep 0.2
+rc=0
+"$XG" run --platform qemu -q --vmfile "$TMP/vms" -i 0.2 -d 3 -o "$TMP/r" > /dev/null 2> "$TMP/err" &
+run=$!
+# counted from the window's start: the output folder is made just before it
+for _ in $(seq 500); do [ -d "$TMP/r" ] && break; sleep 0.02; done
+sleep 1
+kill -KILL "$pb"; wait "$pb" 2>/dev/null || true # reaped: /proc/$pb is gone
+wait "$run" || rc=$?
+kill "$pa"; wait "$pa" 2>/dev/null || true
+[ "$rc" -eq 0 ] || fail "run exited $rc: $(cat "$TMP/err")"
+[ ! -e "/proc/$pb" ] || fail "the killed stand-in is still in /proc"
+
+db=$TMP/r/recording.db
+[ "$(sqlite3 "$db" "select value from meta where key='partial'")" = 0 ] || fail "recording marked partial"
+win=$(sqlite3 "$db" "select (max(mono_ns) - min(mono_ns)) / 1e9 from ticks")
+fcmp "$win" '>=' 2.9 || fail "window of $win s, not the full 3 s"
+span() { awk -F, -v d="$1" '$1=="window" && $2=="cpu" && $3==d && $5=="cpu_s" {print $6 "-" $7}' "$TMP/r/report.csv"; }
+sa=$(span "$a") sb=$(span "$b")
+echo "spans: $a $sa, $b $sb"
+[ -n "$sa" ] && [ -n "$sb" ] || fail "a domain is missing from the report"
+fcmp "${sa#*-}" '>=' 2.9 || fail "$a ends at ${sa#*-}, not at the window's end"
+fcmp "${sb#*-}" '>=' 0.6 && fcmp "${sb#*-}" '<=' 2.2 || fail "$b ends at ${sb#*-}, not ~1 s"
+grep -qE "^$b .* [0-9.]+-[0-9.]+\$" "$TMP/r/report.txt" || fail "$b's span not shown in the text report"
+echo "PASS"
