@@ -8,6 +8,7 @@ pkgs=(build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
       clang-tidy cppcheck
       libsqlite3-dev libjansson-dev libcmocka-dev sqlite3 valgrind
       python3 coreutils util-linux procps
+      openssh-client               # the default exec template (ssh)
       libxen-dev                   # the xen platform (libxenstat, libxenctrl)
       sysstat time linux-perf      # the benchmark's peers and timers
       qemu-system-x86 busybox-static xz-utils cpio) # the QEMU VM lab

@@ -92,6 +92,7 @@ static int size_arg(const char *cmd, const char *opt, const char *arg,
 enum {
     O_VMFILE = 256, O_PLATFORM, O_ROOT, O_CGPARENT, O_CGROUP, O_BLKIO,
     O_EXEC, O_NOCPU, O_NODISK, O_NOCACHE, O_NOSCHED, O_UNTIL, O_FORCE, O_PARTS,
+    O_CONNTMO,
     O_CACHEEV, O_NOSUMCACHE, O_EXECUSER, O_ENV, O_MAXMEM, O_NONET,
 };
 
@@ -108,6 +109,7 @@ static const struct option longopts[] = {
     {"cgroup", required_argument, NULL, O_CGROUP},
     {"blkio-enable", no_argument, NULL, O_BLKIO},
     {"exec", required_argument, NULL, O_EXEC},
+    {"connect-timeout", required_argument, NULL, O_CONNTMO},
     {"nocpu", no_argument, NULL, O_NOCPU},
     {"nodisk", no_argument, NULL, O_NODISK},
     {"nocache", no_argument, NULL, O_NOCACHE},
@@ -124,12 +126,28 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* --connect-timeout: whole seconds, 1 to 3600 (ssh's ConnectTimeout), or -1. */
+static int connect_timeout(const char *cmd, const char *arg)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(arg, &end, 10);
+    if (errno || end == arg || *end || v < 1 || v > 3600) {
+        xg_err("%s: --connect-timeout '%s': not a whole number of seconds "
+               "from 1 to 3600", cmd, arg);
+        return -1;
+    }
+    return (int)v;
+}
+
 /* Options that only make sense for an experiment (not for list). */
 static bool experiment_only(int c)
 {
     return c == 'i' || c == 'd' || c == 'o' || c == 'q' || c == O_EXEC ||
            c == O_NOCPU || c == O_NODISK || c == O_NOCACHE || c == O_NOSCHED ||
-           c == O_NONET || c == O_UNTIL ||
+           c == O_NONET || c == O_UNTIL || c == O_CONNTMO ||
            c == O_FORCE || c == O_PARTS || c == O_BLKIO || c == O_VMFILE ||
            c == O_CACHEEV || c == O_NOSUMCACHE || c == O_EXECUSER ||
            c == O_ENV || c == O_MAXMEM;
@@ -165,6 +183,8 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
                  xg_options *o, const char *usage)
 {
     const char *env = getenv("XG_ROOT");
+    static char ssh[96]; /* the default template with --connect-timeout */
+    bool exec_given = false;
     int c;
 
     xg_options_defaults(o);
@@ -208,7 +228,14 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
                 return 2;
             break;
         case O_BLKIO: o->blkio_enable = true; break;
-        case O_EXEC: o->exec_tpl = optarg; break;
+        case O_EXEC:
+            o->exec_tpl = optarg;
+            exec_given = true;
+            break;
+        case O_CONNTMO:
+            if ((o->connect_timeout_s = connect_timeout(cmd, optarg)) < 0)
+                return 2;
+            break;
         case O_NOCPU: o->families &= ~(unsigned)XG_FAM_CPU; break;
         case O_NODISK: o->families &= ~(unsigned)XG_FAM_DISK; break;
         case O_NOCACHE: o->families &= ~(unsigned)XG_FAM_CACHE; break;
@@ -269,6 +296,15 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
         xg_err("%s: interval %g s is longer than the duration %g s", cmd,
                o->interval_s, o->duration_s);
         return 2;
+    }
+    if (o->connect_timeout_s && exec_given) {
+        xg_err("%s: --connect-timeout is for the default ssh template; with "
+               "--exec, put -o ConnectTimeout=N in the template", cmd);
+        return 2;
+    }
+    if (o->connect_timeout_s) {
+        snprintf(ssh, sizeof(ssh), XG_EXEC_SSH_FMT, o->connect_timeout_s);
+        o->exec_tpl = ssh;
     }
     if (o->until_done && !o->command) {
         xg_err("%s: --until-done needs a command after --", cmd);

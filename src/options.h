@@ -21,6 +21,11 @@ enum {
 #define XG_MAX_MEMORY_DEFAULT ((size_t)256 << 20)
 #define XG_MAX_MEMORY_MIN ((size_t)16 << 10)
 
+/* The default --exec: ssh that never prompts and gives up on a host that
+ * does not answer after ConnectTimeout seconds (--connect-timeout). */
+#define XG_EXEC_SSH_FMT "ssh -o BatchMode=yes -o ConnectTimeout=%d root@{addr}"
+#define XG_CONNECT_TIMEOUT_S 10
+
 typedef struct xg_options {
     const char *root;          /* --root / $XG_ROOT; "" = real root */
     const char *platform;      /* --platform; "auto" by default */
@@ -34,7 +39,8 @@ typedef struct xg_options {
     double duration_s;         /* -d; 10.0 */
     size_t max_memory;         /* --max-memory, bytes; XG_MAX_MEMORY_DEFAULT */
     bool until_done;           /* --until-done */
-    const char *exec_tpl;      /* --exec; "ssh -o BatchMode=yes root@{addr}" */
+    const char *exec_tpl;      /* --exec; XG_EXEC_SSH_FMT by default */
+    int connect_timeout_s;     /* --connect-timeout; 0 = not given */
     unsigned families;         /* XG_FAM_* switched on */
     const char *cache_events;  /* --cache-events LIST; NULL = LLC refs+misses */
     bool nosumcache;           /* --nosumcache: cache counts per mode */

@@ -52,6 +52,10 @@ expect_2 "unknown platform" "unknown platform 'nope'" run --platform nope -d 1
 expect_2 "unknown option" "nosuch" run --nosuch
 expect_2 "unknown section" "--nobogus" run --nobogus -d 1
 expect_2 "unknown cache event" "bogus" run --cache-events cycles,bogus -d 1
+expect_2 "--connect-timeout 0" "--connect-timeout '0'" run --cgroup machine.slice/xg-bad-a --connect-timeout 0 -d 1
+expect_2 "--connect-timeout 1.5" "--connect-timeout '1.5'" run --cgroup machine.slice/xg-bad-a --connect-timeout 1.5 -d 1
+expect_2 "--connect-timeout with --exec" "--connect-timeout is for the default ssh template" \
+    run --cgroup machine.slice/xg-bad-a --connect-timeout 2 --exec local -d 1 -- true
 rc=0; "$XG" report --format xml "$TMP/nofile.db" > /dev/null 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 2 ] && [ "$(wc -l < "$TMP/e")" -eq 1 ] && grep -q "unknown format 'xml'" "$TMP/e" \
     || fail "report --format xml: exit $rc: $(cat "$TMP/e")"
