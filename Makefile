@@ -22,7 +22,8 @@ demo: deps build
 	./scripts/demo.sh $(BUILD)/xengatherer
 
 # The whole test suite: unit, fixture and integration tests, then the unit
-# and fixture tests again under ASan+UBSan and under valgrind, and clang.
+# and fixture tests again under ASan+UBSan and under valgrind, the cgroup
+# integration scenarios under valgrind, and clang.
 check: deps
 	./scripts/check.sh
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # check.sh — the whole test suite: build (gcc, -Werror), unit + fixture +
 # integration tests, the unit and fixture tests again under ASan+UBSan and
-# under valgrind, a clang build, cppcheck + clang-tidy (scripts/lint.sh) and
-# a short run of every fuzz harness (scripts/fuzz-smoke.sh). Prints one
-# closing line:
+# under valgrind, the cgroup integration scenarios under valgrind, a clang
+# build, cppcheck + clang-tidy (scripts/lint.sh) and a short run of every
+# fuzz harness (scripts/fuzz-smoke.sh). Prints one closing line:
 # "check: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +38,7 @@ mtest() { # $1 = label, rest = meson test args
 
 [ -f build/build.ninja ] || step "configure (gcc)" meson setup build || exit 1
 step "build (gcc, -Wall -Wextra -Werror)" ninja -C build || exit 1
-mtest "unit, fixture, integration (gcc build)" -C build --num-processes 1
+mtest "unit, fixture, integration (gcc build)" -C build --num-processes 1 --no-suite valgrind
 
 [ -f build-asan/build.ninja ] || step "configure (ASan+UBSan)" meson setup build-asan \
     -Db_sanitize=address,undefined -Db_lundef=false
@@ -51,6 +51,10 @@ if command -v valgrind >/dev/null; then
     mtest "unit, fixture (valgrind memcheck)" -C build --suite unit --suite fixture \
         --wrapper 'valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect' \
         --timeout-multiplier 4
+    # the cgroup integration scenarios, every xengatherer under memcheck
+    # (tests/meson.build, suite valgrind; lib.sh's XG_VALGRIND)
+    mtest "integration, cgroup scenarios (valgrind memcheck)" -C build --suite valgrind \
+        --num-processes 1
 fi
 
 [ -f build-clang/build.ninja ] || step "configure (clang)" env CC=clang meson setup build-clang -Dtests=false

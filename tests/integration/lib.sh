@@ -38,7 +38,10 @@ cg_make() {
     done
 }
 cg_cleanup() {
-    local d i
+    local d i vg_bad=0
+    # under XG_VALGRIND, the logs are read first (a test that sets its own
+    # EXIT trap calls cg_cleanup from it)
+    [ -n "${VG_LOGS:-}" ] && ! vg_check && vg_bad=1
     for ((i=${#CG_DIRS[@]}-1; i>=0; i--)); do
         d=${CG_DIRS[$i]}
         [ -d "$d" ] || continue
@@ -49,9 +52,38 @@ cg_cleanup() {
         rmdir "$d" 2>/dev/null || true
     done
     [ -n "${TMP:-}" ] && rm -rf "$TMP"
+    [ "$vg_bad" -eq 0 ] || exit 1
 }
 TMP=$(mktemp -d /var/tmp/xgtest.XXXXXX)
 trap cg_cleanup EXIT
+
+# XG_VALGRIND=1: every "$XG" of the test runs under valgrind memcheck (the
+# suite 'valgrind' in tests/meson.build). Each process, forked children
+# too, logs to its own file; at exit (cg_cleanup) the test fails when any
+# log holds an error or a definite or indirect leak, whatever the test
+# itself concluded (a test that expects a non-zero exit cannot hide
+# valgrind's 99 that way).
+if [ "${XG_VALGRIND:-0}" = 1 ]; then
+    command -v valgrind >/dev/null || skip "valgrind is not installed (scripts/deps.sh installs it)"
+    VG_LOGS=$TMP/valgrind
+    mkdir -m 1777 "$VG_LOGS" # a test may run xengatherer as nobody
+    printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --log-file="%s/%%p.log" "%s" "$@"\n' \
+        "$VG_LOGS" "$XG" > "$TMP/xg-vg"
+    chmod 755 "$TMP/xg-vg"
+    XG=$TMP/xg-vg
+    # vg_check — prints every non-empty log; 1 when there was one
+    vg_check() {
+        local f bad=0
+        for f in "$VG_LOGS"/*.log; do
+            [ -s "$f" ] || continue
+            echo "FAIL: valgrind reported, in $(basename "$f"):" >&2
+            cat "$f" >&2
+            bad=1
+        done
+        [ "$bad" -eq 0 ] && echo "valgrind: $(ls "$VG_LOGS" | wc -l) processes, no errors, no leaks"
+        return "$bad"
+    }
+fi
 
 # json_get FILE EXPR — evaluates a python expression on the report JSON `j`.
 json_get() {
