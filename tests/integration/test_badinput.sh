@@ -64,6 +64,12 @@ expect_2 "unknown --exec-user" "--exec-user 'no-such-user-xg': no such user" run
 expect_2 "bad --env" "--env '1BAD=x'" run --cgroup machine.slice/xg-bad-a --exec local --env 1BAD=x -d 1 -- true
 expect_2 "no address for {addr}" "xg-bad-a.*has none.*vmfile" run --cgroup machine.slice/xg-bad-a -d 1 -- true
 
+# a vmfile that is a pipe (read to its end like a file)
+"$XG" record --platform cgroup -q --cgroup-parent machine.slice --vmfile <(printf 'xg-bad-a\n') \
+    -d 0.5 -i 0.25 -o "$TMP/pipe" || fail "a vmfile over a pipe: exit $?"
+[ "$(sqlite3 "$TMP/pipe/recording.db" "select name from domains where is_host = 0")" = xg-bad-a ] \
+    || fail "a vmfile over a pipe: not the domain it names"
+
 # an existing recording is refused without --force, and left as it was
 "$XG" record --platform cgroup -q --cgroup machine.slice/xg-bad-a -d 0.5 -i 0.5 -o "$TMP/r1" || fail "record failed"
 sum=$(md5sum < "$TMP/r1/recording.db")
