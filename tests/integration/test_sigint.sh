@@ -5,10 +5,13 @@
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 cg_make machine.slice/xg-it-sig
+# workloads no other process has on its command line (pgrep -fx below):
+# not "sleep 60", which also matches the "sleep 600" of test_net_netns
+w1=60.$$ w2=61.$$
 for sig in INT TERM; do
     out=$TMP/$sig
     "$XG" run --platform cgroup -q --cgroup machine.slice/xg-it-sig --exec local -i 0.2 -d 30 \
-        -o "$out" -- sleep 60 > "$TMP/stdout.$sig" &
+        -o "$out" -- sleep "$w1" > "$TMP/stdout.$sig" &
     pid=$!
     sleep 2
     kill -s "$sig" "$pid"
@@ -24,11 +27,11 @@ for sig in INT TERM; do
     [ "$n" -ge 5 ] && [ "$n" -le 20 ] || fail "SIG$sig: $n ticks for ~2 s at 0.2 s"
     st=$(sqlite3 "$out/recording.db" "select state from workloads")
     [ "$st" = terminated ] || fail "SIG$sig: workload state '$st'"
-    pgrep -f "sleep 60" >/dev/null && fail "SIG$sig: the workload outlived the run"
+    pgrep -fx "sleep $w1" >/dev/null && fail "SIG$sig: the workload outlived the run"
 done
 # a second SIGINT aborts at once, and takes the workload with it
 "$XG" run --platform cgroup -q --cgroup machine.slice/xg-it-sig --exec local -i 0.2 -d 30 \
-    -o "$TMP/abort" -- sleep 61 > /dev/null 2> "$TMP/abort.err" &
+    -o "$TMP/abort" -- sleep "$w2" > /dev/null 2> "$TMP/abort.err" &
 pid=$!
 sleep 1.5
 kill -INT "$pid"; kill -INT "$pid"
@@ -37,5 +40,5 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 [ "$rc" -eq 130 ] || fail "double SIGINT: exit $rc"
 [ "$ms" -lt 1500 ] || fail "double SIGINT took $ms ms to end"
 sleep 0.2
-pgrep -f "sleep 61" >/dev/null && fail "double SIGINT left the workload running"
+pgrep -fx "sleep $w2" >/dev/null && fail "double SIGINT left the workload running"
 echo "PASS"
