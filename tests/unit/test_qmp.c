@@ -74,14 +74,16 @@ static char *slurp(const char *rel, size_t *len)
     return buf;
 }
 
-static void put(int fd, const char *b, size_t n, int flags)
+/* Writes b; -1 when the client hung up (after its last "}"). */
+static int put(int fd, const char *b, size_t n, int flags)
 {
     for (size_t off = 0; off < n;) {
         ssize_t w = write(fd, b + off, flags & BYTEWISE ? 1 : n - off);
         if (w <= 0)
-            _exit(0); /* the client hung up (after its last "}") */
+            return -1;
         off += (size_t)w;
     }
+    return 0;
 }
 
 /* The server's side: runs the steps on fd, then waits for the client to
@@ -107,11 +109,13 @@ static void serve(int fd, const step *s, size_t n, int flags)
         if (s[i].file) {
             size_t len;
             char *b = slurp(s[i].file, &len);
-            put(fd, b, len, flags);
-            free(b);
+            int r = put(fd, b, len, flags);
+            free(b); /* before _exit: valgrind checks the child too */
+            if (r < 0)
+                _exit(0);
         }
-        if (s[i].text)
-            put(fd, s[i].text, strlen(s[i].text), flags);
+        if (s[i].text && put(fd, s[i].text, strlen(s[i].text), flags) < 0)
+            _exit(0);
         if (s[i].close) {
             close(fd);
             _exit(0);
