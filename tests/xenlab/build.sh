@@ -182,8 +182,9 @@ build_dom0() {
     cp -a "$cache/base/modules/lib/modules" "$r/lib/"
     mkdir -p "$r/lab"
     cp "$here/dom0-init" "$r/init"
-    cp "$here/scenario.sh" "$here/trigger" "$here/block-lab" "$r/lab/"
-    chmod +x "$r/init" "$r/lab/scenario.sh" "$r/lab/trigger" "$r/lab/block-lab"
+    cp "$here/scenario.sh" "$here/trigger" "$here/block-lab" "$here/vif-lab" "$r/lab/"
+    chmod +x "$r/init" "$r/lab/scenario.sh" "$r/lab/trigger" "$r/lab/block-lab" \
+        "$r/lab/vif-lab"
     cp "$cache/vmlinux.gz" "$r/lab/vmlinux.gz"
     cp "$cache/domu.cpio.gz" "$r/lab/domu.cpio.gz"
     cp "$xg_bin" "$r/usr/bin/xengatherer"

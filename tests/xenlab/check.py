@@ -13,6 +13,7 @@ import sys
 
 failures = []
 retries = []
+churn_retries = []
 
 
 def check(ok, what):
@@ -22,8 +23,9 @@ def check(ok, what):
 
 
 def parse(log):
-    doms, vbd, files, cur, buf = {}, None, {}, None, []
+    doms, vbd, vif, files, cur, buf = {}, None, None, {}, None, []
     retries.clear()
+    churn_retries.clear()
     began = finished = False
     end_rc = None
     with open(log, errors="replace") as f:
@@ -50,13 +52,20 @@ def parse(log):
                 b = [int(x) for x in w[4:8]]
                 a = [int(x) for x in w[9:13]]
                 vbd = {"dev": w[3], "before": b, "after": a}
+            elif w[0] == "XGLAB-VIF" and len(w) == 13:
+                # NAME DOMID  IFACE rxb txb rxp txp (before)  IFACE ... (after)
+                b = [int(x) for x in w[4:8]]
+                a = [int(x) for x in w[9:13]]
+                vif = {"iface": w[3], "before": b, "after": a}
             elif w[0] == "XGLAB-B64" and len(w) == 2:
                 cur = w[1]
             elif w[0] == "XGLAB-RETRY":
                 retries.append(line)
+            elif w[0] == "XGLAB-CHURN-RETRY":
+                churn_retries.append(line)
             elif w[0] == "XGLAB-END":
                 end_rc = line
-    return began and finished, end_rc, doms, vbd, files
+    return began and finished, end_rc, doms, vbd, vif, files
 
 
 def by_dom(rows, name, device=None):
@@ -68,10 +77,12 @@ def by_dom(rows, name, device=None):
 
 def main():
     log, outdir = sys.argv[1], sys.argv[2]
-    complete, end_rc, doms, vbd, files = parse(log)
+    complete, end_rc, doms, vbd, vif, files = parse(log)
     check(complete, "dom0 printed the result block (XGLAB-BEGIN..XGLAB-FINISH)")
     check(end_rc is not None and "rc=0" in end_rc, "scenario ended with rc=0 (%s)" % end_rc)
     check(not retries, "xengatherer ran once, without dying (%s)" % "; ".join(retries))
+    for r in churn_retries:  # said loudly; the retried window is checked
+        print("WARNING: the churn window was measured twice: " + r)
     for name, data in files.items():
         with open(os.path.join(outdir, name), "wb") as f:
             f.write(data)
@@ -136,11 +147,85 @@ def main():
     check(h is not None and (h.get("wr_mb_s") or 0) > 0,
           "Domain-0 shows its physical disk vda with the writes")
 
+    check_cache(rep)
+    if "churn-report.json" in files:
+        check_churn(json.loads(files["churn-report.json"]), doms)
+    else:
+        check(False, "churn-report.json (the second window) came back")
+    check_net(rep, vif)
+
     sched = rep.get("sched")
     check(sched is not None and bool(sched.get("vcpu_window")),
           "a SCHED section (%s)" % rep.get("meta", {}).get("note.sched", "no note"))
     if sched:
         check_sched(sched)
+
+
+def check_cache(rep):
+    """Software events through --cache-events: Domain-0 counted by perf in
+    dom0; domUs not (and the note says why); Xen CMT asked for (psr=cmt)
+    but the emulated CPU has none: note.cmt says so."""
+    meta = rep.get("meta", {})
+    w = (rep.get("cache") or {}).get("window") or []
+    d0 = by_dom(w, "Domain-0") or {}
+    print("cache Domain-0:", {k: d0.get(k) for k in ("task-clock", "context-switches", "running_pct")})
+    check((d0.get("task-clock") or 0) > 0 and (d0.get("context-switches") or 0) > 0,
+          "Domain-0 counted by perf in dom0 (task-clock %s s, %s context switches)"
+          % (d0.get("task-clock"), d0.get("context-switches")))
+    a = by_dom(w, "xglab-a") or {}
+    check(a.get("task-clock") is None, "xglab-a has no perf counts (none faked)")
+    check("only dom0's own vCPUs" in meta.get("note.cache", ""),
+          "note.cache says why domUs have none (%s)" % meta.get("note.cache"))
+    cmt = meta.get("note.cmt", "")
+    check(cmt.startswith("Xen CMT: ") and "psr=cmt" in cmt,
+          "note.cmt says why there is no Xen CMT (%s)" % cmt)
+    check(not (rep.get("cmt") or {}).get("window"), "no CMT rows (none faked)")
+
+
+def check_churn(rep, doms):
+    """The second window: xglab-c was created and destroyed inside it: a row
+    of its own with its domid and its own span."""
+    rd = {d["name"]: d for d in rep["domains"]}
+    for w in rep.get("workloads") or []:
+        check(w.get("state") == "exited" and w.get("exit_code") == 0,
+              "churn window: workload on %s exited 0 (%s %s)"
+              % (w.get("domain"), w.get("state"), w.get("exit_code")))
+    c = rd.get("xglab-c")
+    check(c is not None and doms.get("xglab-c") is not None
+          and c.get("platform_id") == doms.get("xglab-c"),
+          "xglab-c (created inside the window) reported with its domid %s"
+          % doms.get("xglab-c"))
+    if not c:
+        return
+    end = max((d.get("span_end_s") or 0) for d in rep["domains"])
+    a, b = c.get("span_start_s"), c.get("span_end_s")
+    print("xglab-c span: %s .. %s s of 0 .. %s s" % (a, b, end))
+    check(a is not None and b is not None and 0 < a < b < end and not c.get("full_span"),
+          "xglab-c has its own span inside the window (%s .. %s of %s s)" % (a, b, end))
+    row = by_dom(rep["cpu"]["window"], "xglab-c") or {}
+    check((row.get("cpu_s") or 0) > 0, "xglab-c used CPU while it lived (%s s)" % row.get("cpu_s"))
+    others = [d for d in rep["domains"] if d["name"] not in ("Domain-0", "xglab-a", "xglab-b", "xglab-c")]
+    check(not others, "no other domain rows (%s)" % [d["name"] for d in others])
+
+
+def check_net(rep, vif):
+    """xglab-b fetched 4 MiB from dom0 over its vif: the NET figures match
+    dom0's side of the vif (its tx is what the domU received) within 2 %."""
+    check(vif is not None and vif["before"][0] >= 0, "dom0 sent xglab-b's vif statistics")
+    net = rep.get("net")
+    check(net is not None, "a NET section (%s)" % rep.get("meta", {}).get("note.net", "no note"))
+    if not vif or not net:
+        return
+    d_rx = vif["after"][1] - vif["before"][1]  # the domU's rx = dom0's vif tx
+    d_tx = vif["after"][0] - vif["before"][0]
+    row = by_dom(net.get("window") or [], "xglab-b") or {}
+    g_rx = (row.get("rx_mb") or 0) * 1048576
+    g_tx = (row.get("tx_mb") or 0) * 1048576
+    print("xglab-b net bytes: sysfs rx %d tx %d, report rx %.0f tx %.0f" % (d_rx, d_tx, g_rx, g_tx))
+    check(d_rx >= 4194304, "xglab-b received its 4 MiB (%d bytes)" % d_rx)
+    check(abs(g_rx - d_rx) <= 0.02 * max(d_rx, 1), "received bytes match the vif within 2 %")
+    check(abs(g_tx - d_tx) <= 0.02 * max(d_tx, 1) + 2048, "sent bytes match the vif within 2 %")
+    check(g_tx < g_rx / 4, "the report's rx/tx are the domU's view (rx %.0f > tx %.0f)" % (g_rx, g_tx))
 
 
 def check_sched(sched):

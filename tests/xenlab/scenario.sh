@@ -1,11 +1,15 @@
 #!/bin/bash
 # scenario.sh — the Xen lab's experiment, run by dom0's /init: two PV domUs
-# (xglab-a burns CPU, xglab-b writes and reads its disk when told), random
-# domids (most land past 32), xentrace of the scheduler class into tmpfs,
-# and `xengatherer run` over all domains. Prints the report, and between
-# XGLAB-BEGIN/XGLAB-FINISH the machine-readable lines test_xenlab.sh checks:
+# (xglab-a burns CPU, xglab-b writes and reads its disk and fetches a file
+# from dom0 over its vif when told), a third (xglab-c) created and destroyed
+# inside the window (by /lab/trigger), random domids (most land past 32),
+# xentrace of the scheduler class into tmpfs, and `xengatherer run` over all
+# domains. Prints the report, and between XGLAB-BEGIN/XGLAB-FINISH the
+# machine-readable lines test_xenlab.sh checks:
 #   XGLAB-DOM NAME DOMID
 #   XGLAB-VBD NAME DOMID DEV rd_sect0 wr_sect0 rd_req0 wr_req0 rd_sect1 ... (before, after)
+#   XGLAB-VIF NAME DOMID IFACE rx_bytes0 tx_bytes0 rx_packets0 tx_packets0 IFACE rx_bytes1 ...
+#     (dom0's side of the vif: its rx is what the domU sent)
 #   XGLAB-B64 FILE      followed by base64 of FILE.gz, then XGLAB-B64-END
 set -u
 up() { cut -d' ' -f1 /proc/uptime; }
@@ -20,8 +24,11 @@ n=0
 while [ ! -b $disk_dev ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
 [ -b $disk_dev ] || { echo "XGLAB: no $disk_dev in dom0"; exit 1; }
 for n in a b; do
-    role=cpu disk=
-    [ $n = b ] && role=disk disk="disk = ['phy:$disk_dev,xvda,w,script=$lab/block-lab']"
+    role=cpu disk= vif=
+    if [ $n = b ]; then
+        role=disk disk="disk = ['phy:$disk_dev,xvda,w,script=$lab/block-lab']"
+        vif="vif = ['script=$lab/vif-lab,mac=00:16:3e:77:00:02']"
+    fi
     cat >/tmp/$n.cfg <<CFG
 name = "xglab-$n"
 type = "pv"
@@ -32,6 +39,7 @@ memory = 96
 vcpus = 1
 on_crash = "destroy"
 $disk
+$vif
 CFG
     if ! xl create /tmp/$n.cfg && ! { echo "XGLAB: retrying"; xl create /tmp/$n.cfg; }; then
         echo "XGLAB: xl create xglab-$n failed"
@@ -61,27 +69,141 @@ vbd_stats() { # NAME DOMID: rd_sect wr_sect rd_req wr_req of every VBD
     done
 }
 ida=$(xl domid xglab-a) idb=$(xl domid xglab-b)
-measure() {
-    vbd0=$(vbd_stats xglab-b "$idb")
-    echo "XGLAB-T measure-start $(up)"
-    # xengatherer runs xentrace itself (the SCHED section) and keeps the raw
-    # trace in the recording (meta sched.xentrace).
-    xengatherer run -q --force -o "$out" -i 1 -d 40 --until-done \
-        --exec "$lab/trigger {name} {id}" -- go
+vif_stats() { # DOMID: dom0's counters of the domain's first vif
+    local i=vif$1.0 f
+    printf '%s ' "$i"
+    for f in rx_bytes tx_bytes rx_packets tx_packets; do
+        printf '%s ' "$(cat "/sys/class/net/$i/statistics/$f" 2>/dev/null || echo -1)"
+    done
+}
+# what xglab-b fetches over its vif (domu-init), served by dom0
+mkdir -p /tmp/www
+head -c 4194304 /dev/urandom >/tmp/www/blob
+busybox httpd -p 8080 -h /tmp/www || echo "XGLAB: httpd failed"
+# the domain /lab/trigger creates and destroys inside the window
+cat >/tmp/c.cfg <<CFG
+name = "xglab-c"
+type = "pv"
+kernel = "$lab/vmlinux.gz"
+ramdisk = "$lab/domu.cpio.gz"
+extra = "console=hvc0 xglab_role=idle loglevel=4"
+memory = 96
+vcpus = 1
+on_crash = "destroy"
+CFG
+# Churn, in a second, short window of its own (the first one's CPU figures
+# stay those of A, B and dom0: building a domain keeps dom0 busy for tens
+# of seconds under TCG). Once the trigger says the window runs
+# (/tmp/window.started), xglab-c is created (from here: `xl create` run by
+# the trigger under xengatherer aborted in 2 of 4 runs, with heap
+# corruption), runs until it has used CPU, 3 s more, and is destroyed;
+# /tmp/churn.done tells the trigger, which then waits 2 s and ends the
+# window.
+churn() {
+    exec 2>>/tmp/trigger.log
+    local n=0 line domid= log=/var/log/xen/console/guest-xglab-c.log
+    until [ -e /tmp/window.started ]; do
+        n=$((n + 1))
+        [ $n -gt 300 ] && { echo "churn: the window did not start" >&2; break; }
+        sleep 0.1
+    done
+    sleep 2
+    # few processes: right after a domain is built, dom0 processes have
+    # aborted now and then under TCG (`xl domid`: a pthread mutex assertion,
+    # twice); the domid and the guest's readiness are read by the shell
+    local made=
+    for try in 1 2 3; do
+        xl create /tmp/c.cfg >&2 && { made=1; break; }
+        echo "churn: xl create xglab-c failed (try $try)" >&2
+        xl destroy xglab-c >/dev/null 2>&1
+    done
+    if [ -n "$made" ]; then
+        echo "XGLAB-T domu-c-created $(up)" >&2
+        n=0 # xl's monitor of the domain logs "(domid N)" once it runs
+        while [ -z "$domid" ] && [ $n -lt 40 ]; do
+            while IFS= read -r line; do
+                case $line in *"(domid "*) domid=${line##*(domid }; domid=${domid%%)*} ;; esac
+            done </var/log/xen/xl-xglab-c.log
+            n=$((n + 1))
+            [ -n "$domid" ] || sleep 0.25
+        done 2>/dev/null
+        [ -n "$domid" ] && echo "$domid" >/tmp/c.domid
+        n=0
+        until [ $n -gt 240 ]; do # until it has run its /init
+            while IFS= read -r line; do
+                case $line in *XGLAB-DOMU-READY*) n=1000 ;; esac
+            done <"$log"
+            n=$((n + 1))
+            sleep 0.25
+        done 2>/dev/null
+        [ $n -ge 1000 ] || echo "churn: xglab-c never said it was ready" >&2
+        sleep 3
+        for try in 1 2 3; do
+            xl destroy xglab-c >&2 && break
+            echo "churn: xl destroy xglab-c failed (try $try)" >&2
+            sleep 1
+        done
+        echo "XGLAB-T domu-c-destroyed $(up)" >&2
+    fi
+    : >/tmp/churn.done
+}
+run_xg() { # OUTDIR WORD [options]: one window, xrc = its exit status
+    local o=$1 w=$2
+    shift 2
+    echo "XGLAB-T measure-start $(up) ($w)"
+    xengatherer run -q --force -o "$o" -i 1 -d 150 --until-done "$@" \
+        --exec "$lab/trigger {name} {id}" -- "$w"
     xrc=$?
-    echo "XGLAB-T measure-end $(up) rc=$xrc"
+    echo "XGLAB-T measure-end $(up) rc=$xrc ($w)"
     # segfaults (the kernel logs them; dmesg -n 1 keeps them off the console)
     dmesg | grep -i -A2 segfault
     dmesg -C
 }
+measure() {
+    vbd0=$(vbd_stats xglab-b "$idb")
+    vif0=$(vif_stats "$idb")
+    # xengatherer runs xentrace itself (the SCHED section) and keeps the raw
+    # trace in the recording (meta sched.xentrace). Software events: this
+    # machine (and TCG) has no hardware counters; Domain-0 is counted
+    # system-wide in dom0, domUs say why not.
+    run_xg "$out" go --cache-events task-clock,context-switches
+    vbd1=$(vbd_stats xglab-b "$idb")
+    vif1=$(vif_stats "$idb")
+}
 measure
 if [ "$xrc" -ge 128 ]; then
-    # seen once in a TCG run, as was a segfault of Xen's own xenstore-read:
-    # said loudly (check.py fails on XGLAB-RETRY), then measured again
+    # seen in TCG runs, as were segfaults of Xen's own xenstore-read and an
+    # abort of xl: said loudly (check.py fails on XGLAB-RETRY), then
+    # measured again
     echo "XGLAB-RETRY xengatherer died with rc=$xrc"
     measure
 fi
-vbd1=$(vbd_stats xglab-b "$idb")
+rc1=$xrc
+churn_window() {
+    local cpid n=0
+    xl destroy xglab-c >/dev/null 2>&1
+    rm -f /tmp/churn.done /tmp/window.started /tmp/c.domid
+    churn &
+    cpid=$!
+    # sampled every 3 s: building a domain while xengatherer samples is
+    # when xl aborted; fewer samples, fewer chances
+    run_xg /tmp/xg2 churn --nosched --nocache -i 3 >/dev/null
+    while kill -0 "$cpid" 2>/dev/null && [ $n -lt 60 ]; do
+        sleep 0.5
+        n=$((n + 1))
+    done
+    kill "$cpid" 2>/dev/null
+}
+churn_window
+if [ "$xrc" -ge 128 ] || [ ! -s /tmp/c.domid ]; then
+    # the window in which a domain is built: where dom0 processes were seen
+    # to abort under TCG (see above). Said, measured again; check.py
+    # reports it
+    echo "XGLAB-CHURN-RETRY xengatherer rc=$xrc, xglab-c's domid: $(cat /tmp/c.domid 2>/dev/null)"
+    churn_window
+fi
+sed 's/^/XGLAB-TRIGGER /' /tmp/trigger.log 2>/dev/null
+[ "$rc1" -ne 0 ] && xrc=$rc1
 
 echo "XGLAB-REPORT-TEXT"
 cat "$out/report.txt"
@@ -90,10 +212,14 @@ echo "XGLAB-DOM Domain-0 0"
 echo "XGLAB-DOM xglab-a $ida"
 echo "XGLAB-DOM xglab-b $idb"
 echo "XGLAB-VBD xglab-b $idb $vbd0 $vbd1"
-for f in report.json recording.db; do
-    [ -f "$out/$f" ] || continue
-    echo "XGLAB-B64 $f"
-    gzip -c "$out/$f" | base64 -w 76
+echo "XGLAB-VIF xglab-b $idb $vif0 $vif1"
+[ -s /tmp/c.domid ] && echo "XGLAB-DOM xglab-c $(cat /tmp/c.domid)"
+for f in "$out/report.json" "$out/recording.db" /tmp/xg2/report.json; do
+    [ -f "$f" ] || continue
+    name=${f##*/}
+    [ "$f" = /tmp/xg2/report.json ] && name=churn-report.json
+    echo "XGLAB-B64 $name"
+    gzip -c "$f" | base64 -w 76
     echo "XGLAB-B64-END"
 done
 echo "XGLAB-FINISH"
