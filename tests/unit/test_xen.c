@@ -423,6 +423,38 @@ static void test_changed(void **state)
     xg_xen_close(q);
 }
 
+/* A CPU time that goes backwards is a gap and a note, not a reset. */
+static void test_cpu_backwards(void **state)
+{
+    xg_platform *p = open_fake();
+    xg_pdomains l = {0};
+    xg_cpu_counters c;
+    char err[256];
+
+    (void)state;
+    assert_null(xg_xen_note(p, XG_FAM_CPU));
+    assert_int_equal(xg_xen_discover(p, &l, err, sizeof(err)), 0);
+    assert_int_equal(xg_xen_prepare(p, &l.v[0], err, sizeof(err)), 0);
+    assert_int_equal(xg_xen_cpu_read(p, &l.v[0], &c), 0);
+    assert_int_equal(c.have, XG_CPU_USAGE);
+    assert_int_equal(c.usage_ns, 1000);
+    g_dom[0].cpu_ns = 0; /* a bad reading */
+    g_now += 2000000000;
+    assert_int_equal(xg_xen_cpu_read(p, &l.v[0], &c), 0);
+    assert_int_equal(c.have, 0);
+    assert_string_equal(xg_xen_note(p, XG_FAM_CPU), "1 reading of a domain's "
+                        "CPU time went backwards (libxenstat) and was left out");
+    assert_null(xg_xen_note(p, XG_FAM_DISK));
+    g_dom[0].cpu_ns = 1500;
+    g_now += 2000000000;
+    assert_int_equal(xg_xen_cpu_read(p, &l.v[0], &c), 0);
+    assert_int_equal(c.have, XG_CPU_USAGE);
+    assert_int_equal(c.usage_ns, 1500);
+    xg_xen_release(p, &l.v[0]);
+    xg_pdomains_free(&l);
+    xg_xen_close(p);
+}
+
 static void test_caps(void **state)
 {
     (void)state;
@@ -445,6 +477,7 @@ int main(void)
         cmocka_unit_test_setup(test_vbd_names, setup),
         cmocka_unit_test_setup(test_caps, setup),
         cmocka_unit_test_setup(test_changed, setup),
+        cmocka_unit_test_setup(test_cpu_backwards, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -185,12 +185,30 @@ int xg_xen_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out)
 {
     const xg_xen_dom *s = xg_xen_find(p, d);
 
+    xen_dom *x = d->priv;
+
     if (!s)
         return -1;
     memset(out, 0, sizeof(*out));
+    if (s->cpu_ns < x->last_cpu_ns) {
+        p->cpu_dropped++;
+        return 0; /* nothing filled: a gap */
+    }
+    x->last_cpu_ns = s->cpu_ns;
     out->usage_ns = s->cpu_ns;
     out->have = XG_CPU_USAGE;
     return 0;
+}
+
+const char *xg_xen_note(xg_platform *p, unsigned family)
+{
+    if (family != XG_FAM_CPU || !p->cpu_dropped)
+        return NULL;
+    snprintf(p->note, sizeof(p->note), "%lu reading%s of a domain's CPU "
+             "time went backwards (libxenstat) and %s left out",
+             p->cpu_dropped, p->cpu_dropped == 1 ? "" : "s",
+             p->cpu_dropped == 1 ? "was" : "were");
+    return p->note;
 }
 
 int xg_xen_vcpu_read(xg_platform *p, xg_pdomain *d, xg_vcpu_cb cb, void *arg)

@@ -95,6 +95,8 @@ struct xg_platform {
     int cmt_state;        /* 0 not asked yet, 1 on, -1 off (cmt_why) */
     unsigned cmt_kinds;   /* XG_CMT_* the hypervisor monitors */
     char cmt_why[300];
+    unsigned long cpu_dropped; /* readings of CPU time that went backwards */
+    char note[200];
 };
 
 /* What a prepared domain is matched by in each snapshot (its priv). */
@@ -103,6 +105,7 @@ typedef struct xen_dom {
     char uuid[40];
     char name[128];
     bool cmt_attached;    /* this run started its cache monitoring */
+    uint64_t last_cpu_ns; /* the last CPU time handed out */
 } xen_dom;
 
 /* The platform over a backend (xen.c); the ops of platform.h. */
@@ -111,7 +114,11 @@ xg_platform *xg_xen_open_with(const xg_xen_backend *be, const xg_options *o,
 int xg_xen_discover(xg_platform *p, xg_pdomains *out, char *err,
                     size_t errlen);
 int xg_xen_prepare(xg_platform *p, xg_pdomain *d, char *err, size_t errlen);
+/* A domain's CPU time never goes backwards while it lives: a reading that
+ * does (libxenstat once gave Domain-0 0 in a lab run) is left out (a gap,
+ * not a counter reset) and counted for note(XG_FAM_CPU). */
 int xg_xen_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out);
+const char *xg_xen_note(xg_platform *p, unsigned family);
 int xg_xen_vcpu_read(xg_platform *p, xg_pdomain *d, xg_vcpu_cb cb, void *arg);
 int xg_xen_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg);
 /* The domain's vifs ("vifD.N", source "xenstat") in the guest's view

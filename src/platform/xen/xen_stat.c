@@ -276,6 +276,7 @@ const xg_platform_ops xg_platform_xen = {
     .close = xg_xen_close,
     .perf_target = xg_xen_perf_target,
     .changed = xg_xen_changed,
+    .note = xg_xen_note,
     .cmt_start = xg_xen_cmt_start,
     .cmt_read = xg_xen_cmt_read,
 };
