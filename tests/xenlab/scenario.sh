@@ -101,16 +101,16 @@ CFG
 # window.
 churn() {
     exec 2>>/tmp/trigger.log
-    local n=0 line domid= log=/var/log/xen/console/guest-xglab-c.log
+    local n=0 domid= log=/var/log/xen/console/guest-xglab-c.log
     until [ -e /tmp/window.started ]; do
         n=$((n + 1))
         [ $n -gt 300 ] && { echo "churn: the window did not start" >&2; break; }
         sleep 0.1
     done
     sleep 2
-    # few processes: right after a domain is built, dom0 processes have
-    # aborted now and then under TCG (`xl domid`: a pthread mutex assertion,
-    # twice); the domid and the guest's readiness are read by the shell
+    # right after a domain is built, dom0 processes have aborted now and
+    # then under TCG (`xl domid`: a pthread mutex assertion, twice): the
+    # domid comes from xl's own log, and every step is asked again
     local made=
     for try in 1 2 3; do
         xl create /tmp/c.cfg >&2 && { made=1; break; }
@@ -121,22 +121,17 @@ churn() {
         echo "XGLAB-T domu-c-created $(up)" >&2
         n=0 # xl's monitor of the domain logs "(domid N)" once it runs
         while [ -z "$domid" ] && [ $n -lt 40 ]; do
-            while IFS= read -r line; do
-                case $line in *"(domid "*) domid=${line##*(domid }; domid=${domid%%)*} ;; esac
-            done </var/log/xen/xl-xglab-c.log
+            domid=$(sed -n 's/.*(domid \([0-9]*\)).*/\1/p' /var/log/xen/xl-xglab-c.log 2>/dev/null | tail -n 1)
             n=$((n + 1))
             [ -n "$domid" ] || sleep 0.25
-        done 2>/dev/null
+        done
         [ -n "$domid" ] && echo "$domid" >/tmp/c.domid
-        n=0
-        until [ $n -gt 240 ]; do # until it has run its /init
-            while IFS= read -r line; do
-                case $line in *XGLAB-DOMU-READY*) n=1000 ;; esac
-            done <"$log"
+        n=0 # until it has run its /init (a failed grep is asked again)
+        until grep -q XGLAB-DOMU-READY "$log" 2>/dev/null; do
             n=$((n + 1))
+            [ $n -gt 240 ] && { echo "churn: xglab-c never said it was ready" >&2; break; }
             sleep 0.25
-        done 2>/dev/null
-        [ $n -ge 1000 ] || echo "churn: xglab-c never said it was ready" >&2
+        done
         sleep 3
         for try in 1 2 3; do
             xl destroy xglab-c >&2 && break
@@ -182,7 +177,7 @@ rc1=$xrc
 churn_window() {
     local cpid n=0
     xl destroy xglab-c >/dev/null 2>&1
-    rm -f /tmp/churn.done /tmp/window.started /tmp/c.domid
+    rm -f /tmp/churn.done /tmp/window.started /tmp/c.domid /var/log/xen/xl-xglab-c.log
     churn &
     cpid=$!
     # sampled every 3 s: building a domain while xengatherer samples is
