@@ -126,15 +126,15 @@ churn() {
             [ -n "$domid" ] || sleep 0.25
         done
         [ -n "$domid" ] && echo "$domid" >/tmp/c.domid
-        n=0 # until it has run its /init (a failed grep is asked again)
-        until grep -q XGLAB-DOMU-READY "$log" 2>/dev/null; do
+        n=0 ready= # until it has run its /init (a failed grep is asked again)
+        until grep -q XGLAB-DOMU-READY "$log" 2>/dev/null && ready=1; do
             n=$((n + 1))
             [ $n -gt 240 ] && { echo "churn: xglab-c never said it was ready" >&2; break; }
             sleep 0.25
         done
         sleep 3
         for try in 1 2 3; do
-            xl destroy xglab-c >&2 && break
+            xl destroy xglab-c >&2 && { [ -n "$ready" ] && : >/tmp/churn.ok; break; }
             echo "churn: xl destroy xglab-c failed (try $try)" >&2
             sleep 1
         done
@@ -146,7 +146,7 @@ run_xg() { # OUTDIR WORD [options]: one window, xrc = its exit status
     local o=$1 w=$2
     shift 2
     echo "XGLAB-T measure-start $(up) ($w)"
-    xengatherer run -q --force -o "$o" -i 1 -d 150 --until-done "$@" \
+    xengatherer run -q --force -o "$o" -i 1 -d 120 --until-done "$@" \
         --exec "$lab/trigger {name} {id}" -- "$w"
     xrc=$?
     echo "XGLAB-T measure-end $(up) rc=$xrc ($w)"
@@ -177,7 +177,8 @@ rc1=$xrc
 churn_window() {
     local cpid n=0
     xl destroy xglab-c >/dev/null 2>&1
-    rm -f /tmp/churn.done /tmp/window.started /tmp/c.domid /var/log/xen/xl-xglab-c.log
+    rm -f /tmp/churn.done /tmp/churn.ok /tmp/window.started /tmp/c.domid \
+        /var/log/xen/xl-xglab-c.log /var/log/xen/console/guest-xglab-c.log
     churn &
     cpid=$!
     # sampled every 3 s: building a domain while xengatherer samples is
@@ -189,14 +190,17 @@ churn_window() {
     done
     kill "$cpid" 2>/dev/null
 }
-churn_window
-if [ "$xrc" -ge 128 ] || [ ! -s /tmp/c.domid ]; then
-    # the window in which a domain is built: where dom0 processes were seen
-    # to abort under TCG (see above). Said, measured again; check.py
-    # reports it
-    echo "XGLAB-CHURN-RETRY xengatherer rc=$xrc, xglab-c's domid: $(cat /tmp/c.domid 2>/dev/null)"
+# The window in which a domain is built is where dom0 processes (xl, once
+# xengatherer) were seen to die under TCG (see above): when xglab-c did not
+# come, run and go (/tmp/churn.ok), or xengatherer died, it is said and
+# measured again, at most three times in all; check.py prints each retry
+# and checks the last window.
+for attempt in 1 2 3; do
     churn_window
-fi
+    [ "$xrc" -lt 128 ] && [ -e /tmp/churn.ok ] && [ -s /tmp/c.domid ] && break
+    [ $attempt -lt 3 ] &&
+        echo "XGLAB-CHURN-RETRY attempt $attempt: xengatherer rc=$xrc, xglab-c's domid '$(cat /tmp/c.domid 2>/dev/null)', $([ -e /tmp/churn.ok ] && echo ran || echo "did not come, run and go")"
+done
 sed 's/^/XGLAB-TRIGGER /' /tmp/trigger.log 2>/dev/null
 [ "$rc1" -ne 0 ] && xrc=$rc1
 
