@@ -485,7 +485,7 @@ void xg_session_sample(xg_session *s, int64_t mono_ns, int64_t wall_ns,
 
 /* meta overhead_part.<collector> and overhead_part.rescan: where the
  * sampling CPU went. */
-static void part_meta(const xg_session *s)
+static void part_meta(xg_session *s)
 {
     const xg_collector *const *col = xg_collectors();
     char key[64];
@@ -493,11 +493,10 @@ static void part_meta(const xg_session *s)
     for (size_t k = 0; k < 16 && col[k]; k++)
         if (s->part_ns[k]) {
             snprintf(key, sizeof(key), "overhead_part.%s", col[k]->name);
-            set_meta_i64((xg_store *)&s->ctx.store, key, s->part_ns[k]);
+            set_meta_i64(&s->ctx.store, key, s->part_ns[k]);
         }
     if (s->watch_all)
-        set_meta_i64((xg_store *)&s->ctx.store, "overhead_part.rescan",
-                     s->part_ns[16]);
+        set_meta_i64(&s->ctx.store, "overhead_part.rescan", s->part_ns[16]);
 }
 
 void xg_session_stop(xg_session *s)

@@ -6,6 +6,7 @@
  * --nosumcache: the "cache" series of docs/series.md. Where counters cannot
  * be had it says why in meta "note.cache" and stores nothing. */
 #include "collect/collector.h"
+#include "util/grow.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -606,19 +607,8 @@ static void emfile_note(cache_state *st, int e, size_t needed)
 
 static int cache_grow(cache_state *st, size_t i)
 {
-    if (i >= st->cap) {
-        size_t nc = st->cap ? st->cap * 2 : 16;
-        cache_dom *nv;
-        while (nc <= i)
-            nc *= 2;
-        if (!(nv = realloc(st->dom, nc * sizeof(*nv))))
-            return -1;
-        st->dom = nv;
-        st->cap = nc;
-    }
-    while (st->n <= i)
-        memset(&st->dom[st->n++], 0, sizeof(*st->dom));
-    return 0;
+    return xg_grow_to((void **)&st->dom, &st->n, &st->cap, sizeof(*st->dom),
+                      i);
 }
 
 static void cache_free(cache_state *st)

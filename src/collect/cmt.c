@@ -6,6 +6,7 @@
  * records nothing; where the hypervisor could monitor but does not, meta
  * "note.cmt" says why in one line. */
 #include "collect/collector.h"
+#include "util/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,19 +43,14 @@ static void note(cmt_state *st, xg_ctx *ctx, const char *why)
 
 static int grow(cmt_state *st, size_t i)
 {
-    if (i >= st->cap) {
-        size_t nc = st->cap ? st->cap * 2 : 16;
-        int64_t(*nv)[NK];
-        while (nc <= i)
-            nc *= 2;
-        if (!(nv = realloc(st->ser, nc * sizeof(*nv))))
-            return -1;
-        st->ser = nv;
-        st->cap = nc;
-    }
-    for (; st->n <= i; st->n++)
+    size_t from = st->n;
+
+    if (xg_grow_to((void **)&st->ser, &st->n, &st->cap, sizeof(*st->ser),
+                   i) < 0)
+        return -1;
+    for (; from < st->n; from++)
         for (size_t k = 0; k < NK; k++)
-            st->ser[st->n][k] = -1;
+            st->ser[from][k] = -1;
     return 0;
 }
 

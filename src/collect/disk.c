@@ -2,6 +2,7 @@
  * the platform, and the host's block devices from /proc/diskstats (the
  * "disk" and "hostdisk" series of docs/series.md). */
 #include "collect/collector.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -116,20 +117,8 @@ static int disk_add(xg_ctx *ctx, void *state, size_t i)
     disk_state *st = state;
 
     (void)ctx;
-    if (i >= st->cap) {
-        size_t nc = st->cap ? st->cap * 2 : 16;
-        void *nv;
-        while (nc <= i)
-            nc *= 2;
-        nv = realloc(st->doms, nc * sizeof(*st->doms));
-        if (!nv)
-            return -1;
-        st->doms = nv;
-        st->cap = nc;
-    }
-    while (st->n <= i)
-        memset(&st->doms[st->n++], 0, sizeof(*st->doms));
-    return 0;
+    return xg_grow_to((void **)&st->doms, &st->n, &st->cap, sizeof(*st->doms),
+                      i);
 }
 
 static void disk_free(disk_state *st)

@@ -6,6 +6,7 @@
  * interface first seen mid-run (a container that had no process yet, a
  * hot-plugged NIC) gets its series then, once. */
 #include "collect/collector.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -117,19 +118,9 @@ static int net_add(xg_ctx *ctx, void *state, size_t i)
 {
     net_state *st = state;
 
-    if (i >= st->cap) {
-        size_t nc = st->cap ? st->cap * 2 : 16;
-        void *nv;
-        while (nc <= i)
-            nc *= 2;
-        nv = realloc(st->doms, nc * sizeof(*st->doms));
-        if (!nv)
-            return -1;
-        st->doms = nv;
-        st->cap = nc;
-    }
-    while (st->n <= i)
-        memset(&st->doms[st->n++], 0, sizeof(*st->doms));
+    if (xg_grow_to((void **)&st->doms, &st->n, &st->cap, sizeof(*st->doms),
+                   i) < 0)
+        return -1;
     /* look the interfaces up now, not while sampling */
     if (!ctx->gone[i] && ctx->store_dom[i] < ctx->store.n_domains)
         read_dom(ctx, st, i, false);

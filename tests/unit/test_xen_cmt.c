@@ -244,14 +244,9 @@ static void test_attach_fails(void **state)
 
 extern const xg_collector xg_collector_cmt;
 
-static int x_prepare(xg_platform *p, xg_pdomain *d, char *e, size_t n)
-{
-    return xg_xen_prepare(p, d, e, n);
-}
-
 static const xg_platform_ops ops = {
     .name = "xen",
-    .prepare = x_prepare,
+    .prepare = xg_xen_prepare,
     .cmt_start = xg_xen_cmt_start,
     .cmt_read = xg_xen_cmt_read,
     .release = xg_xen_release,

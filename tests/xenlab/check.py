@@ -82,7 +82,7 @@ def main():
     check(end_rc is not None and "rc=0" in end_rc, "scenario ended with rc=0 (%s)" % end_rc)
     check(not retries, "xengatherer ran once, without dying (%s)" % "; ".join(retries))
     for r in churn_retries:  # said loudly; the retried window is checked
-        print("WARNING: the churn window was measured twice: " + r)
+        print("WARNING: the churn window was measured again: " + r)
     for name, data in files.items():
         with open(os.path.join(outdir, name), "wb") as f:
             f.write(data)

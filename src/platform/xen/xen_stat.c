@@ -3,6 +3,7 @@
  * snapshot from libxenstat (cpu, vCPUs, VBDs, vifs) plus one
  * xc_domain_getinfolist call for the domains' uuids. */
 #include "platform/xen/xen_snap.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -165,15 +166,10 @@ static void vif_line(void *arg, const xg_net_counters *c)
     if (sscanf(c->device, "vif%u.%u%n", &domid, &id, &end) != 2 ||
         (c->device[end] && strcmp(c->device + end, "-emu") != 0))
         return;
-    if (x->n_vif == x->cap_vif) {
-        size_t nc = x->cap_vif ? 2 * x->cap_vif : 16;
-        struct vif *nv = realloc(x->vif, nc * sizeof(*nv));
-        if (!nv)
-            return;
-        x->vif = nv;
-        x->cap_vif = nc;
-    }
-    x->vif[x->n_vif++] = (struct vif){domid, id, c->device[end] != '\0', *c};
+    if (xg_grow_to((void **)&x->vif, &x->n_vif, &x->cap_vif, sizeof(*x->vif),
+                   x->n_vif) < 0)
+        return;
+    x->vif[x->n_vif - 1] = (struct vif){domid, id, c->device[end] != '\0', *c};
 }
 
 /* The vifs from dom0's /proc/net/dev: libxenstat's own reading compiles a
