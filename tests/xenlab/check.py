@@ -9,11 +9,17 @@ import base64
 import gzip
 import json
 import os
+import re
 import sys
 
 failures = []
 retries = []
 churn_retries = []
+# dom0 processes that died (the kernel's segfault lines, the shell's and
+# glibc's words): printed as warnings, seen only with QEMU's -cpu max
+deaths = []
+DEATH = re.compile(r"segfault at|Segmentation fault|Aborted|Assertion .* failed|"
+                   r"corrupted|inflate failed")
 
 
 def check(ok, what):
@@ -26,6 +32,7 @@ def parse(log):
     doms, vbd, vif, files, cur, buf = {}, None, None, {}, None, []
     retries.clear()
     churn_retries.clear()
+    deaths.clear()
     began = finished = False
     end_rc = None
     with open(log, errors="replace") as f:
@@ -38,6 +45,8 @@ def parse(log):
                 else:
                     buf.append(line.strip())
                 continue
+            if DEATH.search(line):
+                deaths.append(line.strip())
             w = line.split()
             if not w:
                 continue
@@ -83,6 +92,8 @@ def main():
     check(not retries, "xengatherer ran once, without dying (%s)" % "; ".join(retries))
     for r in churn_retries:  # said loudly; the retried window is checked
         print("WARNING: the churn window was measured again: " + r)
+    for d in deaths:
+        print("WARNING: a dom0 process died: " + d[:160])
     for name, data in files.items():
         with open(os.path.join(outdir, name), "wb") as f:
             f.write(data)
