@@ -18,6 +18,7 @@
 #include "config.h"
 #include "collect/collector.h"
 #include "recording.h"
+#include "restart.h"
 #include "spill.h"
 #include "util/exectpl.h"
 #include "util/root.h"
@@ -139,9 +140,10 @@ out:
     return rc;
 }
 
-/* Prepares domain i and gives it a place in the store and the collectors. */
-static int add_domain(xg_ctx *ctx, size_t i, void **state, char *err,
-                      size_t errlen)
+/* Prepares domain i and gives it a place in the store (under store_key, or
+ * its own key when NULL) and the collectors. */
+static int add_domain(xg_ctx *ctx, size_t i, const char *store_key,
+                      void **state, char *err, size_t errlen)
 {
     const xg_collector *const *c = xg_collectors();
     xg_domain_info info;
@@ -150,6 +152,8 @@ static int add_domain(xg_ctx *ctx, size_t i, void **state, char *err,
 
     info = ctx->doms.v[i].info;
     info.first_tick = info.last_tick = -1;
+    if (store_key)
+        info.key = (char *)store_key; /* copied by the store */
     idx = xg_store_add_domain(&ctx->store, &info);
     if (idx < 0)
         return -1;
@@ -181,28 +185,46 @@ static int grow_index(xg_ctx *ctx, size_t n)
     return 0;
 }
 
-/* Domains that appeared since the last look (only when watching all). */
-static void rediscover(xg_ctx *ctx, xg_keyset *seen, void **state)
+/* Domains that appeared since the last look (when watching all) and watched
+ * domains that vanished and came back (always: see restart.h). */
+static void rediscover(xg_ctx *ctx, xg_keyset *seen, void **state,
+                       bool watch_all)
 {
     xg_pdomains now = {0};
-    char err[256];
+    char err[256], key[600];
     size_t i;
 
     if (ctx->ops->discover(ctx->plat, &now, err, sizeof(err)) < 0)
         goto out;
     for (i = 0; i < now.n; i++) {
         size_t at = ctx->doms.n;
-        if (xg_keyset_has(seen, now.v[i].info.key))
+        ssize_t was = xg_restart_of(ctx, &now.v[i].info, !watch_all);
+        const char *store_key = NULL;
+        if (was < 0 && (!watch_all || xg_keyset_has(seen, now.v[i].info.key)))
             continue;
+        if (was >= 0) {
+            const xg_domain_info *o = &ctx->doms.v[was].info;
+            if (xg_store_find_domain(&ctx->store, now.v[i].info.key) >= 0) {
+                if (xg_restart_key(&ctx->store, now.v[i].info.key, key,
+                                   sizeof(key)) < 0)
+                    continue;
+                store_key = key;
+            }
+            if (!now.v[i].info.address && o->address &&
+                !(now.v[i].info.address = strdup(o->address)))
+                break;
+        }
         if (grow_index(ctx, at + 1) < 0 ||
             xg_pdomains_push(&ctx->doms, &now.v[i]) < 0)
             break;
         ctx->store_dom[at] = UINT32_MAX; /* until it has a place */
         ctx->gone[at] = 1;
+        if (was >= 0)
+            ctx->gone[was] = XG_GONE_RESTARTED; /* one new life each */
         /* tried once: one that can't be prepared is not tried again, so
          * a key is never in the store twice */
         xg_keyset_add(seen, ctx->doms.v[at].info.key);
-        add_domain(ctx, at, state, err, sizeof(err));
+        add_domain(ctx, at, store_key, state, err, sizeof(err));
     }
 out:
     xg_pdomains_free(&now);
@@ -436,7 +458,7 @@ int xg_session_start(xg_session *s, char *err, size_t errlen)
         xg_keyset_add(&s->seen, ctx->doms.v[i].info.key);
         ctx->store_dom[i] = UINT32_MAX;
         ctx->gone[i] = 1;
-        if (add_domain(ctx, i, NULL, err, errlen) == 0)
+        if (add_domain(ctx, i, NULL, NULL, err, errlen) == 0)
             continue;
         /* the host must be there; a domain that went away since it was
          * listed (a VM stopping) is said and left out, the rest goes on */
@@ -460,14 +482,15 @@ void xg_session_sample(xg_session *s, int64_t mono_ns, int64_t wall_ns,
     const xg_collector *const *col = xg_collectors();
     size_t k;
 
-    /* New domains join: when the platform says the set changed (a cheap
-     * check), and in any case every 10 s (changes that cancel out). */
+    /* New domains join, and vanished ones that came back: when the
+     * platform says the set changed (a cheap check), and in any case every
+     * 10 s (changes that cancel out). */
     int64_t c = cpu_ns(CLOCK_THREAD_CPUTIME_ID), c1;
 
-    if (rescan && s->watch_all &&
+    if (rescan && (s->watch_all || xg_restart_pending(&s->ctx)) &&
         ((s->ctx.ops->changed ? s->ctx.ops->changed(s->ctx.plat) : 1) ||
          mono_ns - s->last_scan_ns >= 10 * (int64_t)1000000000)) {
-        rediscover(&s->ctx, &s->seen, s->state);
+        rediscover(&s->ctx, &s->seen, s->state, s->watch_all);
         s->last_scan_ns = mono_ns;
     }
     c1 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
@@ -516,7 +539,10 @@ void xg_session_stop(xg_session *s)
             for (x = 0; x < ctx->store.n_series; x++)
                 if (ctx->store.series[x].domain == ctx->store_dom[i])
                     xg_store_series_note(&ctx->store, (uint32_t)x,
-                                         "domain vanished");
+                                         ctx->gone[i] == XG_GONE_RESTARTED
+                                             ? "domain restarted (a new row "
+                                               "follows)"
+                                             : "domain vanished");
         }
 }
 

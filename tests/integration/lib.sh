@@ -101,3 +101,17 @@ blkio_flag() {
 }
 # fcmp A OP B — floating-point comparison through awk; OP is <, <=, >, >=.
 fcmp() { awk -v a="$1" -v b="$3" "BEGIN{exit !(a $2 b)}"; }
+# build_standin LOOP — $TMP/standin, a program that runs the C statement
+# LOOP (e.g. "pause();" to sleep, ";" to burn CPU) and ends by itself after
+# 60 s whatever happens; started as qemu-system-x86_64 it poses as a VM.
+build_standin() {
+    command -v cc >/dev/null || skip "no C compiler for the stand-in"
+    printf '#include <unistd.h>\nint main(void) { alarm(60); for (;;) %s }\n' "$1" |
+        cc -x c -o "$TMP/standin" - || fail "cannot build the stand-in"
+}
+# await_window DIR — returns once a run's output folder DIR exists (made
+# just before the window starts; startup is slow under valgrind), so sleeps
+# after it count from the window's start.
+await_window() {
+    for _ in $(seq 500); do [ -d "$1" ] && return 0; sleep 0.02; done
+}

@@ -10,7 +10,7 @@ cg_make machine.slice/xg-span/early
 pid=$!
 # the times below count from the window's start: wait for the output folder
 # (made just before it starts), as startup is slow under valgrind
-for _ in $(seq 500); do [ -d "$TMP/a" ] && break; sleep 0.02; done
+await_window "$TMP/a"
 sleep 1.2
 cg_make machine.slice/xg-span/late
 sleep 1

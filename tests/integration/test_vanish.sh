@@ -7,10 +7,7 @@
 # the /sys side, is test_span.sh.)
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
-command -v cc >/dev/null || skip "no C compiler for the stand-in"
-# a stand-in qemu: sleeps, and ends by itself after 60 s whatever happens here
-printf '#include <unistd.h>\nint main(void) { alarm(60); for (;;) pause(); }\n' | cc -x c -o "$TMP/standin" - \
-    || fail "cannot build the stand-in"
+build_standin "pause();" # a stand-in qemu that sleeps
 a=xgv-$$-a b=xgv-$$-b
 (exec -a qemu-system-x86_64 "$TMP/standin" -name "$a" -nodefaults) & pa=$!
 (exec -a qemu-system-x86_64 "$TMP/standin" -name "$b" -nodefaults) & pb=$!
@@ -20,7 +17,7 @@ rc=0
 "$XG" run --platform qemu -q --vmfile "$TMP/vms" -i 0.2 -d 3 -o "$TMP/r" > /dev/null 2> "$TMP/err" &
 run=$!
 # counted from the window's start: the output folder is made just before it
-for _ in $(seq 500); do [ -d "$TMP/r" ] && break; sleep 0.02; done
+await_window "$TMP/r"
 sleep 1
 kill -KILL "$pb"; wait "$pb" 2>/dev/null || true # reaped: /proc/$pb is gone
 wait "$run" || rc=$?

@@ -143,6 +143,16 @@ static xg_platform *open_fake(void)
     return p;
 }
 
+/* Every domain listed and prepared, as a session starts. */
+static void list_prepared(xg_platform *p, xg_pdomains *l)
+{
+    char err[256];
+
+    assert_int_equal(xg_xen_discover(p, l, err, sizeof(err)), 0);
+    for (size_t i = 0; i < l->n; i++)
+        assert_int_equal(xg_xen_prepare(p, &l->v[i], err, sizeof(err)), 0);
+}
+
 static void test_discover(void **state)
 {
     xg_platform *p = open_fake();
@@ -185,12 +195,9 @@ static void test_cpu_one_snapshot_per_sample(void **state)
     xg_pdomains l = {0};
     xg_cpu_counters c;
     uint64_t v[4] = {0};
-    char err[256];
 
     (void)state;
-    assert_int_equal(xg_xen_discover(p, &l, err, sizeof(err)), 0);
-    for (size_t i = 0; i < l.n; i++)
-        assert_int_equal(xg_xen_prepare(p, &l.v[i], err, sizeof(err)), 0);
+    list_prepared(p, &l);
     assert_int_equal(xg_xen_snapshots(p), 1);
     /* a tick: every domain from the one snapshot discover took */
     assert_int_equal(xg_xen_cpu_read(p, &l.v[0], &c), 0);
@@ -280,12 +287,9 @@ static void test_net(void **state)
     xg_platform *p = open_fake();
     xg_pdomains l = {0};
     seen_net s = {0};
-    char err[256];
 
     (void)state;
-    assert_int_equal(xg_xen_discover(p, &l, err, sizeof(err)), 0);
-    for (size_t i = 0; i < l.n; i++)
-        assert_int_equal(xg_xen_prepare(p, &l.v[i], err, sizeof(err)), 0);
+    list_prepared(p, &l);
     assert_int_equal(xg_xen_net_read(p, &l.v[1], on_net, &s), 0);
     assert_string_equal(s.dev[0], "vif40.0");
     assert_string_equal(s.c[0].source, "vif");
@@ -327,9 +331,7 @@ static void test_gone_and_reused(void **state)
     char err[256];
 
     (void)state;
-    assert_int_equal(xg_xen_discover(p, &l, err, sizeof(err)), 0);
-    for (size_t i = 0; i < l.n; i++)
-        assert_int_equal(xg_xen_prepare(p, &l.v[i], err, sizeof(err)), 0);
+    list_prepared(p, &l);
     /* b is destroyed; a new domain "b" gets domid 40 again */
     g_dom[1].uuid = "6d1f1c9e-0000-4000-8000-0000000000bb";
     g_dom[1].cpu_ns = 1;
@@ -352,6 +354,38 @@ static void test_gone_and_reused(void **state)
     assert_int_equal(xg_xen_cpu_read(p, &l.v[0], &c), -1);
     assert_int_equal(xg_xen_discover(p, &now, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "xen"));
+    for (size_t i = 0; i < l.n; i++)
+        xg_xen_release(p, &l.v[i]);
+    xg_pdomains_free(&l);
+    xg_xen_close(p);
+}
+
+/* `xl reboot`: the same uuid comes back under a new domid. The old life
+ * reads as gone, the listing has the same key with the new domid: what
+ * restart.c takes for a new life (test_restart.c has its rules). */
+static void test_reboot(void **state)
+{
+    xg_platform *p = open_fake();
+    xg_pdomains l = {0}, now = {0};
+    xg_cpu_counters c;
+    char err[256];
+
+    (void)state;
+    list_prepared(p, &l);
+    assert_int_equal(l.v[2].info.platform_id, 7);
+    g_dom[2].domid = 8;
+    g_dom[2].cpu_ns = 3;
+    g_now += 1000000000;
+    assert_int_equal(xg_xen_cpu_read(p, &l.v[2], &c), -1);
+    assert_int_equal(xg_xen_discover(p, &now, err, sizeof(err)), 0);
+    assert_int_equal(now.n, 3);
+    assert_string_equal(now.v[2].info.key, l.v[2].info.key);
+    assert_int_equal(now.v[2].info.platform_id, 8);
+    assert_int_equal(xg_xen_prepare(p, &now.v[2], err, sizeof(err)), 0);
+    assert_int_equal(xg_xen_cpu_read(p, &now.v[2], &c), 0);
+    assert_int_equal(c.usage_ns, 3);
+    xg_xen_release(p, &now.v[2]);
+    xg_pdomains_free(&now);
     for (size_t i = 0; i < l.n; i++)
         xg_xen_release(p, &l.v[i]);
     xg_pdomains_free(&l);
@@ -473,6 +507,7 @@ int main(void)
         cmocka_unit_test_setup(test_disk, setup),
         cmocka_unit_test_setup(test_net, setup),
         cmocka_unit_test_setup(test_gone_and_reused, setup),
+        cmocka_unit_test_setup(test_reboot, setup),
         cmocka_unit_test_setup(test_open_fails, setup),
         cmocka_unit_test_setup(test_vbd_names, setup),
         cmocka_unit_test_setup(test_caps, setup),
