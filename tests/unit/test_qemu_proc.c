@@ -591,6 +591,37 @@ static void test_gone(void **state)
     ops->close(p);
 }
 
+/* changed(): /proc/loadavg's last pid, the same as at the listing means no
+ * process was made since, so no new qemu; anything else (a new pid, the
+ * file unreadable or odd) asks for a listing. */
+static void test_changed(void **state)
+{
+    xg_pdomains l = {0};
+    xg_platform *p;
+
+    (void)state;
+    use_copy();
+    p = discover(&l);
+    assert_false(ops->changed(p));
+    assert_false(ops->changed(p));
+    sh("echo '0.41 0.36 0.30 2/188 5160' > \"$R/proc/loadavg\"");
+    assert_true(ops->changed(p));
+    assert_true(ops->changed(p)); /* until the next listing */
+    xg_pdomains_free(&l);
+    assert_int_equal(ops->discover(p, &l, (char[64]){0}, 64), 0);
+    assert_false(ops->changed(p));
+    sh("echo 'garbage' > \"$R/proc/loadavg\"");
+    assert_true(ops->changed(p));
+    xg_pdomains_free(&l);
+    ops->close(p);
+    /* no /proc/loadavg at all: every look lists */
+    sh("rm \"$R/proc/loadavg\"");
+    p = discover(&l);
+    assert_true(ops->changed(p));
+    xg_pdomains_free(&l);
+    ops->close(p);
+}
+
 static void test_prepare_errors(void **state)
 {
     xg_pdomains l = {0};
@@ -633,6 +664,7 @@ int main(void)
         cmocka_unit_test_teardown(test_net, teardown),
         cmocka_unit_test_teardown(test_threads, teardown),
         cmocka_unit_test_teardown(test_gone, teardown),
+        cmocka_unit_test_teardown(test_changed, teardown),
         cmocka_unit_test_teardown(test_prepare_errors, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

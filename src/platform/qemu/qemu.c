@@ -4,9 +4,11 @@
  * vCPU threads, disk from QMP query-blockstats or /proc/PID/io. */
 #include "platform/qemu/qemu_proc.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "platform/host.h"
 #include "util/root.h"
@@ -34,12 +36,41 @@ static xg_platform *qemu_open(const xg_options *o, char *err, size_t errlen)
     }
     p->ncpus = -1;
     p->want_net = !o || (o->families & XG_FAM_NET);
+    p->loadavg_fd = xg_root_open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
+    p->last_pid = -1;
     return p;
 }
 
 static void qemu_close(xg_platform *p)
 {
+    if (p->loadavg_fd >= 0)
+        close(p->loadavg_fd);
     free(p);
+}
+
+/* The last pid handed out in this pid namespace: the last field of
+ * /proc/loadavg ("0.20 0.18 0.12 1/80 11206"); -1 when unreadable. */
+static int64_t last_pid(const xg_platform *p)
+{
+    char b[128];
+    uint64_t v;
+    const char *sp;
+
+    if (p->loadavg_fd < 0 || xg_pread_text(p->loadavg_fd, b, sizeof(b)) <= 0 ||
+        !(sp = strrchr(b, ' ')) || !xg_parse_u64(sp + 1, &v))
+        return -1;
+    return (int64_t)v;
+}
+
+/* No process made since the last listing, no new qemu: one pread instead of
+ * listing /proc. A process that vanished is seen by its failing reads; one
+ * made before the listing that became qemu after it (exec) waits for the
+ * core's rescan every 10 s. */
+static bool qemu_changed(xg_platform *p)
+{
+    int64_t now = last_pid(p);
+
+    return now < 0 || now != p->last_pid;
 }
 
 
@@ -70,6 +101,7 @@ static int qemu_discover(xg_platform *p, xg_pdomains *out, char *err,
 
     if (xg_host_push(out, &p->ncpus, err, errlen) < 0)
         return -1;
+    p->last_pid = last_pid(p); /* before the listing: none is missed */
     rc = qp_scan(push_found, out);
     if (rc < 0)
         snprintf(err, errlen, "%s: cannot list processes",
@@ -115,4 +147,5 @@ const xg_platform_ops xg_platform_qemu = {
     .release = qp_release,
     .close = qemu_close,
     .note = qemu_note,
+    .changed = qemu_changed,
 };

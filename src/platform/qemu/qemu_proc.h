@@ -16,6 +16,8 @@
 
 struct xg_platform {
     int ncpus;      /* the host row's vcpus; -1 until first discover */
+    int loadavg_fd; /* /proc/loadavg held open for changed(); -1 if none */
+    int64_t last_pid; /* its last field at the last listing; -1 unknown */
     bool want_net;  /* the NET family is on: look for taps */
     char net_none[512]; /* "name: why; ..." of the domains without taps */
     size_t net_none_len;
