@@ -18,6 +18,7 @@ churn_retries = []
 # dom0 processes that died (the kernel's segfault lines, the shell's and
 # glibc's words): printed as warnings, seen only with QEMU's -cpu max
 deaths = []
+dom0_cpus = [0]  # the vCPUs dom0's /proc/cpuinfo listed
 DEATH = re.compile(r"segfault at|Segmentation fault|Aborted|Assertion .* failed|"
                    r"corrupted|inflate failed")
 
@@ -33,6 +34,7 @@ def parse(log):
     retries.clear()
     churn_retries.clear()
     deaths.clear()
+    dom0_cpus[0] = 0
     began = finished = False
     end_rc = None
     with open(log, errors="replace") as f:
@@ -72,6 +74,8 @@ def parse(log):
                 retries.append(line)
             elif w[0] == "XGLAB-CHURN-RETRY":
                 churn_retries.append(line)
+            elif w[0] == "XGLAB-CPUFLAGS" and len(w) > 1 and w[1].isdigit():
+                dom0_cpus[0] += int(w[1])  # "N flags : ...": N vCPUs alike
             elif w[0] == "XGLAB-END":
                 end_rc = line
     return began and finished, end_rc, doms, vbd, vif, files
@@ -114,6 +118,9 @@ def main():
     rd = {d["name"]: d for d in rep["domains"]}
     check("Domain-0" in rd and rd["Domain-0"]["is_host"] and rd["Domain-0"]["platform_id"] == 0,
           "Domain-0 is the host row, domid 0")
+    check("Domain-0" in rd and rd["Domain-0"].get("vcpus") == dom0_cpus[0] > 0,
+          "Domain-0 has the %d vCPUs dom0 saw (%s)"
+          % (dom0_cpus[0], rd.get("Domain-0", {}).get("vcpus")))
     for n in ("xglab-a", "xglab-b"):
         check(n in rd and rd[n]["platform_id"] == doms.get(n) and not rd[n]["is_host"],
               "%s reported with its domid %s" % (n, doms.get(n)))
