@@ -18,8 +18,9 @@ static void usage(FILE *f)
     size_t i;
 
     fprintf(f, "usage: xengatherer COMMAND [OPTIONS] [-- WORKLOAD...]\n\n"
-               "Measures the CPU and disk I/O each domain (VM, container "
-               "cgroup) and the\nhost use during an experiment.\n\n"
+               "Measures the CPU, disk and network I/O and cache use of "
+               "each domain (VM,\ncontainer cgroup) and of the host during "
+               "an experiment.\n\n"
                "Commands:\n");
     for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
         fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
