@@ -11,15 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/say.h"
+
 void xg_err(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("xengatherer: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    xg_vsay(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 char *xg_cli_join(int argc, char **argv)

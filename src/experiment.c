@@ -22,6 +22,7 @@
 #include "spill.h"
 #include "util/exectpl.h"
 #include "util/root.h"
+#include "util/say.h"
 #include "util/vmfile.h"
 #include "workload.h"
 
@@ -464,7 +465,7 @@ int xg_session_start(xg_session *s, char *err, size_t errlen)
          * listed (a VM stopping) is said and left out, the rest goes on */
         if (ctx->doms.v[i].info.is_host || !ctx->gone[i])
             return XG_EXIT_FAIL;
-        fprintf(stderr, "xengatherer: %s (not watched)\n", err);
+        xg_say("%s (not watched)", err);
     }
     s->started = 1;
     for (k = 0; k < 15 && col[k]; k++) {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "util/exectpl.h"
+#include "util/say.h"
 
 /* The running jobs, for xg_jobs_kill_now from a signal handler. */
 static xg_jobs *volatile g_jobs;
@@ -268,9 +269,8 @@ void xg_jobs_start(xg_ctx *ctx, xg_jobs *jobs)
     for (i = 0; i < jobs->n; i++) {
         start_one(ctx, jobs, &jobs->v[i]);
         if (jobs->v[i].why[0]) /* said at once; also in the recording */
-            fprintf(stderr, "xengatherer: the command on '%s' did not start:"
-                    " %s\n", ctx->doms.v[jobs->v[i].dom].info.name,
-                    jobs->v[i].why);
+            xg_say("the command on '%s' did not start: %s",
+                   ctx->doms.v[jobs->v[i].dom].info.name, jobs->v[i].why);
     }
 }
 

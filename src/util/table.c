@@ -58,14 +58,14 @@ static size_t text_unit(const unsigned char *p, size_t avail, int nl_ok,
     return n;
 }
 
-void xg_text_write_safe(FILE *out, const char *s, size_t n)
+static void write_safe(FILE *out, const char *s, size_t n, int nl_ok)
 {
     const unsigned char *p = (const unsigned char *)s, *run = p;
     const unsigned char *end = p + n;
 
     while (p < end) {
         int safe;
-        size_t l = text_unit(p, (size_t)(end - p), 1, &safe);
+        size_t l = text_unit(p, (size_t)(end - p), nl_ok, &safe);
 
         if (!safe) {
             fwrite(run, 1, (size_t)(p - run), out);
@@ -75,6 +75,16 @@ void xg_text_write_safe(FILE *out, const char *s, size_t n)
         p += l;
     }
     fwrite(run, 1, (size_t)(p - run), out);
+}
+
+void xg_text_write_safe(FILE *out, const char *s, size_t n)
+{
+    write_safe(out, s, n, 1);
+}
+
+void xg_text_write_line(FILE *out, const char *s, size_t n)
+{
+    write_safe(out, s, n, 0);
 }
 
 /* A copy of s made safe for a terminal, as xg_text_write_safe, and kept to

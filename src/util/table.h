@@ -24,6 +24,8 @@ void xg_table_free(xg_table *t);
  * '?', as ls does, so no escape sequence reaches the terminal. Table cells
  * get the same treatment when added. */
 void xg_text_write_safe(FILE *out, const char *s, size_t n);
+/* The same, with '\n' a '?' too: for one-line messages. */
+void xg_text_write_line(FILE *out, const char *s, size_t n);
 
 /* Formats v with the given decimals into buf ("-" when v is NaN). */
 const char *xg_fmt_num(char *buf, size_t len, double v, int decimals);

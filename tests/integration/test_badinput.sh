@@ -127,6 +127,13 @@ grep -q $'\033' "$TMP/evil/report.txt" && fail "an escape sequence reached repor
     || fail "a control byte reached report.txt"
 grep -qE '^esc\?\[31mred\?tab ' "$TMP/evil/report.txt" || fail "the escaped name is not in report.txt"
 grep -qF "$(printf 'window,cpu,esc\033[31mred\ttab,')" "$TMP/evil/report.csv" || fail "report.csv lost the name"
+# nor does it reach the terminal through stderr: a command that cannot start
+# is said at once, with the domain's name
+"$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-evil --exec "/nonexistent/xg {name}" \
+    -d 0.5 -i 0.5 -o "$TMP/evil-err" -- x > /dev/null 2> "$TMP/evil.err" || fail "run with a missing command failed"
+grep -qF "the command on 'esc?[31mred?tab' did not start" "$TMP/evil.err" \
+    || fail "stderr does not name the domain safely: $(cat -v "$TMP/evil.err")"
+LC_ALL=C grep -q '[[:cntrl:]]' <(tr -d '\n' < "$TMP/evil.err") && fail "a control byte reached stderr: $(cat -v "$TMP/evil.err")"
 # the same names (those a vmfile can hold: no blank, no control byte) in a vmfile
 printf '%s\n' "${evil[@]:1:3}" > "$TMP/evil.vms"
 evil_run "$TMP/evil2" 3 --vmfile "$TMP/evil.vms" "${evil[@]:1:3}"
