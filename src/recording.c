@@ -532,6 +532,65 @@ static int read_workloads(reader *r)
     return rc;
 }
 
+/* The workloads' output (table outputs; a recording made before it had
+ * none). A row's workload is found by its id among the workloads read in
+ * id order. */
+static int read_outputs(reader *r)
+{
+    xg_store *s = r->s;
+    sqlite3_stmt *st;
+    int rc;
+
+    if (r_prepare(r, &st, "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                  " AND name = 'outputs'") < 0)
+        return -1;
+    rc = r_step(r, st);
+    sqlite3_finalize(st);
+    if (rc <= 0)
+        return rc;
+    if (r_prepare(r, &st, "SELECT o.workload_id, o.stream, o.total_bytes,"
+                  " o.tail, (SELECT count(*) FROM workloads w"
+                  " WHERE w.id < o.workload_id),"
+                  " EXISTS(SELECT 1 FROM workloads w WHERE w.id = o.workload_id)"
+                  " FROM outputs o") < 0)
+        return -1;
+    while ((rc = r_step(r, st)) > 0) {
+        int64_t id = 0, total = 0, at = 0;
+        const char *stream;
+        char row[64];
+        int k, n;
+        rc = -1;
+        if (col_int(r, st, 0, "output", false, 0, &id) < 0)
+            break;
+        snprintf(row, sizeof(row), "output of workload %lld", (long long)id);
+        if (col_text(r, st, 1, row, false, &stream) < 0 || !stream ||
+            col_range(r, st, 2, row, false, 0, 0, INT64_MAX, &total) < 0 ||
+            col_int(r, st, 4, row, false, 0, &at) < 0)
+            break;
+        k = !strcmp(stream, "stdout") ? 0 : !strcmp(stream, "stderr") ? 1 : -1;
+        n = sqlite3_column_bytes(st, 3);
+        if (k < 0 || !sqlite3_column_int(st, 5) || at < 0 ||
+            (uint64_t)at >= s->n_workloads || s->workloads[at].out[k] ||
+            (int64_t)n > total || sqlite3_column_type(st, 3) == SQLITE_NULL) {
+            damaged(r, "%s: no such workload or stream, a second row, or a"
+                    " tail longer than the stream", row);
+            break;
+        }
+        xg_workload *w = &s->workloads[at];
+        const void *b = sqlite3_column_blob(st, 3);
+        if (n && !(w->out[k] = malloc((size_t)n))) {
+            nomem(r);
+            break;
+        }
+        if (n)
+            memcpy(w->out[k], b, (size_t)n);
+        w->out_len[k] = (size_t)n;
+        w->out_total[k] = (uint64_t)total;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* What SQLite would not say clearly: missing, a directory, empty. */
 static int check_file(const char *path, char *err, size_t errlen)
 {
@@ -573,7 +632,8 @@ int xg_recording_read(const char *path, xg_store *out, char *err, size_t errlen)
         sql_fail(&r);
     } else if (read_meta(&r) == 0 && read_ticks(&r) == 0 &&
                read_domains(&r) == 0 && read_series(&r) == 0 &&
-               read_samples(&r) == 0 && read_workloads(&r) == 0) {
+               read_samples(&r) == 0 && read_workloads(&r) == 0 &&
+               read_outputs(&r) == 0) {
         ret = 0;
     }
     sqlite3_close(r.db);     /* also ends the read transaction */

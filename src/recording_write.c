@@ -35,7 +35,12 @@ static const char schema_sql[] =
     " value INTEGER NOT NULL, PRIMARY KEY(series_id, tick)) WITHOUT ROWID;"
     "CREATE TABLE workloads(id INTEGER PRIMARY KEY, domain_id INTEGER NOT NULL,"
     " argv TEXT NOT NULL, start_ns INTEGER, end_ns INTEGER, exit_code INTEGER,"
-    " signal INTEGER, state TEXT NOT NULL);";
+    " signal INTEGER, state TEXT NOT NULL);"
+    /* the workloads' output: the last bytes kept of each stream */
+    "CREATE TABLE outputs(workload_id INTEGER NOT NULL REFERENCES workloads(id),"
+    " stream TEXT NOT NULL CHECK(stream IN ('stdout', 'stderr')),"
+    " total_bytes INTEGER NOT NULL, tail BLOB NOT NULL,"
+    " PRIMARY KEY(workload_id, stream));";
 
 /* Counters are uint64; SQLite integers are int64. This is the two's
  * complement reinterpretation, written so that it is defined C. */
@@ -272,6 +277,32 @@ static int write_samples(writer *w, const xg_store *s, const xg_chunk *extra,
     return ret;
 }
 
+/* What each workload printed: rows only for streams that had bytes. */
+static int write_outputs(writer *w, const xg_store *s)
+{
+    static const char *const name[2] = {"stdout", "stderr"};
+    sqlite3_stmt *st;
+    int ret = 0;
+
+    if (w_prepare(w, &st, "INSERT INTO outputs(workload_id, stream,"
+                  " total_bytes, tail) VALUES(?, ?, ?, ?)") < 0)
+        return -1;
+    for (size_t i = 0; i < s->n_workloads && ret == 0; i++)
+        for (int k = 0; k < 2 && ret == 0; k++) {
+            const xg_workload *x = &s->workloads[i];
+            if (!x->out_total[k])
+                continue;
+            bind_int(w, st, 1, (int64_t)i);
+            bind_text(w, st, 2, name[k]);
+            bind_int(w, st, 3, (int64_t)x->out_total[k]);
+            bind_rc(w, sqlite3_bind_blob(st, 4, x->out[k] ? x->out[k] : "",
+                                         (int)x->out_len[k], SQLITE_STATIC));
+            ret = w_step(w, st, "writing the workloads' output");
+        }
+    sqlite3_finalize(st);
+    return ret;
+}
+
 static int write_workloads(writer *w, const xg_store *s)
 {
     sqlite3_stmt *st;
@@ -305,7 +336,7 @@ static int write_workloads(writer *w, const xg_store *s)
         ret = w_step(w, st, "writing workloads");
     }
     sqlite3_finalize(st);
-    return ret;
+    return ret ? ret : write_outputs(w, s);
 }
 
 /* Refuses a store that would give a recording the reader rejects: indexes

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "joblog.h"
 #include "util/exectpl.h"
 #include "util/say.h"
 
@@ -176,8 +177,8 @@ fail:
 
 /* In the child: wait for the parent's go (after attach), then exec. Reports
  * an exec failure's errno through the close-on-exec pipe. */
-static void child(int go_fd, int err_fd, const xg_jobs *jobs, char **argv,
-                  char **envp)
+static void child(int go_fd, int err_fd, const int out[2],
+                  const xg_jobs *jobs, char **argv, char **envp)
 {
     char go = 0;
     int e, devnull;
@@ -192,6 +193,10 @@ static void child(int go_fd, int err_fd, const xg_jobs *jobs, char **argv,
     if (devnull >= 0) {
         dup2(devnull, 0);
         close(devnull);
+    }
+    if (out[0] >= 0) { /* the output pipes (joblog.h) */
+        dup2(out[0], 1);
+        dup2(out[1], 2);
     }
     /* --exec-user: groups, then gid, then uid; any failure stops here */
     if (jobs->as_user && (initgroups(jobs->user, jobs->gid) < 0 ||
@@ -208,7 +213,8 @@ static void child(int go_fd, int err_fd, const xg_jobs *jobs, char **argv,
     _exit(127);
 }
 
-static void start_one(xg_ctx *ctx, const xg_jobs *jobs, xg_job *j)
+static void start_one(xg_ctx *ctx, const xg_jobs *jobs, xg_job *j,
+                      const int out[2])
 {
     int go[2], ex[2];
     char ok = '1', err[200] = "";
@@ -224,7 +230,7 @@ static void start_one(xg_ctx *ctx, const xg_jobs *jobs, xg_job *j)
     j->start_ns = xg_now_ns();
     pid = fork();
     if (pid == 0)
-        child(go[0], ex[1], jobs, j->argv, j->envp);
+        child(go[0], ex[1], out, jobs, j->argv, j->envp);
     close(go[0]);
     close(ex[1]);
     if (pid < 0) {
@@ -266,8 +272,14 @@ void xg_jobs_start(xg_ctx *ctx, xg_jobs *jobs)
     size_t i;
 
     g_jobs = jobs;
+    jobs->log = jobs->n ? xg_joblog_start(jobs->n, XG_OUTPUT_KEEP) : NULL;
     for (i = 0; i < jobs->n; i++) {
-        start_one(ctx, jobs, &jobs->v[i]);
+        int out[2] = {-1, -1};
+        if (jobs->log)
+            xg_joblog_fds(jobs->log, i, &out[0], &out[1]);
+        start_one(ctx, jobs, &jobs->v[i], out);
+        if (jobs->log)
+            xg_joblog_forked(jobs->log, i);
         if (jobs->v[i].why[0]) /* said at once; also in the recording */
             xg_say("the command on '%s' did not start: %s",
                    ctx->doms.v[jobs->v[i].dom].info.name, jobs->v[i].why);
@@ -354,6 +366,7 @@ void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs)
 {
     size_t i;
 
+    xg_joblog_finish(jobs->log, 500000000);
     for (i = 0; i < jobs->n; i++) {
         const xg_job *j = &jobs->v[i];
         xg_workload w = {0};
@@ -371,7 +384,17 @@ void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs)
         else
             snprintf(state, sizeof(state), "%s", j->state);
         w.state = state;
+        char *kept[2] = {NULL, NULL};
+        for (int k = 0; jobs->log && k < 2; k++) {
+            const xg_tail *t = xg_joblog_tail(jobs->log, i, k);
+            if (t->len && (kept[k] = malloc(t->len)))
+                w.out_len[k] = xg_tail_copy(t, kept[k]);
+            w.out[k] = kept[k];
+            w.out_total[k] = t->total;
+        }
         xg_store_add_workload(&ctx->store, &w);
+        free(kept[0]);
+        free(kept[1]);
         free(json);
     }
 }
@@ -382,6 +405,7 @@ void xg_jobs_free(xg_jobs *jobs)
 
     if (g_jobs == jobs)
         g_jobs = NULL;
+    xg_joblog_free(jobs->log);
     for (i = 0; jobs->v && i < jobs->n; i++) {
         xg_argv_free(jobs->v[i].argv);
         xg_argv_free(jobs->v[i].envp);

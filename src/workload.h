@@ -22,9 +22,12 @@ typedef struct xg_job {
     char why[256];     /* for "failed": what went wrong */
 } xg_job;
 
+struct xg_joblog;
+
 typedef struct xg_jobs {
     xg_job *v;
     size_t n;
+    struct xg_joblog *log; /* their stdout and stderr (joblog.h), or NULL */
     int as_user;      /* --exec-user given: drop to uid/gid */
     uid_t uid;
     gid_t gid;
@@ -47,7 +50,8 @@ size_t xg_jobs_reap(xg_jobs *jobs);
 void xg_jobs_stop(xg_jobs *jobs, double grace_s);
 /* SIGKILL to every running job's process group; async-signal-safe. */
 void xg_jobs_kill_now(void);
-/* Copies every job into the store's workloads. */
+/* Copies every job into the store's workloads, with what was kept of its
+ * output (read on for up to 0.5 s first: see xg_joblog_finish). */
 void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs);
 void xg_jobs_free(xg_jobs *jobs);
 

@@ -130,7 +130,7 @@ static void workloads_text(const xg_store *s, FILE *out)
     xg_table_free(t);
 }
 
-static void bytes_text(char *buf, size_t len, uint64_t b)
+void xg_bytes_text(char *buf, size_t len, uint64_t b)
 {
     if (b < 1024)
         snprintf(buf, len, "%llu B", (unsigned long long)b);
@@ -185,7 +185,7 @@ static void overhead_text(const xg_store *s, FILE *out)
     }
     if (has_bytes) {
         char b[32];
-        bytes_text(b, sizeof(b), bytes);
+        xg_bytes_text(b, sizeof(b), bytes);
         fprintf(out, "%s%s of samples in memory", has_cpu ? ", " : "", b);
     }
     fputc('\n', out);
@@ -268,6 +268,7 @@ void xg_header_text(const xg_store *s, FILE *out)
         fprintf(out, "PARTIAL%s%s\n", why && *why ? ": " : "", why && *why ? why : "");
     }
     workloads_text(s, out);
+    xg_output_text(s, out);
     if (s->n_workloads)
         fputc('\n', out);
     overhead_text(s, out);
@@ -361,6 +362,11 @@ static json_t *workloads_json(const xg_store *s)
                               (!strcmp(state, "terminated") && w->signal)
                           ? json_integer(w->signal) : json_null(),
             "duration_s", xg_json_num(workload_s(w)));
+        if (o && (json_object_set_new(o, "stdout", xg_output_json(w, 0)) ||
+                  json_object_set_new(o, "stderr", xg_output_json(w, 1)))) {
+            json_decref(o);
+            o = NULL;
+        }
         if (xg_json_push(arr, o)) {
             json_decref(arr);
             return NULL;

@@ -124,6 +124,12 @@ json_t *xg_json_row(const char *domain, const char *device, double start_s,
 /* A JSON string (bytes that are not valid UTF-8 become '?'), or null for
  * NULL. */
 json_t *xg_json_str(const char *v);
+/* "512 B", "1.5 KiB", "2.0 MiB"... */
+void xg_bytes_text(char *buf, size_t len, uint64_t b);
+/* The workloads' output (output.c): header lines, and one stream of w as
+ * JSON (null when it wrote nothing). */
+void xg_output_text(const xg_store *s, FILE *out);
+json_t *xg_output_json(const xg_workload *w, int k);
 /* A JSON number, or null when v is not finite. */
 json_t *xg_json_num(double v);
 /* Appends obj to arr (stealing it); -1 when either is NULL or on ENOMEM. */

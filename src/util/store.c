@@ -62,6 +62,8 @@ void xg_store_free(xg_store *s)
     for (i = 0; i < s->n_workloads; i++) {
         free(s->workloads[i].argv);
         free(s->workloads[i].state);
+        free(s->workloads[i].out[0]);
+        free(s->workloads[i].out[1]);
     }
     free(s->meta);
     free(s->domains);
@@ -288,9 +290,18 @@ int64_t xg_store_add_workload(xg_store *s, const xg_workload *w)
     *n = *w;
     n->argv = strdup(w->argv ? w->argv : "[]");
     n->state = strdup(w->state ? w->state : "");
-    if (!n->argv || !n->state) {
+    for (int k = 0; k < 2; k++) {
+        n->out[k] = NULL;
+        n->out_len[k] = w->out[k] ? w->out_len[k] : 0;
+        if (n->out_len[k] && (n->out[k] = malloc(n->out_len[k])))
+            memcpy(n->out[k], w->out[k], n->out_len[k]);
+    }
+    if (!n->argv || !n->state || (n->out_len[0] && !n->out[0]) ||
+        (n->out_len[1] && !n->out[1])) {
         free(n->argv);
         free(n->state);
+        free(n->out[0]);
+        free(n->out[1]);
         return -1;
     }
     return (int64_t)s->n_workloads++;

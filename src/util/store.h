@@ -42,6 +42,9 @@ typedef struct xg_series {
                            * xg_store_take (0: none) */
 } xg_series;
 
+/* The most kept of each stream a workload wrote (joblog.h). */
+#define XG_OUTPUT_KEEP (64 * 1024)
+
 typedef struct xg_workload {
     uint32_t domain;      /* index into xg_store.domains */
     char *argv;           /* the argv that ran, as a JSON array of strings */
@@ -50,6 +53,11 @@ typedef struct xg_workload {
     int exit_code;        /* valid when state is "exited" */
     int signal;           /* valid when state is "killed" */
     char *state;          /* "exited", "killed", "running", "failed" */
+    /* its output, [0] stdout, [1] stderr: the last out_len[k] bytes kept
+     * (any bytes, not a string; NULL when none) of out_total[k] in all */
+    char *out[2];
+    size_t out_len[2];
+    uint64_t out_total[2];
 } xg_workload;
 
 typedef struct xg_meta_kv { char *key, *value; } xg_meta_kv;

@@ -44,6 +44,13 @@ bad "vcpus out of range" "update domains set vcpus = -3 where name = 'a'" "vcpus
 bad "a table dropped" "drop table workloads" "no such table: workloads"
 bad "a value of the wrong type" "update samples set value = 'x' where series_id = $usage and tick = 1" \
     "value is not an integer"
+# the workloads' output (this run's command printed nothing: rows added)
+bad "output of an unknown workload" "insert into outputs values (77, 'stdout', 3, x'616263')" \
+    "output of workload 77: no such workload"
+bad "output tail longer than the stream" "insert into outputs values (0, 'stderr', 2, x'616263')" \
+    "output of workload 0: .*longer than the stream"
+bad "output size out of range" "insert into outputs values (0, 'stdout', -5, x'')" \
+    "output of workload 0: total_bytes -5 out of range"
 
 # good DESC SQL — the edited copy still reports: exit 0, stderr empty
 good() {
@@ -51,6 +58,9 @@ good() {
     local rc=0; "$XG" report --format csv "$X" > "$TMP/csv" 2> "$TMP/err" || rc=$?
     [ "$rc" -eq 0 ] && [ ! -s "$TMP/err" ] || fail "$1: exit $rc: $(cat "$TMP/err")"
 }
+good "output added by hand" "insert into outputs values (0, 'stdout', 9, x'6f6b')"
+grep -q . "$TMP/csv" || fail "output added by hand: no CSV"
+good "a recording made before outputs were kept" "drop table outputs"
 # samples removed: the series has a gap, the window figure uses the rest
 good "samples removed" "delete from samples where series_id = $usage and tick in (1, 2)"
 v=$(csv_get "$TMP/csv" cpu a "" cpu_s)

@@ -1,0 +1,14 @@
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE domains(id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, name TEXT NOT NULL, address TEXT, uuid TEXT, platform_id INTEGER, vcpus INTEGER, is_host INTEGER NOT NULL, first_tick INTEGER, last_tick INTEGER);
+CREATE TABLE ticks(seq INTEGER PRIMARY KEY, mono_ns INTEGER NOT NULL, wall_ns INTEGER NOT NULL);
+CREATE TABLE series(id INTEGER PRIMARY KEY, domain_id INTEGER NOT NULL REFERENCES domains(id), family TEXT NOT NULL, device TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL, note TEXT, source TEXT, UNIQUE(domain_id, family, device, metric));
+CREATE TABLE samples(series_id INTEGER NOT NULL, tick INTEGER NOT NULL, value INTEGER NOT NULL, PRIMARY KEY(series_id, tick)) WITHOUT ROWID;
+CREATE TABLE workloads(id INTEGER PRIMARY KEY, domain_id INTEGER NOT NULL, argv TEXT NOT NULL, start_ns INTEGER, end_ns INTEGER, exit_code INTEGER, signal INTEGER, state TEXT NOT NULL);
+CREATE TABLE outputs(workload_id INTEGER NOT NULL REFERENCES workloads(id), stream TEXT NOT NULL CHECK(stream IN ('stdout', 'stderr')), total_bytes INTEGER NOT NULL, tail BLOB NOT NULL, PRIMARY KEY(workload_id, stream));
+INSERT INTO meta VALUES('interval_s','1.000'),('duration_s','2.000'),('clk_tck','100'),('ncpus','2'),('platform','cgroup'),('format_version','1'),('magic','xengatherer-recording');
+INSERT INTO ticks VALUES(0,1000000000,1700000000000000000),(1,2000000000,1700000001000000000);
+INSERT INTO domains VALUES(0,'host','host',NULL,NULL,NULL,2,1,0,1),(1,'cgroup:machine.slice/a','a',NULL,NULL,42,NULL,0,0,1);
+INSERT INTO series VALUES(0,0,'cpu','','usage','ns',NULL,'proc-stat'),(1,1,'cpu','','usage','ns',NULL,'cpuacct');
+INSERT INTO samples VALUES(0,0,10),(0,1,500000000),(1,0,0),(1,1,20000000);
+INSERT INTO workloads VALUES(0,1,'["sh"]',1000000000,1500000000,3,NULL,'exited');
+INSERT INTO outputs VALUES(0,'stdout',70000,x'726573756c743a2034320a'),(0,'stderr',12,x'e282ac6661696c65640a1b5b');
