@@ -77,6 +77,11 @@ n=$(awk -F, '$1=="window" && $2=="cpu" && $5=="cpu_s" && $3 ~ /^[abc]$/' "$TMP/r
 for d in a b c; do
     grep -qE "^$d +exited +255 " "$TMP/r/report.txt" || fail "report does not show $d exited 255"
 done
+# and why: what ssh said is kept in the recording and its last line shown
+grep -qE "^note: a: its command's stderr ends: .*127\.0\.0\.2.*timed out" "$TMP/r/report.txt" \
+    || fail "the report does not say why a failed: $(grep -n 'stderr ends' "$TMP/r/report.txt")"
+grep -qE "^note: b: its command's stderr ends: .*Connection refused" "$TMP/r/report.txt" \
+    || fail "the report does not say why b failed"
 
 # without --connect-timeout the default stays 10 s
 "$XG" record --platform cgroup -q --cgroup machine.slice/xg-ssh/a -i 0.25 -d 0.5 -o "$TMP/d" \
