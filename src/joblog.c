@@ -19,6 +19,8 @@ struct xg_joblog {
     xg_tail *tail;         /* 2n */
     int wake[2];           /* finish() writes one byte */
     _Atomic int64_t deadline; /* CLOCK_MONOTONIC ns to give up; 0 = none */
+    struct pollfd *pf;     /* 2n + 1, the thread's */
+    char *buf;             /* 64 KiB, the thread's */
     pthread_t thread;
     int running;
 };
@@ -50,14 +52,11 @@ static void *reader(void *arg)
 {
     xg_joblog *l = arg;
     size_t np = 2 * l->n;
-    struct pollfd *pf = calloc(np + 1, sizeof(*pf));
-    char *buf = malloc(65536);
+    /* made before the children were forked, so a child that fails to exec
+     * still holds them through the joblog (no leak in its eyes) */
+    struct pollfd *pf = l->pf;
+    char *buf = l->buf;
 
-    if (!pf || !buf) { /* finish() closes the pipes: writers get EPIPE */
-        free(pf);
-        free(buf);
-        return NULL;
-    }
     for (;;) {
         size_t k = 0, open_n = 0;
         int64_t dl = atomic_load(&l->deadline);
@@ -104,8 +103,6 @@ static void *reader(void *arg)
             xg_tail_add(&l->tail[i], buf, (size_t)r);
         }
     }
-    free(pf);
-    free(buf);
     return NULL;
 }
 
@@ -129,10 +126,14 @@ xg_joblog *xg_joblog_start(size_t njobs, size_t keep)
     l->rd = malloc((2 * njobs + 1) * sizeof(int));
     l->wr = malloc((2 * njobs + 1) * sizeof(int));
     l->tail = calloc(2 * njobs + 1, sizeof(xg_tail));
-    if (!l->rd || !l->wr || !l->tail) {
+    l->pf = calloc(2 * njobs + 1, sizeof(struct pollfd));
+    l->buf = malloc(65536);
+    if (!l->rd || !l->wr || !l->tail || !l->pf || !l->buf) {
         free(l->rd);
         free(l->wr);
         free(l->tail);
+        free(l->pf);
+        free(l->buf);
         free(l);
         return NULL;
     }
@@ -209,5 +210,7 @@ void xg_joblog_free(xg_joblog *l)
     free(l->rd);
     free(l->wr);
     free(l->tail);
+    free(l->pf);
+    free(l->buf);
     free(l);
 }
