@@ -20,6 +20,15 @@ b) head -c 307200 /dev/zero | tr '\0' 'x'; echo; echo "END-OF-B"
 esac
 EOS
 chmod +x "$TMP/job.sh"
+# the child b leaves behind is ended by its cgroup, not by name
+kill_left() {
+    local h p
+    for h in $(cg_hierarchies); do
+        while read -r p; do kill "$p" 2>/dev/null || true; done \
+            < "$h/machine.slice/xg-wout/b/cgroup.procs"
+    done
+}
+trap 'kill_left; cg_cleanup' EXIT
 start=$(date +%s%N)
 "$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-wout --exec local \
     --until-done -d 20 -i 0.2 -o "$TMP/r" -- "$TMP/job.sh" > "$TMP/out" 2> "$TMP/err" \
@@ -55,5 +64,4 @@ grep -q "note: a:" "$TMP/r/report.txt" && fail "a exited 0: its stderr is not a 
 # and the report made again from the recording says the same
 "$XG" report "$db" > "$TMP/again.txt" || fail "report exited $?"
 grep -qF "note: b: its command's stderr ends: b failed: ?[31mdisk full" "$TMP/again.txt" || fail "report from the recording lost the output"
-pkill -f "sleep 30" 2>/dev/null || true
 echo "PASS"
