@@ -192,7 +192,7 @@ static void rediscover(xg_ctx *ctx, xg_keyset *seen, void **state,
                        bool watch_all)
 {
     xg_pdomains now = {0};
-    char err[256], key[600];
+    char err[256], key[4200]; /* a cgroup key is up to 4 KiB */
     size_t i;
 
     if (ctx->ops->discover(ctx->plat, &now, err, sizeof(err)) < 0)

@@ -13,14 +13,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#define READ_SIZE 65536 /* one read() of a pipe */
+
 struct xg_joblog {
     size_t n;              /* jobs; pipes 2n: job i's stdout 2i, stderr 2i+1 */
     int *rd, *wr;          /* read ends (thread's), write ends (children's) */
     xg_tail *tail;         /* 2n */
     int wake[2];           /* finish() writes one byte */
     _Atomic int64_t deadline; /* CLOCK_MONOTONIC ns to give up; 0 = none */
-    struct pollfd *pf;     /* 2n + 1, the thread's */
-    char *buf;             /* 64 KiB, the thread's */
+    struct pollfd *pf;     /* 2n + 1, the thread's: pf[i] is rd[i]'s */
+    char *buf;             /* READ_SIZE bytes, the thread's */
     pthread_t thread;
     int running;
 };
@@ -51,52 +53,46 @@ static void pass_on(int fd, const char *p, size_t n)
 static void *reader(void *arg)
 {
     xg_joblog *l = arg;
-    size_t np = 2 * l->n;
+    size_t np = 2 * l->n, open_n = np;
     /* made before the children were forked, so a child that fails to exec
-     * still holds them through the joblog (no leak in its eyes) */
+     * still holds them through the joblog (no leak in its eyes); a pipe at
+     * its end gets fd -1, which poll() passes over */
     struct pollfd *pf = l->pf;
     char *buf = l->buf;
 
-    for (;;) {
-        size_t k = 0, open_n = 0;
+    for (size_t i = 0; i < np; i++) {
+        pf[i].fd = l->rd[i];
+        pf[i].events = POLLIN;
+    }
+    while (open_n) {
         int64_t dl = atomic_load(&l->deadline);
         int timeout = -1;
 
-        for (size_t i = 0; i < np; i++)
-            if (l->rd[i] >= 0) {
-                pf[k].fd = l->rd[i];
-                pf[k++].events = POLLIN;
-                open_n++;
-            }
-        if (!open_n)
-            break;
         if (dl) {
             int64_t left = dl - mono_ns();
             if (left <= 0)
                 break;
             timeout = (int)(left / 1000000) + 1;
         }
-        pf[k].fd = dl ? -1 : l->wake[0];
-        pf[k].events = POLLIN;
-        if (poll(pf, k + 1, timeout) < 0 && errno != EINTR)
+        pf[np].fd = dl ? -1 : l->wake[0];
+        pf[np].events = POLLIN;
+        if (poll(pf, np + 1, timeout) < 0 && errno != EINTR)
             break;
-        if (pf[k].revents) { /* finish() was called: the deadline is set */
+        if (pf[np].revents) { /* finish() was called: the deadline is set */
             char c;
             if (read(l->wake[0], &c, 1) < 0) { /* nothing to do */ }
             continue;
         }
-        for (size_t j = 0; j < k; j++) {
-            if (!pf[j].revents)
+        for (size_t i = 0; i < np; i++) {
+            if (pf[i].fd < 0 || !pf[i].revents)
                 continue;
-            size_t i = 0;
-            while (l->rd[i] != pf[j].fd)
-                i++;
-            ssize_t r = read(l->rd[i], buf, 65536);
+            ssize_t r = read(l->rd[i], buf, READ_SIZE);
             if (r < 0 && (errno == EINTR || errno == EAGAIN))
                 continue;
             if (r <= 0) {
                 close(l->rd[i]);
-                l->rd[i] = -1;
+                l->rd[i] = pf[i].fd = -1;
+                open_n--;
                 continue;
             }
             pass_on(i % 2 ? 2 : 1, buf, (size_t)r);
@@ -127,14 +123,10 @@ xg_joblog *xg_joblog_start(size_t njobs, size_t keep)
     l->wr = malloc((2 * njobs + 1) * sizeof(int));
     l->tail = calloc(2 * njobs + 1, sizeof(xg_tail));
     l->pf = calloc(2 * njobs + 1, sizeof(struct pollfd));
-    l->buf = malloc(65536);
+    l->buf = malloc(READ_SIZE);
     if (!l->rd || !l->wr || !l->tail || !l->pf || !l->buf) {
-        free(l->rd);
-        free(l->wr);
-        free(l->tail);
-        free(l->pf);
-        free(l->buf);
-        free(l);
+        l->n = 0; /* no pipes or tails to close or free */
+        xg_joblog_free(l);
         return NULL;
     }
     for (i = 0; i < 2 * njobs; i++) {

@@ -40,7 +40,7 @@ boot() {
     rm -f "$out/disk.img"
     truncate -s 64M "$out/disk.img"
     # /dev/kvm here cannot run Xen: TCG only. The CPU is a Nehalem, not
-    # QEMU's "max": with max, dom0 processes crashed or hung in 5 of 6
+    # QEMU's "max": with max, dom0 processes crashed or hung in 6 of 6
     # runs (heap corruption in xl, segfaults in grep and sleep, the churn
     # check failed in 3); with Nehalem none did in 6 runs side by side
     # (README "Facts checked here"). XENLAB_CPU picks another model.
