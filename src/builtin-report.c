@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "experiment.h"
@@ -11,12 +12,32 @@
 #include "report/report.h"
 
 static const char usage[] =
-    "usage: xengatherer report RECORDING [--format text|csv|json] "
+    "usage: xengatherer report RECORDING|FOLDER [--format text|csv|json] "
     "[--partitions]\n\n"
-    "Parses a recording written by run or record (on this or any machine)\n"
-    "and prints the report on standard output.\n"
+    "Parses a recording written by run or record (on this or any machine;\n"
+    "a FOLDER means FOLDER/recording.db) and prints the report on standard\n"
+    "output. A run that ended without stopping (killed, a crash, a power\n"
+    "cut) left its recording as its last checkpoint wrote it: the report\n"
+    "says so.\n"
     "  -f, --format FMT  text (default), csv or json\n"
     "  --partitions      show host partitions too\n";
+
+/* A folder stands for the recording in it (what run and record write). */
+static int recording_path(const char *arg, char *path, size_t len)
+{
+    struct stat st;
+    int n;
+
+    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+        n = snprintf(path, len, "%s/recording.db", arg);
+    else
+        n = snprintf(path, len, "%s", arg);
+    if (n < 0 || (size_t)n >= len) {
+        path[0] = '\0';
+        return -1;
+    }
+    return 0;
+}
 
 int cmd_report(int argc, char **argv)
 {
@@ -28,7 +49,7 @@ int cmd_report(int argc, char **argv)
     };
     xg_report_opts ro = {XG_FMT_TEXT, false};
     xg_store s;
-    char err[4400];
+    char err[4400], path[4200] = "";
     int c, rc;
 
     optind = 1;
@@ -59,8 +80,9 @@ int cmd_report(int argc, char **argv)
                "report --help')");
         return XG_EXIT_USAGE;
     }
-    if (xg_recording_read(argv[optind], &s, err, sizeof(err)) < 0) {
-        xg_err("%s", err);
+    if (recording_path(argv[optind], path, sizeof(path)) < 0 ||
+        xg_recording_read(path, &s, err, sizeof(err)) < 0) {
+        xg_err("%s", path[0] ? err : "report: path too long");
         return XG_EXIT_USAGE;
     }
     rc = xg_report_write(&s, &ro, stdout);

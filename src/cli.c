@@ -94,6 +94,7 @@ enum {
     O_EXEC, O_NOCPU, O_NODISK, O_NOCACHE, O_NOSCHED, O_UNTIL, O_FORCE, O_PARTS,
     O_CONNTMO,
     O_CACHEEV, O_NOSUMCACHE, O_EXECUSER, O_ENV, O_MAXMEM, O_NONET,
+    O_CKPT,
 };
 
 static const struct option longopts[] = {
@@ -123,6 +124,7 @@ static const struct option longopts[] = {
     {"exec-user", required_argument, NULL, O_EXECUSER},
     {"env", required_argument, NULL, O_ENV},
     {"max-memory", required_argument, NULL, O_MAXMEM},
+    {"checkpoint", required_argument, NULL, O_CKPT},
     {NULL, 0, NULL, 0},
 };
 
@@ -150,7 +152,7 @@ static bool experiment_only(int c)
            c == O_NONET || c == O_UNTIL || c == O_CONNTMO ||
            c == O_FORCE || c == O_PARTS || c == O_BLKIO || c == O_VMFILE ||
            c == O_CACHEEV || c == O_NOSUMCACHE || c == O_EXECUSER ||
-           c == O_ENV || c == O_MAXMEM;
+           c == O_ENV || c == O_MAXMEM || c == O_CKPT;
 }
 
 /* Appends s to a growing array of strings (the strings are argv's). */
@@ -263,6 +265,13 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
         case O_MAXMEM:
             if (size_arg(cmd, "--max-memory", optarg, &o->max_memory) < 0)
                 return 2;
+            break;
+        case O_CKPT:
+            if (strcmp(optarg, "0") != 0 &&
+                (o->checkpoint_s = seconds("--checkpoint", optarg)) < 0)
+                return 2;
+            if (strcmp(optarg, "0") == 0)
+                o->checkpoint_s = 0;
             break;
         case O_UNTIL: o->until_done = true; break;
         case O_FORCE: o->force = true; break;

@@ -389,7 +389,7 @@ static int write_recording(xg_ctx *ctx, xg_result *res, bool force,
     xg_recfile *f = xg_spill_end(sp, &left, &n_left);
 
     xg_spill_meta(sp, &ctx->store);
-    if (!f && xg_recording_begin(&f, res->recording, force, false, err,
+    if (!f && xg_recording_begin(&f, res->recording, force, XG_REC_WHOLE, err,
                                  errlen) < 0)
         f = NULL;
     if (f && xg_recording_finish(f, &ctx->store, left, n_left, kept,
@@ -400,11 +400,16 @@ static int write_recording(xg_ctx *ctx, xg_result *res, bool force,
     if (xg_recording_rescue(&ctx->store, left, n_left, kept[0] ? kept : NULL,
                             rescue, false, e2, sizeof(e2)) == 0) {
         size_t l = strlen(err);
-        snprintf(err + l, errlen - l, "; the samples were saved to %s",
-                 rescue);
+        snprintf(err + l, errlen - l, "; the samples were saved to %s%s%s%s",
+                 rescue, strcmp(kept, res->recording) == 0 ? " (" : "",
+                 strcmp(kept, res->recording) == 0 ? kept : "",
+                 strcmp(kept, res->recording) == 0
+                     ? " holds them up to its last checkpoint)" : "");
+        /* all of it is in the rescue copy now; a checkpointed recording
+         * in its place stays, marked as its last checkpoint left it */
+        if (kept[0] && strcmp(kept, res->recording) != 0)
+            unlink(kept);
         snprintf(res->recording, sizeof(res->recording), "%s", rescue);
-        if (kept[0])
-            unlink(kept); /* all of it is in the rescue copy now */
     } else if (kept[0]) {
         size_t l = strlen(err);
         snprintf(err + l, errlen - l, "; the samples flushed during the run "
@@ -594,6 +599,32 @@ static int wait_tick(const xg_options *o, xg_jobs *jobs, int64_t next,
            (o->until_done && jobs->n && xg_jobs_reap(jobs) == 0);
 }
 
+/* A checkpoint: the meta as it would be if the run ended here (marked
+ * partial: a reader of this state sees a run that did not stop), then the
+ * store handed to the background writer. */
+static void checkpoint(xg_ctx *ctx, xg_spill *sp, int64_t overhead)
+{
+    xg_store *s = &ctx->store;
+    char why[160], when[32] = "?";
+    int64_t w = s->tick_wall_ns[s->n_ticks - 1];
+    time_t t = (time_t)(w / 1000000000);
+    struct tm tm;
+
+    fill_meta(ctx, 0, overhead, s->n_ticks);
+    if (gmtime_r(&t, &tm))
+        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(why, sizeof(why), "ended without stopping: last checkpoint at "
+             "%s, %.1f s of %.1f s", when,
+             (double)(s->tick_mono_ns[s->n_ticks - 1] - s->tick_mono_ns[0]) /
+                 1e9, ctx->opt->duration_s);
+    xg_store_meta_set(s, "partial", "1");
+    xg_store_meta_set(s, "partial_reason", why);
+    set_meta_i64(s, "checkpoint_wall_ns", w);
+    if (xg_spill_checkpoint(sp, s, s->tick_mono_ns[s->n_ticks - 1]) < 0)
+        xg_say("a checkpoint could not be taken (out of memory); the next "
+               "one takes its samples");
+}
+
 int xg_experiment(const xg_options *o, xg_result *res, char *err,
                   size_t errlen)
 {
@@ -618,6 +649,10 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
         snprintf(err, errlen, "out of memory");
         rc = XG_EXIT_FAIL;
     }
+    if (sp && o->checkpoint_s > 0)
+        xg_spill_checkpoints(sp, (int64_t)llround(o->checkpoint_s * 1e9),
+                             (uint32_t)ceil(o->checkpoint_s / o->interval_s) +
+                                 1);
     /* 2. collectors */
     t_start = xg_now_ns();
     if (rc == XG_EXIT_OK)
@@ -633,6 +668,9 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
     xg_session_sample(&s, xg_now_ns(), wall_ns(), 0);
     xg_spill_tick(sp, &ctx->store);
     overhead = cpu_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
+    set_meta_num(&ctx->store, "checkpoint_s", o->checkpoint_s, 3);
+    if (xg_spill_checkpoint_due(sp, ctx->store.tick_mono_ns[0]))
+        checkpoint(ctx, sp, overhead); /* the recording is there from now */
     t0 = ctx->store.tick_mono_ns[0];
     end = t0 + (int64_t)llround(o->duration_s * 1e9);
     xg_jobs_start(ctx, &jobs);
@@ -644,6 +682,10 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
         xg_session_sample(&s, xg_now_ns(), wall_ns(), !last);
         xg_spill_tick(sp, &ctx->store);
         overhead += cpu_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
+        if (!last && ctx->store.n_ticks &&
+            xg_spill_checkpoint_due(
+                sp, ctx->store.tick_mono_ns[ctx->store.n_ticks - 1]))
+            checkpoint(ctx, sp, overhead);
         while (next <= xg_now_ns())
             next += interval_ns;
     }

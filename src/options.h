@@ -21,6 +21,10 @@ enum {
 #define XG_MAX_MEMORY_DEFAULT ((size_t)256 << 20)
 #define XG_MAX_MEMORY_MIN ((size_t)16 << 10)
 
+/* --checkpoint: how often the recording is made durable during the run
+ * (docs/recording.md: what a checkpoint costs, why 10 s). */
+#define XG_CHECKPOINT_DEFAULT_S 10.0
+
 /* The default --exec: ssh that never prompts and gives up on a host that
  * does not answer after ConnectTimeout seconds (--connect-timeout). */
 #define XG_EXEC_SSH_FMT "ssh -o BatchMode=yes -o ConnectTimeout=%d root@{addr}"
@@ -38,6 +42,8 @@ typedef struct xg_options {
     double interval_s;         /* -i; 1.0 */
     double duration_s;         /* -d; 10.0 */
     size_t max_memory;         /* --max-memory, bytes; XG_MAX_MEMORY_DEFAULT */
+    double checkpoint_s;       /* --checkpoint; XG_CHECKPOINT_DEFAULT_S,
+                                * 0 = the recording written at the end only */
     bool until_done;           /* --until-done */
     const char *exec_tpl;      /* --exec; XG_EXEC_SSH_FMT by default */
     int connect_timeout_s;     /* --connect-timeout; 0 = not given */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -613,22 +614,50 @@ static int check_file(const char *path, char *err, size_t errlen)
     return 0;
 }
 
+/* A run killed in the middle of a checkpoint may leave the recording with
+ * a hot journal (PATH-journal) that puts it back as the last checkpoint
+ * left it. SQLite rolls it back at the first read, but only on a
+ * connection that may write: so one is opened for that, and closed. A
+ * failure here is not an error (a journal that is not hot needs nothing,
+ * and the reader says what it could not read). With the writer still
+ * running the journal is not hot, and SQLite leaves it alone. Returns
+ * whether a journal is there. */
+static bool roll_back(const char *path, char *journal, size_t len)
+{
+    sqlite3 *db = NULL;
+
+    if ((size_t)snprintf(journal, len, "%s-journal", path) >= len ||
+        access(journal, F_OK) < 0)
+        return false;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+                        SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 5000);
+        sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL,
+                     NULL);
+    }
+    sqlite3_close(db);
+    return access(journal, F_OK) == 0;
+}
+
 int xg_recording_read(const char *path, xg_store *out, char *err, size_t errlen)
 {
     reader r = { .path = path, .err = err, .errlen = errlen, .s = out };
+    char jpath[4200];
+    bool journal;
     int ret = -1;
 
     xg_store_init(out, 0);
     if (check_file(path, err, errlen) < 0)
         return -1;
+    journal = roll_back(path, jpath, sizeof(jpath));
     /* one connection, one thread: no mutexes */
     if (sqlite3_open_v2(path, &r.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
         int e = sqlite3_system_errno(r.db);
         seterr(err, errlen, "%s: %s", path,
                e ? strerror(e) : sqlite3_errmsg(r.db));
-    } else if (sqlite3_exec(r.db, "BEGIN", NULL,
-                            NULL, NULL) != SQLITE_OK) {
+    } else if (sqlite3_busy_timeout(r.db, 5000) != SQLITE_OK ||
+               sqlite3_exec(r.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
         sql_fail(&r);
     } else if (read_meta(&r) == 0 && read_ticks(&r) == 0 &&
                read_domains(&r) == 0 && read_series(&r) == 0 &&
@@ -639,6 +668,13 @@ int xg_recording_read(const char *path, xg_store *out, char *err, size_t errlen)
     sqlite3_close(r.db);     /* also ends the read transaction */
     free(r.domain_ids);
     free(r.series_ids);
+    if (ret < 0 && journal && err && strlen(err) + 1 < errlen) {
+        size_t l = strlen(err);
+        snprintf(err + l, errlen - l, " (it ended in the middle of a "
+                 "checkpoint: rolling its journal %s back needs write access "
+                 "to both files and their folder; copy them elsewhere)",
+                 jpath);
+    }
     if (ret < 0)
         xg_store_free(out);  /* leaves it zeroed: freeing again is harmless */
     return ret;

@@ -126,7 +126,8 @@ static int write_meta(writer *w, const xg_store *s)
     int ret = 0;
     size_t i;
 
-    if (w_prepare(w, &st, "INSERT INTO meta(key, value) VALUES(?, ?)") < 0)
+    if (w_exec(w, "DELETE FROM meta", "writing meta") < 0 ||
+        w_prepare(w, &st, "INSERT INTO meta(key, value) VALUES(?, ?)") < 0)
         return -1;
     /* The store's own format_version (if any) is replaced in place, so the
      * order of the keys survives a round trip; magic is always ours. */
@@ -163,9 +164,13 @@ static int write_domains(writer *w, const xg_store *s)
     int ret = 0;
     size_t i;
 
+    /* a domain a checkpoint wrote gets its span again (a key used
+     * twice is still refused: only the id may match an earlier row) */
     if (w_prepare(w, &st, "INSERT INTO domains(id, key, name, address, uuid,"
                   " platform_id, vcpus, is_host, first_tick, last_tick)"
-                  " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") < 0)
+                  " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                  " ON CONFLICT(id) DO UPDATE SET first_tick ="
+                  " excluded.first_tick, last_tick = excluded.last_tick") < 0)
         return -1;
     for (i = 0; i < s->n_domains && ret == 0; i++) {
         const xg_domain_info *d = &s->domains[i];
@@ -185,7 +190,9 @@ static int write_domains(writer *w, const xg_store *s)
     return ret;
 }
 
-static int write_ticks(writer *w, const xg_store *s)
+/* Ticks from..n_ticks of s; the first is seq base. */
+static int write_ticks(writer *w, const xg_store *s, uint32_t from,
+                       uint32_t base)
 {
     sqlite3_stmt *st;
     int ret = 0;
@@ -194,8 +201,8 @@ static int write_ticks(writer *w, const xg_store *s)
     if (w_prepare(w, &st,
                   "INSERT INTO ticks(seq, mono_ns, wall_ns) VALUES(?, ?, ?)") < 0)
         return -1;
-    for (i = 0; i < s->n_ticks && ret == 0; i++) {
-        bind_int(w, st, 1, i);
+    for (i = from; i < s->n_ticks && ret == 0; i++) {
+        bind_int(w, st, 1, (int64_t)base + (i - from));
         bind_int(w, st, 2, s->tick_mono_ns[i]);
         bind_int(w, st, 3, s->tick_wall_ns[i]);
         ret = w_step(w, st, "writing ticks");
@@ -204,18 +211,23 @@ static int write_ticks(writer *w, const xg_store *s)
     return ret;
 }
 
-static int write_series(writer *w, const xg_store *s)
+/* Series of s from index from on, the first with id base; a series
+ * written by an earlier checkpoint gets its note and source again. */
+static int write_series(writer *w, const xg_store *s, size_t from,
+                        size_t base)
 {
     sqlite3_stmt *st;
     int ret = 0;
     size_t i;
 
     if (w_prepare(w, &st, "INSERT INTO series(id, domain_id, family, device,"
-                  " metric, unit, note, source) VALUES(?, ?, ?, ?, ?, ?, ?, ?)") < 0)
+                  " metric, unit, note, source) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"
+                  " ON CONFLICT(id) DO UPDATE SET note = excluded.note,"
+                  " source = excluded.source") < 0)
         return -1;
-    for (i = 0; i < s->n_series && ret == 0; i++) {
+    for (i = from; i < s->n_series && ret == 0; i++) {
         const xg_series *x = &s->series[i];
-        bind_int(w, st, 1, (int64_t)i);
+        bind_int(w, st, 1, (int64_t)(base + (i - from)));
         bind_int(w, st, 2, x->domain);
         bind_text(w, st, 3, x->family);
         bind_text(w, st, 4, x->device ? x->device : "");
@@ -309,7 +321,9 @@ static int write_workloads(writer *w, const xg_store *s)
     int ret = 0;
     size_t i;
 
-    if (w_prepare(w, &st, "INSERT INTO workloads(id, domain_id, argv, start_ns,"
+    if (w_exec(w, "DELETE FROM outputs; DELETE FROM workloads",
+               "writing workloads") < 0 ||
+        w_prepare(w, &st, "INSERT INTO workloads(id, domain_id, argv, start_ns,"
                   " end_ns, exit_code, signal, state)"
                   " VALUES(?, ?, ?, ?, ?, ?, ?, ?)") < 0)
         return -1;
@@ -425,11 +439,38 @@ struct xg_recfile {
     int fd;
     bool force;
     bool has_tables;     /* created and committed by xg_recording_begin */
-    int64_t added;       /* samples committed by xg_recording_add */
+    bool checkpoints;    /* XG_REC_CHECKPOINT: moved to path by the first */
+    bool placed;         /* renamed to path: written there from now on */
+    uint32_t ticks_written;  /* ticks committed by checkpoints */
+    size_t series_written;   /* series committed by checkpoints */
+    int64_t added;       /* samples committed during the run */
 };
 
+/* Opens the connection on name with the journal the mode needs. */
+static int open_db(xg_recfile *f, const char *name, xg_rec_mode mode)
+{
+    /* One transaction written whole needs no journal (a failed write is
+     * deleted, never rolled back). Samples added during the run do: a
+     * chunk that fails must roll back and leave the ones before intact;
+     * and a checkpointed file must survive a crash or a power cut at any
+     * moment (synchronous=FULL: each commit is on disk when it returns). */
+    static const char *const pragmas[] = {
+        [XG_REC_WHOLE] = "PRAGMA journal_mode=OFF; PRAGMA synchronous=NORMAL",
+        [XG_REC_SPILL] = "PRAGMA journal_mode=DELETE;"
+                         " PRAGMA synchronous=NORMAL",
+        [XG_REC_CHECKPOINT] = "PRAGMA journal_mode=DELETE;"
+                              " PRAGMA synchronous=FULL",
+    };
+
+    if (sqlite3_open_v2(name, &f->w.db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+                        NULL) != SQLITE_OK)
+        return w_fail(&f->w, "opening", SQLITE_OK);
+    return w_exec(&f->w, pragmas[mode], "setting up");
+}
+
 int xg_recording_begin(xg_recfile **out, const char *path, bool force,
-                       bool spill, char *err, size_t errlen)
+                       xg_rec_mode mode, char *err, size_t errlen)
 {
     xg_recfile *f;
 
@@ -457,42 +498,104 @@ int xg_recording_begin(xg_recfile **out, const char *path, bool force,
     }
     /* Our fd stays open until SQLite is done: closing another fd on the
      * same file would drop SQLite's POSIX locks. */
-    if (sqlite3_open_v2(f->tmp, &f->w.db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
-                        NULL) != SQLITE_OK) {
-        w_fail(&f->w, "opening", SQLITE_OK);
+    f->has_tables = mode != XG_REC_WHOLE;
+    f->checkpoints = mode == XG_REC_CHECKPOINT;
+    if (open_db(f, f->tmp, mode) < 0 ||
+        (f->has_tables &&
+         (w_exec(&f->w, "BEGIN", "starting transaction") < 0 ||
+          w_exec(&f->w, schema_sql, "creating tables") < 0 ||
+          w_exec(&f->w, "COMMIT", "committing") < 0))) {
         xg_recording_abort(f);
         return -1;
     }
-    /* One transaction written whole needs no journal (a failed write is
-     * deleted, never rolled back). Samples added during the run do: a
-     * chunk that fails must roll back and leave the ones before intact. */
-    if (w_exec(&f->w, spill ? "PRAGMA journal_mode=DELETE;"
-                              " PRAGMA synchronous=NORMAL"
-                            : "PRAGMA journal_mode=OFF;"
-                              " PRAGMA synchronous=NORMAL", "setting up") < 0 ||
-        (spill && (w_exec(&f->w, "BEGIN", "starting transaction") < 0 ||
-                   w_exec(&f->w, schema_sql, "creating tables") < 0 ||
-                   w_exec(&f->w, "COMMIT", "committing") < 0))) {
-        xg_recording_abort(f);
-        return -1;
-    }
-    f->has_tables = spill;
     *out = f;
     return 0;
+}
+
+/* Moves a complete file to its place: never over a file that appeared
+ * meanwhile unless forced. */
+static int place(xg_recfile *f)
+{
+    if ((f->force ? rename(f->tmp, f->path)
+                  : renameat2(AT_FDCWD, f->tmp, AT_FDCWD, f->path,
+                              RENAME_NOREPLACE)) < 0) {
+        seterr(f->w.err, f->w.errlen, "%s: %s%s", f->path, strerror(errno),
+               errno == EEXIST ? " (use --force to overwrite)" : "");
+        return -1;
+    }
+    f->placed = true;
+    return 0;
+}
+
+/* fsync of the folder that holds path, so a rename in it is durable. */
+static int sync_dir(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    int fd, rc;
+
+    if (!slash)
+        snprintf(dir, sizeof(dir), ".");
+    else if ((size_t)(slash - path) >= sizeof(dir))
+        return -1;
+    else
+        snprintf(dir, sizeof(dir), "%.*s",
+                 slash == path ? 1 : (int)(slash - path), path);
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+/* After the first checkpoint: the temporary file becomes the recording,
+ * and SQLite is opened again on the new name, so that its journal is
+ * named after the file a reader opens (a hot journal under the old name
+ * would not be seen after a crash). */
+static int move_in_place(xg_recfile *f)
+{
+    if (place(f) < 0)
+        return -1;
+    if (sync_dir(f->path) < 0) {
+        seterr(f->w.err, f->w.errlen, "%s: fsync of its folder: %s",
+               f->path, strerror(errno));
+        return -1;
+    }
+    sqlite3_close(f->w.db);
+    f->w.db = NULL;
+    return open_db(f, f->path, XG_REC_CHECKPOINT);
+}
+
+/* Points the writer's errors at err and clears the last bind error. */
+static void w_reset(xg_recfile *f, char *err, size_t errlen)
+{
+    f->w.err = err;
+    f->w.errlen = errlen;
+    f->w.bind_rc = SQLITE_OK;
+}
+
+/* The samples of c, inside the caller's transaction. */
+static int write_chunk(writer *w, const xg_chunk *c, int64_t *rows)
+{
+    sqlite3_stmt *st = NULL;
+    int ret = w_prepare(w, &st, samples_sql);
+    size_t i;
+
+    for (i = 0; i < c->n && ret == 0; i++)
+        ret = write_values(w, st, c->runs[i].series, c->runs[i].first_tick,
+                           c->runs[i].n, c->runs[i].values, rows);
+    sqlite3_finalize(st);
+    return ret;
 }
 
 int64_t xg_recording_add(xg_recfile *f, const xg_chunk *c, char *err,
                          size_t errlen)
 {
-    sqlite3_stmt *st = NULL;
     int64_t rows = 0;
     int ret;
-    size_t i;
 
-    f->w.err = err;
-    f->w.errlen = errlen;
-    f->w.bind_rc = SQLITE_OK;
+    w_reset(f, err, errlen);
     if (!f->has_tables) {
         seterr(err, errlen, "%s: not opened for samples during the run",
                f->path);
@@ -500,12 +603,7 @@ int64_t xg_recording_add(xg_recfile *f, const xg_chunk *c, char *err,
     }
     ret = w_exec(&f->w, "BEGIN", "starting transaction");
     if (ret == 0)
-        ret = w_prepare(&f->w, &st, samples_sql);
-    for (i = 0; i < c->n && ret == 0; i++)
-        ret = write_values(&f->w, st, c->runs[i].series,
-                           c->runs[i].first_tick, c->runs[i].n,
-                           c->runs[i].values, &rows);
-    sqlite3_finalize(st);
+        ret = write_chunk(&f->w, c, &rows);
     if (ret == 0)
         ret = w_exec(&f->w, "COMMIT", "committing");
     if (ret < 0) {
@@ -514,6 +612,37 @@ int64_t xg_recording_add(xg_recfile *f, const xg_chunk *c, char *err,
         return -1;
     }
     f->added += rows;
+    return rows;
+}
+
+int64_t xg_recording_checkpoint(xg_recfile *f, const xg_ckpt *ck, char *err,
+                                size_t errlen)
+{
+    writer *w = &f->w;
+    int64_t rows = 0;
+
+    w_reset(f, err, errlen);
+    if (!f->checkpoints || ck->tick_base != f->ticks_written ||
+        ck->series_base != f->series_written) {
+        seterr(err, errlen, "%s: checkpoint out of order (ticks %u, series "
+               "%zu; written %u, %zu)", f->path, ck->tick_base,
+               ck->series_base, f->ticks_written, f->series_written);
+        return -1;
+    }
+    if (w_exec(w, "BEGIN", "starting transaction") < 0 ||
+        write_meta(w, &ck->head) < 0 || write_domains(w, &ck->head) < 0 ||
+        write_ticks(w, &ck->head, 0, ck->tick_base) < 0 ||
+        write_series(w, &ck->head, 0, ck->series_base) < 0 ||
+        write_chunk(w, ck->chunk, &rows) < 0 ||
+        w_exec(w, "COMMIT", "committing") < 0) {
+        sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    f->ticks_written = ck->tick_base + ck->head.n_ticks;
+    f->series_written = ck->series_base + ck->head.n_series;
+    f->added += rows;
+    if (!f->placed && move_in_place(f) < 0)
+        return -1;
     return rows;
 }
 
@@ -532,8 +661,9 @@ static int attach(writer *w, const char *from)
     return ret;
 }
 
-/* Everything but what xg_recording_add wrote, in one transaction; with
- * copy, also the samples of the attached file. */
+/* Everything but what xg_recording_add and the checkpoints wrote, in one
+ * transaction; with copy, also the samples of the attached file. Every
+ * series is written again: a checkpointed one may have a note since. */
 static int write_rest(xg_recfile *f, const xg_store *s, const xg_chunk *extra,
                       size_t n_extra, bool copy)
 {
@@ -544,7 +674,8 @@ static int write_rest(xg_recfile *f, const xg_store *s, const xg_chunk *extra,
     if (w_exec(w, "BEGIN", "starting transaction") < 0 ||
         (!f->has_tables && w_exec(w, schema_sql, "creating tables") < 0) ||
         write_meta(w, s) < 0 || write_domains(w, s) < 0 ||
-        write_ticks(w, s) < 0 || write_series(w, s) < 0 ||
+        write_ticks(w, s, f->ticks_written, f->ticks_written) < 0 ||
+        write_series(w, s, 0, 0) < 0 ||
         write_samples(w, s, extra, n_extra) < 0 ||
         (copy && w_exec(w, "INSERT OR IGNORE INTO main.samples(series_id,"
                         " tick, value) SELECT series_id, tick, value"
@@ -564,9 +695,7 @@ static int finish(xg_recfile *f, const xg_store *s, const xg_chunk *extra,
 {
     int ret;
 
-    f->w.err = err;
-    f->w.errlen = errlen;
-    f->w.bind_rc = SQLITE_OK;
+    w_reset(f, err, errlen);
     if (kept && keptlen)
         kept[0] = '\0';
     ret = check_store(s, extra, n_extra, f->path, err, errlen);
@@ -586,20 +715,14 @@ static int finish(xg_recfile *f, const xg_store *s, const xg_chunk *extra,
         ret = -1;
     }
     f->fd = -1;
-    /* complete: into place, never over a file that appeared meanwhile
-     * unless forced */
-    if (ret == 0 &&
-        (f->force ? rename(f->tmp, f->path)
-                  : renameat2(AT_FDCWD, f->tmp, AT_FDCWD, f->path,
-                              RENAME_NOREPLACE)) < 0) {
-        seterr(err, errlen, "%s: %s%s", f->path, strerror(errno),
-               errno == EEXIST ? " (use --force to overwrite)" : "");
-        ret = -1;
-    }
+    if (ret == 0 && !f->placed)
+        ret = place(f);
     if (ret < 0 && f->added > 0 && kept && keptlen) {
-        /* the samples added during the run are nowhere else: keep them */
-        snprintf(kept, keptlen, "%s", f->tmp);
-    } else if (ret < 0) {
+        /* the samples added during the run are nowhere else: keep them
+         * (a checkpointed recording in its place, as its last checkpoint
+         * left it) */
+        snprintf(kept, keptlen, "%s", f->placed ? f->path : f->tmp);
+    } else if (ret < 0 && !f->placed) {
         unlink(f->tmp);
     }
     free(f);
@@ -621,7 +744,8 @@ void xg_recording_abort(xg_recfile *f)
         sqlite3_close(f->w.db);
     if (f->fd >= 0)
         close(f->fd);
-    unlink(f->tmp);
+    if (!f->placed)
+        unlink(f->tmp);
     free(f);
 }
 
@@ -643,7 +767,7 @@ int xg_recording_rescue(const xg_store *s, const xg_chunk *extra,
     xg_recfile *f;
 
     if (check_store(s, extra, n_extra, path, err, errlen) < 0 ||
-        xg_recording_begin(&f, path, force, false, err, errlen) < 0)
+        xg_recording_begin(&f, path, force, XG_REC_WHOLE, err, errlen) < 0)
         return -1;
     return finish(f, s, extra, n_extra, from, NULL, 0, err, errlen);
 }

@@ -32,12 +32,16 @@
 typedef struct node {
     struct node *next;
     xg_chunk c;
+    xg_ckpt *ck;           /* a checkpoint (its chunk is c), or NULL */
+    bool by_memory;        /* made because the bound was reached */
 } node;
 
 struct xg_spill {
     size_t max;            /* --max-memory, bytes */
     char path[4096];
     bool force;
+    int64_t ck_every_ns;   /* --checkpoint (0: none) */
+    uint32_t ck_ticks;     /* ticks between two checkpoints, at most */
 
     pthread_t thread;
     bool started;
@@ -52,16 +56,26 @@ struct xg_spill {
     node *mine;            /* taken, not written: oldest first */
     char err[600];
     xg_recfile *f;         /* the writer's until xg_spill_end */
-    int64_t samples;       /* written during the run */
+    int64_t samples;       /* written during the run by memory */
+    int64_t ck_samples;    /* written during the run by time */
+    uint64_t n_ck;         /* checkpoints written */
+    uint64_t n_mem_done;   /* of those written, because of the bound */
+    int64_t ck_last_wall_ns; /* the last one's tick, CLOCK_REALTIME */
     int64_t write_ns, write_cpu_ns;
     char prio[160];
 
     /* the sampling thread's own */
-    uint64_t taken;        /* spills */
+    uint64_t taken;        /* chunks and checkpoints handed over */
     size_t q_bytes, q_peak; /* chunks handed over and not freed yet */
     int64_t pause_max_ns, pause_ns;
+    int64_t ck_pause_max_ns, ck_pause_ns; /* taking checkpoints */
     size_t held_peak;      /* most bytes held by the store at once */
     bool said_failed, ended;
+    bool mem_due;          /* checkpoints: the bound is reached */
+    int64_t ck_next_ns;    /* checkpoints: when the next is due */
+    uint32_t ck_tick_base; /* checkpoints: ticks and series taken so far */
+    size_t ck_series_base;
+    uint64_t n_mem;        /* of those taken, because of the bound */
     xg_chunk *left;        /* room for every chunk taken; after
                             * xg_spill_end, the chunks not written */
     size_t n_left, cap_left;
@@ -136,6 +150,39 @@ static void take_all(_Atomic(node *) *stack, node **list)
     *end = rev;
 }
 
+/* Writes the oldest chunk or checkpoint taken; -1 when it failed (it
+ * stays in mine, for the final write). */
+static int write_one(xg_spill *sp, node *n)
+{
+    int64_t rows;
+
+    if (!sp->f && xg_recording_begin(&sp->f, sp->path, sp->force,
+                                     sp->ck_every_ns ? XG_REC_CHECKPOINT
+                                                     : XG_REC_SPILL,
+                                     sp->err, sizeof(sp->err)) < 0)
+        return -1;
+    if (n->ck)
+        n->ck->chunk = &n->c;
+    rows = n->ck ? xg_recording_checkpoint(sp->f, n->ck, sp->err,
+                                           sizeof(sp->err))
+                 : xg_recording_add(sp->f, &n->c, sp->err, sizeof(sp->err));
+    if (rows < 0)
+        return -1;
+    if (n->by_memory) {
+        sp->samples += rows;
+        sp->n_mem_done++;
+    } else {
+        sp->ck_samples += rows;
+    }
+    if (n->ck) {
+        sp->n_ck++;
+        if (n->ck->head.n_ticks)
+            sp->ck_last_wall_ns =
+                n->ck->head.tick_wall_ns[n->ck->head.n_ticks - 1];
+    }
+    return 0;
+}
+
 static void *writer_main(void *arg)
 {
     xg_spill *sp = arg;
@@ -143,7 +190,8 @@ static void *writer_main(void *arg)
     lower_priority(sp);
     for (;;) {
         node *n;
-        int64_t t0, rows;
+        int64_t t0;
+        int rc;
         if (!sp->mine)
             take_all(&sp->todo, &sp->mine);
         if (atomic_load(&sp->stop))
@@ -155,17 +203,12 @@ static void *writer_main(void *arg)
         }
         n = sp->mine;
         t0 = clock_ns(CLOCK_MONOTONIC);
-        if (!sp->f && xg_recording_begin(&sp->f, sp->path, sp->force, true,
-                                         sp->err, sizeof(sp->err)) < 0)
-            rows = -1;
-        else
-            rows = xg_recording_add(sp->f, &n->c, sp->err, sizeof(sp->err));
+        rc = write_one(sp, n);
         sp->write_ns += clock_ns(CLOCK_MONOTONIC) - t0;
-        if (rows < 0) {
+        if (rc < 0) {
             atomic_store(&sp->failed, true); /* the chunk stays in mine */
             break;
         }
-        sp->samples += rows;
         sp->mine = n->next;
         push(&sp->done, n);
         atomic_fetch_add(&sp->n_done, 1);
@@ -199,6 +242,29 @@ static int start_writer(xg_spill *sp)
     return 0;
 }
 
+/* Frees what snap_head copied (not the borrowed strings). NULL is fine. */
+static void ckpt_free(xg_ckpt *ck)
+{
+    size_t i;
+
+    if (!ck)
+        return;
+    for (i = 0; i < ck->head.n_meta; i++) {
+        free(ck->head.meta[i].key);
+        free(ck->head.meta[i].value);
+    }
+    for (i = 0; i < ck->head.n_series; i++) {
+        free(ck->head.series[i].note);
+        free(ck->head.series[i].source);
+    }
+    free(ck->head.meta);
+    free(ck->head.domains);
+    free(ck->head.series);
+    free(ck->head.tick_mono_ns);
+    free(ck->head.tick_wall_ns);
+    free(ck);
+}
+
 /* Frees the chunks the writer is done with. */
 static void free_done(xg_spill *sp)
 {
@@ -208,9 +274,45 @@ static void free_done(xg_spill *sp)
         node *next = n->next;
         sp->q_bytes -= n->c.bytes;
         xg_chunk_free(&n->c);
+        ckpt_free(n->ck);
         free(n);
         n = next;
     }
+}
+
+/* Room in left for one more node: xg_spill_end must be able to hand
+ * every chunk back without allocating. */
+static int room_left(xg_spill *sp)
+{
+    size_t nc;
+    xg_chunk *nl;
+
+    if (sp->taken < sp->cap_left)
+        return 0;
+    nc = sp->cap_left ? 2 * sp->cap_left : 16;
+    nl = realloc(sp->left, nc * sizeof(*nl));
+    if (!nl)
+        return -1;
+    sp->left = nl;
+    sp->cap_left = nc;
+    return 0;
+}
+
+/* Gives n (its chunk taken from the store) to the writer, starting it the
+ * first time. */
+static void hand_over(xg_spill *sp, node *n)
+{
+    sp->q_bytes += n->c.bytes;
+    if (sp->q_bytes > sp->q_peak)
+        sp->q_peak = sp->q_bytes;
+    push(&sp->todo, n);
+    sp->taken++;
+    if (n->by_memory)
+        sp->n_mem++;
+    if (!sp->started && start_writer(sp) < 0)
+        atomic_store(&sp->failed, true);
+    else
+        sem_post(&sp->wake);
 }
 
 /* Moves the store's values to the writer. */
@@ -218,32 +320,101 @@ static void spill(xg_spill *sp, xg_store *s)
 {
     node *n;
 
-    /* allocations first: a chunk taken is never lost, and xg_spill_end
-     * has room to hand back every chunk without allocating */
-    if (sp->taken == sp->cap_left) {
-        size_t nc = sp->cap_left ? 2 * sp->cap_left : 16;
-        xg_chunk *nl = realloc(sp->left, nc * sizeof(*nl));
-        if (!nl)
-            return;
-        sp->left = nl;
-        sp->cap_left = nc;
-    }
-    n = malloc(sizeof(*n));
-    if (!n)
+    /* allocations first: a chunk taken is never lost */
+    if (room_left(sp) < 0 || !(n = calloc(1, sizeof(*n))))
         return;
     if (xg_store_take(s, &n->c) < 0 || n->c.n == 0) {
         free(n);
         return;
     }
-    sp->q_bytes += n->c.bytes;
-    if (sp->q_bytes > sp->q_peak)
-        sp->q_peak = sp->q_bytes;
-    push(&sp->todo, n);
-    sp->taken++;
-    if (!sp->started && start_writer(sp) < 0)
-        atomic_store(&sp->failed, true);
-    else
-        sem_post(&sp->wake);
+    n->by_memory = true;
+    hand_over(sp, n);
+}
+
+/* A checkpoint's header: the store's meta (copied: it may change), its
+ * domains and the series from series_from on (their strings borrowed: the
+ * store keeps them, unchanged, until the writer has ended; note and source
+ * copied), its ticks from tick_from on. */
+static int snap_head(xg_store *h, const xg_store *s, uint32_t tick_from,
+                     size_t series_from)
+{
+    size_t i, nt = s->n_ticks - tick_from, ns = s->n_series - series_from;
+
+    memset(h, 0, sizeof(*h));
+    h->meta = calloc(s->n_meta ? s->n_meta : 1, sizeof(*h->meta));
+    h->domains = malloc((s->n_domains ? s->n_domains : 1) *
+                        sizeof(*h->domains));
+    h->series = calloc(ns ? ns : 1, sizeof(*h->series));
+    h->tick_mono_ns = malloc((nt ? nt : 1) * sizeof(int64_t));
+    h->tick_wall_ns = malloc((nt ? nt : 1) * sizeof(int64_t));
+    if (!h->meta || !h->domains || !h->series || !h->tick_mono_ns ||
+        !h->tick_wall_ns)
+        return -1;
+    for (i = 0; i < s->n_meta; i++, h->n_meta++)
+        if (!(h->meta[i].key = strdup(s->meta[i].key)) ||
+            !(h->meta[i].value = strdup(s->meta[i].value)))
+            return -1;
+    memcpy(h->domains, s->domains, s->n_domains * sizeof(*h->domains));
+    h->n_domains = s->n_domains;
+    for (i = 0; i < ns; i++, h->n_series++) {
+        const xg_series *x = &s->series[series_from + i];
+        xg_series *y = &h->series[i];
+        *y = (xg_series){.domain = x->domain, .family = x->family,
+                         .device = x->device, .metric = x->metric,
+                         .unit = x->unit};
+        if ((x->note && !(y->note = strdup(x->note))) ||
+            (x->source && !(y->source = strdup(x->source))))
+            return -1;
+    }
+    memcpy(h->tick_mono_ns, s->tick_mono_ns + tick_from, nt * sizeof(int64_t));
+    memcpy(h->tick_wall_ns, s->tick_wall_ns + tick_from, nt * sizeof(int64_t));
+    h->n_ticks = (uint32_t)nt;
+    return 0;
+}
+
+void xg_spill_checkpoints(xg_spill *sp, int64_t every_ns, uint32_t ticks)
+{
+    sp->ck_every_ns = every_ns;
+    sp->ck_ticks = ticks;
+}
+
+bool xg_spill_checkpoint_due(const xg_spill *sp, int64_t mono_ns)
+{
+    return sp->ck_every_ns > 0 && !sp->ended &&
+           !atomic_load(&sp->failed) &&
+           (sp->mem_due || mono_ns >= sp->ck_next_ns);
+}
+
+int xg_spill_checkpoint(xg_spill *sp, xg_store *s, int64_t mono_ns)
+{
+    int64_t t0 = clock_ns(CLOCK_MONOTONIC);
+    node *n = NULL;
+    xg_ckpt *ck = NULL;
+
+    if (room_left(sp) < 0 || !(n = calloc(1, sizeof(*n))) ||
+        !(ck = calloc(1, sizeof(*ck))) ||
+        snap_head(&ck->head, s, sp->ck_tick_base, sp->ck_series_base) < 0 ||
+        xg_store_take(s, &n->c) < 0) {
+        ckpt_free(ck);
+        free(n);
+        return -1; /* nothing taken: the next one takes it all */
+    }
+    ck->tick_base = sp->ck_tick_base;
+    ck->series_base = sp->ck_series_base;
+    n->ck = ck;
+    n->by_memory = sp->mem_due;
+    sp->ck_tick_base = s->n_ticks;
+    sp->ck_series_base = s->n_series;
+    sp->mem_due = false;
+    while (sp->ck_next_ns <= mono_ns)
+        sp->ck_next_ns = sp->ck_next_ns ? sp->ck_next_ns + sp->ck_every_ns
+                                        : mono_ns + sp->ck_every_ns;
+    hand_over(sp, n);
+    t0 = clock_ns(CLOCK_MONOTONIC) - t0;
+    sp->ck_pause_ns += t0;
+    if (t0 > sp->ck_pause_max_ns)
+        sp->ck_pause_max_ns = t0;
+    return 0;
 }
 
 /* The budget: the store's arrays (ticks and values) at most half the bound
@@ -266,13 +437,18 @@ int xg_spill_tick(xg_spill *sp, xg_store *s)
      * at most max/16 over all series. */
     whole = (size_t)s->expect_ticks * (2 * sizeof(int64_t) +
                                        n * sizeof(uint64_t));
-    if (whole <= budget) {
+    if (whole <= budget && !sp->ck_every_ns) {
         if (s->prealloc_max && !sp->taken)
             xg_store_reserve(s);
         s->prealloc_max = 0;
     } else {
         s->prealloc_max = (uint32_t)(sp->max / 16 / sizeof(uint64_t) / n / 2 +
                                      1);
+        /* checkpoints take the values every ck_ticks at most: room for
+         * those, not for the rest of the run each time */
+        if (sp->ck_every_ns && (whole <= budget ||
+                                s->prealloc_max > sp->ck_ticks + 1))
+            s->prealloc_max = sp->ck_ticks + 1;
     }
     held = xg_store_sample_bytes(s);
     if (held > sp->held_peak)
@@ -281,9 +457,11 @@ int xg_spill_tick(xg_spill *sp, xg_store *s)
         return 0;
     if (atomic_load(&sp->failed)) { /* the writer wrote err first */
         if (!sp->said_failed)
-            fprintf(stderr, "xengatherer: flushing samples during the run "
-                    "failed: %s; the samples stay in memory for the final "
-                    "write (--max-memory no longer holds)\n", sp->err);
+            fprintf(stderr, "xengatherer: %s during the run failed: %s; the "
+                    "samples stay in memory for the final write "
+                    "(--max-memory no longer holds)\n",
+                    sp->ck_every_ns ? "writing a checkpoint"
+                                    : "flushing samples", sp->err);
         sp->said_failed = true;
         return 0;
     }
@@ -297,8 +475,12 @@ int xg_spill_tick(xg_spill *sp, xg_store *s)
     ticks = (size_t)s->cap_ticks * 2 * sizeof(int64_t);
     if (xg_store_sample_bytes_next(s) > budget &&
         held - ticks >= sp->max / 16) {
-        spill(sp, s);
-        did = 2;
+        if (sp->ck_every_ns) { /* an early checkpoint, by the caller */
+            sp->mem_due = true;
+        } else {
+            spill(sp, s);
+            did = 2;
+        }
     }
     if (did) {
         t0 = clock_ns(CLOCK_MONOTONIC) - t0;
@@ -333,6 +515,7 @@ xg_recfile *xg_spill_end(xg_spill *sp, const xg_chunk **left,
         k = sp->mine;
         sp->mine = k->next;
         sp->left[sp->n_left++] = k->c;
+        ckpt_free(k->ck); /* the final write takes the rest from the store */
         free(k);
     }
     f = sp->f;
@@ -350,6 +533,14 @@ static void meta_u64(xg_store *s, const char *k, uint64_t v)
     xg_store_meta_set(s, k, b);
 }
 
+static void meta_i64(xg_store *s, const char *k, int64_t v)
+{
+    char b[32];
+
+    snprintf(b, sizeof(b), "%lld", (long long)v);
+    xg_store_meta_set(s, k, b);
+}
+
 void xg_spill_meta(const xg_spill *sp, xg_store *s)
 {
     size_t held = xg_store_sample_bytes(s);
@@ -364,12 +555,20 @@ void xg_spill_meta(const xg_spill *sp, xg_store *s)
         for (j = 0; j < sp->left[i].n; j++)
             for (uint32_t k = 0; k < sp->left[i].runs[j].n; k++)
                 left_samples += sp->left[i].runs[j].values[k] != XG_NOVALUE;
-    meta_u64(s, "spill_chunks", sp->taken - sp->n_left);
-    meta_u64(s, "spilled_samples", (uint64_t)sp->samples);
+    if (sp->ck_every_ns) {
+        meta_u64(s, "checkpoints", sp->n_ck);
+        meta_i64(s, "checkpoint_samples", sp->ck_samples);
+        meta_i64(s, "checkpoint_pause_max_ns", sp->ck_pause_max_ns);
+        meta_i64(s, "checkpoint_pause_ns", sp->ck_pause_ns);
+    }
+    if (sp->n_mem) {
+        meta_u64(s, "spill_chunks", sp->n_mem_done);
+        meta_u64(s, "spilled_samples", (uint64_t)sp->samples);
+        meta_u64(s, "spill_pause_max_ns", (uint64_t)sp->pause_max_ns);
+        meta_u64(s, "spill_pause_ns", (uint64_t)sp->pause_ns);
+    }
     meta_u64(s, "spill_final_chunks", sp->n_left);
     meta_u64(s, "spill_final_samples", left_samples);
-    meta_u64(s, "spill_pause_max_ns", (uint64_t)sp->pause_max_ns);
-    meta_u64(s, "spill_pause_ns", (uint64_t)sp->pause_ns);
     meta_u64(s, "spill_write_ns", (uint64_t)sp->write_ns);
     meta_u64(s, "spill_write_cpu_ns", (uint64_t)sp->write_cpu_ns);
     meta_u64(s, "spill_queue_peak_bytes", sp->q_peak);

@@ -79,19 +79,46 @@ echo "SIGINT: $(q "$db" "select count(*) from ticks") ticks, $(meta "$db" spille
 
 # 3. the disk fills up mid-run: flushing stops (said once on stderr), the
 # final write fails, and the rescue copy in $TMPDIR has every sample,
-# those flushed before the disk filled included
-mkdir "$TMP/full" "$TMP/rescue"
-mount -t tmpfs -o size=96k tmpfs "$TMP/full"
-rc=0; TMPDIR=$TMP/rescue "$XG" record "${opts[@]}" -d 5 -o "$TMP/full/out" 2> "$TMP/err" || rc=$?
-ls "$TMP/full/out" > "$TMP/left"
-umount "$TMP/full"
-[ "$rc" -eq 1 ] || fail "full disk: exit $rc: $(cat "$TMP/err")"
-grep -q "flushing samples during the run failed: .*full" "$TMP/err" || fail "full disk: flush failure not said: $(cat "$TMP/err")"
-rescue=$(grep -o "saved to [^ ]*" "$TMP/err" | cut -d' ' -f3)
-[ -n "$rescue" ] && [ -f "$rescue" ] || fail "full disk: no rescue copy: $(cat "$TMP/err")"
-[ -s "$TMP/left" ] && fail "full disk: left behind: $(cat "$TMP/left")"
-[ "$(meta "$rescue" spill_chunks)" -ge 1 ] || fail "full disk: nothing was flushed before it filled"
-"$XG" report "$rescue" | grep -q "^flushed: .*(flushing failed: .*full)" || fail "full disk: rescue report does not say it"
-check_complete "$rescue"
-echo "full disk: $(meta "$rescue" spill_chunks) chunks flushed before it filled, rescue complete"
+# those flushed before the disk filled included. Without checkpoints
+# nothing is left in the folder; with them, the recording stays there as
+# its last checkpoint left it (readable, marked), beside the rescue copy.
+full_disk() { # $1 = --checkpoint value
+    local ck=$1 rc=0 rescue
+    mkdir -p "$TMP/full" "$TMP/rescue"
+    mount -t tmpfs -o size=96k tmpfs "$TMP/full"
+    TMPDIR=$TMP/rescue "$XG" record "${opts[@]}" --checkpoint "$ck" -d 5 \
+        -o "$TMP/full/out" 2> "$TMP/err" || rc=$?
+    ls "$TMP/full/out" > "$TMP/left"
+    if [ "$ck" != 0 ] && [ -f "$TMP/full/out/recording.db" ]; then
+        cp "$TMP/full/out/recording.db" "$TMP/left.db"
+        "$XG" report "$TMP/left.db" > "$TMP/left.rep" \
+            || fail "full disk, checkpoints: the recording left in place is unreadable"
+        grep -q "^PARTIAL: ended without stopping: last checkpoint at" "$TMP/left.rep" \
+            || fail "full disk, checkpoints: left recording not marked: $(grep PARTIAL "$TMP/left.rep")"
+    fi
+    umount "$TMP/full"
+    [ "$rc" -eq 1 ] || fail "full disk ($ck): exit $rc: $(cat "$TMP/err")"
+    if [ "$ck" = 0 ]; then
+        grep -q "flushing samples during the run failed: .*full" "$TMP/err" \
+            || fail "full disk: flush failure not said: $(cat "$TMP/err")"
+        [ -s "$TMP/left" ] && fail "full disk: left behind: $(cat "$TMP/left")"
+    else
+        grep -q "writing a checkpoint during the run failed: .*full" "$TMP/err" \
+            || fail "full disk, checkpoints: failure not said: $(cat "$TMP/err")"
+        [ "$(cat "$TMP/left")" = recording.db ] \
+            || fail "full disk, checkpoints: folder holds: $(cat "$TMP/left")"
+    fi
+    rescue=$(grep -o "saved to [^ ;]*" "$TMP/err" | cut -d' ' -f3)
+    [ -n "$rescue" ] && [ -f "$rescue" ] || fail "full disk ($ck): no rescue copy: $(cat "$TMP/err")"
+    [ "$(meta "$rescue" "$([ "$ck" = 0 ] && echo spill_chunks || echo checkpoints)")" -ge 1 ] \
+        || fail "full disk ($ck): nothing was written before it filled"
+    "$XG" report "$rescue" | grep -q "^flushed: .*(flushing failed: .*full)" \
+        || fail "full disk ($ck): rescue report does not say it"
+    check_complete "$rescue"
+    echo "full disk (--checkpoint $ck): $(meta "$rescue" spill_chunks) chunks," \
+         "$(meta "$rescue" checkpoints) checkpoints written before it filled, rescue complete"
+    rm -rf "$TMP/full" "$TMP/rescue"
+}
+full_disk 0
+full_disk 10
 echo "PASS"

@@ -216,7 +216,7 @@ static void chunks_by_hand(void **state)
 
     (void)state;
     run_start(&s, &r);
-    assert_int_equal(xg_recording_begin(&f, path, false, true, err,
+    assert_int_equal(xg_recording_begin(&f, path, false, XG_REC_SPILL, err,
                                         sizeof(err)), 0);
     for (uint32_t t = 0; t < NTICKS; t++) {
         run_tick(&s, &r, t);
@@ -266,7 +266,7 @@ static void failed_finish_keeps_samples(void **state)
 
     (void)state;
     run_start(&s, &r);
-    assert_int_equal(xg_recording_begin(&f, path, false, true, err,
+    assert_int_equal(xg_recording_begin(&f, path, false, XG_REC_SPILL, err,
                                         sizeof(err)), 0);
     for (uint32_t t = 0; t < NTICKS; t++) {
         run_tick(&s, &r, t);
@@ -342,7 +342,7 @@ static void thread_run(const char *name, bool wait)
     assert_int_equal(flushed, (uint64_t)xg_recording_added(f));
     if (wait)
         assert_int_equal(chunks, spills);
-    if (!f && xg_recording_begin(&f, path, false, false, err,
+    if (!f && xg_recording_begin(&f, path, false, XG_REC_WHOLE, err,
                                  sizeof(err)) < 0)
         fail_msg("%s", err);
     if (xg_recording_finish(f, &s, left, n_left, kept, sizeof(kept), err,
@@ -404,6 +404,73 @@ static void fits_no_spill(void **state)
     xg_store_free(&s);
 }
 
+/* Checkpoints (--checkpoint) by the writer thread, every 60 ticks and
+ * with a bound that makes early ones: while the run goes on, the recording
+ * in its place reads back (marked partial) with every tick up to its last
+ * checkpoint; a note set on a series after its checkpoint reaches the
+ * final file; the final file equals the whole write. */
+static void checkpoints(void **state)
+{
+    char path[PATH_MAX], tmp[PATH_MAX + 32];
+    char err[512] = "", kept[PATH_MAX] = "";
+    const xg_chunk *left;
+    size_t n_left;
+    uint64_t n_ck = 0, mem;
+    xg_recfile *f;
+    xg_spill *sp;
+    xg_store s, mid;
+    run r;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s", tpath("ckpt.db"));
+    snprintf(tmp, sizeof(tmp), "%s.partial-%ld", path, (long)getpid());
+    run_start(&s, &r);
+    sp = xg_spill_new(8 << 10, path, false);
+    assert_non_null(sp);
+    xg_spill_checkpoints(sp, 60 * 100, 61); /* a tick is 100 ns here */
+    xg_spill_tick(sp, &s);
+    for (uint32_t t = 0; t < NTICKS; t++) {
+        run_tick(&s, &r, t);
+        assert_int_equal(xg_spill_tick(sp, &s), 0); /* never a plain spill */
+        if (t == 100)
+            xg_store_series_note(&s, r.every, "noted after a checkpoint");
+        if (!xg_spill_checkpoint_due(sp, s.tick_mono_ns[t]))
+            continue;
+        xg_store_meta_set(&s, "partial", "1");
+        assert_int_equal(xg_spill_checkpoint(sp, &s, s.tick_mono_ns[t]), 0);
+        n_ck++;
+        for (int i = 0; xg_spill_queued(sp) && i < 10000; i++)
+            usleep(1000);
+        /* in place now, and complete up to this tick */
+        read_back(path, &mid);
+        assert_int_equal(mid.n_ticks, t + 1);
+        assert_string_equal(xg_store_meta_get(&mid, "partial"), "1");
+        assert_int_equal(xg_store_get(&mid, r.every, t), 10 * (uint64_t)t);
+        assert_int_equal(xg_store_get(&mid, r.every, 0), 0);
+        xg_store_free(&mid);
+        assert_int_equal(access(tmp, F_OK), -1);
+    }
+    assert_true(n_ck >= NTICKS / 60);
+    f = xg_spill_end(sp, &left, &n_left);
+    assert_non_null(f);
+    xg_spill_meta(sp, &s);
+    assert_int_equal(strtoull(xg_store_meta_get(&s, "checkpoints"), NULL, 10),
+                     n_ck);
+    mem = strtoull(xg_store_meta_get(&s, "spill_chunks"), NULL, 10);
+    assert_true(mem >= 1 && mem < n_ck); /* the bound made some of them */
+    xg_store_meta_set(&s, "partial", "0");
+    if (xg_recording_finish(f, &s, left, n_left, kept, sizeof(kept), err,
+                            sizeof(err)) < 0)
+        fail_msg("%s", err);
+    xg_spill_free(sp);
+    xg_store_free(&s);
+    assert_same(reference(), path);
+    read_back(path, &s);
+    assert_string_equal(s.series[r.every].note, "noted after a checkpoint");
+    assert_string_equal(xg_store_meta_get(&s, "partial"), "0");
+    xg_store_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -412,6 +479,7 @@ int main(void)
         cmocka_unit_test(writer_thread),
         cmocka_unit_test(writer_behind),
         cmocka_unit_test(fits_no_spill),
+        cmocka_unit_test(checkpoints),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
