@@ -77,8 +77,11 @@ static int write_one(const xg_store *s, const char *dir, const char *name,
         xg_err("%s", err);
         return -1;
     }
+    xg_signals_writing(path); /* a stop signal now removes it */
     rc = xg_report_write(s, &ro, f);
-    if (fclose(f) != 0 || rc < 0) {
+    rc = fclose(f) != 0 ? -1 : rc;
+    xg_signals_writing(NULL);
+    if (rc < 0) {
         xg_err("%s: write failed", path);
         return -1;
     }
@@ -96,9 +99,15 @@ static int write_one(const xg_store *s, const char *dir, const char *name,
 static int report_files(const xg_result *res, const xg_options *o)
 {
     xg_store s;
-    char err[4400];
+    char err[4400], msg[8800];
     int rc = 0;
 
+    /* the recording is complete: a stop signal from here on ends the
+     * run at once, and the reports can be made again from it */
+    snprintf(msg, sizeof(msg), "\nxengatherer: stopped while writing the "
+             "reports; the recording is complete: %s ('xengatherer report "
+             "%s' makes them)\n", res->recording, res->outdir);
+    xg_signals_exit_now(msg);
     if (xg_recording_read(res->recording, &s, err, sizeof(err)) < 0) {
         xg_err("%s", err);
         return -1;

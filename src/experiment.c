@@ -27,18 +27,63 @@
 #include "workload.h"
 
 static volatile sig_atomic_t g_stop_sig;
+/* After the recording is written (xg_signals_exit_now): a stop signal
+ * ends the process at once, removing the file being written, if any. */
+static volatile sig_atomic_t g_exit_now;
+static char g_exit_msg[8800];
+static char g_exit_unlink[4200];
+
+static void say_raw(const char *msg, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(2, msg, len);
+        if (n <= 0)
+            return;
+        msg += n;
+        len -= (size_t)n;
+    }
+}
 
 static void on_signal(int sig)
 {
+    if (g_exit_now) {
+        if (g_exit_unlink[0])
+            unlink(g_exit_unlink);
+        say_raw(g_exit_msg, strlen(g_exit_msg));
+        _exit(128 + sig);
+    }
     if (g_stop_sig && sig == SIGINT) { /* second Ctrl-C: abort at once */
         static const char msg[] = "\nxengatherer: aborted\n";
         xg_jobs_kill_now();
-        if (write(2, msg, sizeof(msg) - 1) < 0)
-            _exit(130);
+        say_raw(msg, sizeof(msg) - 1);
         _exit(130);
     }
     if (!g_stop_sig)
         g_stop_sig = sig;
+}
+
+/* Sets a string the handler reads, with the stop signals held off. */
+static void set_for_handler(char *dst, size_t len, const char *src)
+{
+    sigset_t stop, old;
+
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigprocmask(SIG_BLOCK, &stop, &old);
+    snprintf(dst, len, "%s", src ? src : "");
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+void xg_signals_exit_now(const char *msg)
+{
+    set_for_handler(g_exit_msg, sizeof(g_exit_msg), msg);
+    g_exit_now = 1;
+}
+
+void xg_signals_writing(const char *path)
+{
+    set_for_handler(g_exit_unlink, sizeof(g_exit_unlink), path);
 }
 
 static void on_child(int sig)
@@ -692,8 +737,9 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
     if (!o->quiet && isatty(2))
         fprintf(stderr, "\r\033[K");
 
-    /* 5. stop, record */
-    xg_jobs_stop(&jobs, 2.0);
+    /* 5. stop, record: the commands get 2 s to end after SIGTERM, half a
+     * second when a signal stops the run (it must end within a second) */
+    xg_jobs_stop(&jobs, sig ? 0.5 : 2.0);
     t_stop = xg_now_ns();
     xg_session_stop(&s);
     t_stop = xg_now_ns() - t_stop;

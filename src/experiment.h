@@ -56,5 +56,11 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
 void xg_signals_install(void);
 /* The signal that asked for a stop, or 0. */
 int xg_signal_stop(void);
+/* From now on (the recording is written) SIGINT or SIGTERM ends the
+ * process at once with 128 + the signal, after printing msg and removing
+ * the file given to xg_signals_writing, if any. */
+void xg_signals_exit_now(const char *msg);
+/* The output file being written now ("" or NULL: none). */
+void xg_signals_writing(const char *path);
 
 #endif
