@@ -518,7 +518,7 @@ int xg_session_start(xg_session *s, char *err, size_t errlen)
         xg_say("%s (not watched)", err);
     }
     s->started = 1;
-    for (k = 0; k < 15 && col[k]; k++) {
+    for (k = 0; k < XG_N_COLLECTORS && col[k]; k++) {
         if (!(ctx->opt->families & col[k]->flag))
             continue;
         if (col[k]->start(ctx, &s->state[k], err, errlen) < 0)
@@ -545,10 +545,10 @@ void xg_session_sample(xg_session *s, int64_t mono_ns, int64_t wall_ns,
         s->last_scan_ns = mono_ns;
     }
     c1 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
-    s->part_ns[16] += c1 - c;
+    s->part_ns[XG_N_COLLECTORS] += c1 - c;
     if (xg_store_tick(&s->ctx.store, mono_ns, wall_ns) < 0)
         return;
-    for (k = 0; k < 16 && col[k]; k++)
+    for (k = 0; k < XG_N_COLLECTORS && col[k]; k++)
         if (s->state[k]) {
             col[k]->sample(&s->ctx, s->state[k]);
             c = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
@@ -564,13 +564,14 @@ static void part_meta(xg_session *s)
     const xg_collector *const *col = xg_collectors();
     char key[64];
 
-    for (size_t k = 0; k < 16 && col[k]; k++)
+    for (size_t k = 0; k < XG_N_COLLECTORS && col[k]; k++)
         if (s->part_ns[k]) {
             snprintf(key, sizeof(key), "overhead_part.%s", col[k]->name);
             set_meta_i64(&s->ctx.store, key, s->part_ns[k]);
         }
     if (s->watch_all)
-        set_meta_i64(&s->ctx.store, "overhead_part.rescan", s->part_ns[16]);
+        set_meta_i64(&s->ctx.store, "overhead_part.rescan",
+                     s->part_ns[XG_N_COLLECTORS]);
 }
 
 void xg_session_stop(xg_session *s)

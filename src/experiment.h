@@ -24,13 +24,14 @@ typedef struct xg_result {
  * also what the fixture tests drive, tick by tick. */
 typedef struct xg_session {
     xg_ctx ctx;
-    void *state[16];   /* each collector's state, NULL when off */
+    void *state[XG_N_COLLECTORS]; /* each collector's state, NULL when off */
     xg_keyset seen;    /* keys of the domains watched so far */
     int watch_all;     /* no vmfile or --cgroup: new domains join */
     int64_t last_scan_ns; /* when domains were last listed in full */
     int started;
-    int64_t part_ns[17];  /* CPU spent sampling: per collector, [16] the
-                           * listing of new domains (meta overhead_part.*) */
+    int64_t part_ns[XG_N_COLLECTORS + 1]; /* CPU spent sampling: per
+                           * collector, then [XG_N_COLLECTORS] the listing
+                           * of new domains (meta overhead_part.*) */
 } xg_session;
 
 /* Picks the platform and the domains (vmfile checked). Exit code + err. */

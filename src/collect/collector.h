@@ -36,6 +36,9 @@ typedef struct xg_collector {
 } xg_collector;
 
 /* Every collector compiled in, NULL-terminated. */
+/* The collectors compiled in (collectors.c's table, NULL-terminated):
+ * arrays indexed by collector are this long (checked there). */
+#define XG_N_COLLECTORS 6
 const xg_collector *const *xg_collectors(void);
 
 #endif

@@ -9,7 +9,7 @@ extern const xg_collector xg_collector_cache;
 extern const xg_collector xg_collector_cmt;
 extern const xg_collector xg_collector_sched;
 
-static const xg_collector *const all[] = {
+static const xg_collector *const all[XG_N_COLLECTORS + 1] = {
     &xg_collector_cpu,
     &xg_collector_disk,
     &xg_collector_net,
@@ -18,6 +18,10 @@ static const xg_collector *const all[] = {
     &xg_collector_sched,
     NULL,
 };
+
+/* one entry per collector and the NULL: XG_N_COLLECTORS must follow */
+_Static_assert(sizeof(all) / sizeof(all[0]) == XG_N_COLLECTORS + 1,
+               "XG_N_COLLECTORS is not the number of collectors");
 
 const xg_collector *const *xg_collectors(void)
 {
