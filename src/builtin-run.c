@@ -58,6 +58,9 @@ static const char usage_fmt[] =
     "  --max-memory SIZE     samples held in memory at most (K, M, G; default\n"
     "                        256M); past it they are written to the\n"
     "                        recording during the run, in the background\n"
+    "  --checkpoint SECS     make the recording durable this often while\n"
+    "                        measuring (default 10; 0: at the end only): a\n"
+    "                        killed run keeps every tick up to the last one\n"
     "  --partitions          show host partitions in the report\n"
     "  -q, --quiet           no progress line\n\n"
     "Ctrl-C stops early: the recording is still written, marked partial;\n"
@@ -71,7 +74,11 @@ static int write_one(const xg_store *s, const char *dir, const char *name,
     FILE *f;
     int rc;
 
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+        sizeof(path)) {
+        xg_err("%s: path too long", dir);
+        return -1;
+    }
     f = xg_out_create(path, o->force, err, sizeof(err));
     if (!f) {
         xg_err("%s", err);
@@ -124,20 +131,24 @@ static int report_files(const xg_result *res, const xg_options *o)
 static int experiment_cmd(int argc, char **argv, const char *name,
                           bool report)
 {
-    char usage[4096], err[4600];
+    char *usage = NULL, err[4600];
     xg_options o;
     xg_result res;
     int rc;
 
-    snprintf(usage, sizeof(usage), usage_fmt, name,
+    if (asprintf(&usage, usage_fmt, name,
              report ? "Runs an experiment: starts the collectors, runs "
                       "COMMAND on every domain,\nsamples for the duration, "
                       "stops, writes the recording and the report."
                     : "Like run, but writes only the recording; 'xengatherer"
                       " report' parses it later,\non any machine.",
-             report ? ", report.txt, .csv, .json" : "");
+             report ? ", report.txt, .csv, .json" : "") < 0) {
+        xg_err("out of memory");
+        return XG_EXIT_FAIL;
+    }
     rc = xg_cli_parse(argc, argv, name, XG_CLI_EXPERIMENT | XG_CLI_DOMAINS,
                       &o, usage);
+    free(usage);
     if (rc) {
         free(o.cgroups);
         free(o.env);

@@ -427,7 +427,7 @@ static void fill_meta(xg_ctx *ctx, int sig,
 static int write_recording(xg_ctx *ctx, xg_result *res, bool force,
                            xg_spill *sp, char *err, size_t errlen)
 {
-    char rescue[512], e2[512], kept[4200] = "";
+    char rescue[sizeof(res->recording)], e2[512], kept[4200] = "";
     const char *tmp = getenv("TMPDIR");
     const xg_chunk *left;
     size_t n_left;
@@ -440,8 +440,12 @@ static int write_recording(xg_ctx *ctx, xg_result *res, bool force,
     if (f && xg_recording_finish(f, &ctx->store, left, n_left, kept,
                                  sizeof(kept), err, errlen) == 0)
         return 0;
-    snprintf(rescue, sizeof(rescue), "%s/xengatherer-rescue-%ld.db",
-             tmp && *tmp ? tmp : "/tmp", (long)getpid());
+    if ((size_t)snprintf(rescue, sizeof(rescue), "%s/xengatherer-rescue-%ld.db",
+                         tmp && *tmp ? tmp : "/tmp", (long)getpid()) >=
+        sizeof(rescue)) { /* $TMPDIR too long: /tmp then */
+        snprintf(rescue, sizeof(rescue), "/tmp/xengatherer-rescue-%ld.db",
+                 (long)getpid());
+    }
     if (xg_recording_rescue(&ctx->store, left, n_left, kept[0] ? kept : NULL,
                             rescue, false, e2, sizeof(e2)) == 0) {
         size_t l = strlen(err);

@@ -38,7 +38,7 @@ typedef struct node {
 
 struct xg_spill {
     size_t max;            /* --max-memory, bytes */
-    char path[4096];
+    char *path;
     bool force;
     int64_t ck_every_ns;   /* --checkpoint (0: none) */
     uint32_t ck_ticks;     /* ticks between two checkpoints, at most */
@@ -96,7 +96,10 @@ xg_spill *xg_spill_new(size_t max_bytes, const char *path, bool force)
     if (!sp)
         return NULL;
     sp->max = max_bytes;
-    snprintf(sp->path, sizeof(sp->path), "%s", path);
+    if (!(sp->path = strdup(path))) {
+        free(sp);
+        return NULL;
+    }
     sp->force = force;
     sem_init(&sp->wake, 0, 0);
     atomic_init(&sp->todo, NULL);
@@ -591,5 +594,6 @@ void xg_spill_free(xg_spill *sp)
         xg_chunk_free(&sp->left[i]);
     free(sp->left);
     sem_destroy(&sp->wake);
+    free(sp->path);
     free(sp);
 }

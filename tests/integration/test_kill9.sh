@@ -94,6 +94,11 @@ spin_kill() {
     kill -KILL "$1"
 }
 
+# a bad --checkpoint is refused before anything starts
+rc=0; "$XG" record "${cg_opts[@]}" --checkpoint -1 -o "$TMP/bad" 2> "$TMP/err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q -- "--checkpoint '-1'" "$TMP/err" && [ ! -e "$TMP/bad" ] \
+    || fail "--checkpoint -1: exit $rc: $(cat "$TMP/err")"
+
 # two stand-in VMs for the qemu platform's runs
 for v in a b; do
     (exec -a qemu-system-x86_64 "$TMP/standin" -name "xg-k9-$$-vm$v" \
