@@ -239,7 +239,9 @@ int xg_xen_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg)
                               .rd_bytes = v->rd_sects * 512,
                               .wr_bytes = v->wr_sects * 512,
                               .rd_ios = v->rd_reqs, .wr_ios = v->wr_reqs,
-                              .have_ios = true};
+                              .have_ios = true,
+                              /* a VBD plugged in mid-run starts at 0 */
+                              .from_zero = true};
         xg_xen_vbd_name(v->dev, name, sizeof(name));
         cb(arg, &c);
     }
