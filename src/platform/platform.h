@@ -156,6 +156,9 @@ typedef struct xg_platform_ops {
     int (*cmt_start)(xg_platform *p, xg_pdomain *d, char *why, size_t len);
     /* Optional: the domain's cache monitoring figures. 0; -1 when gone. */
     int (*cmt_read)(xg_platform *p, xg_pdomain *d, xg_cmt_counters *out);
+    /* Optional: a sample begins, its timestamp just taken (tick 0 too):
+     * nothing read or cached before may serve its readings. */
+    void (*tick)(xg_platform *p);
 } xg_platform_ops;
 
 /* The platform called name ("auto" picks: xen, then qemu, then cgroup; this

@@ -25,7 +25,7 @@ static int refresh(xg_platform *p, bool force)
 {
     int64_t t = now_ns(p);
 
-    if (!force && p->have && t - p->snap_ns < p->max_age_ns)
+    if (!force && p->have && !p->stale && t - p->snap_ns < p->max_age_ns)
         return 0;
     p->snap.n_dom = p->snap.n_vcpu = p->snap.n_vbd = p->snap.n_net = 0;
     p->have = false;
@@ -33,8 +33,14 @@ static int refresh(xg_platform *p, bool force)
         return -1;
     p->have = true;
     p->snap_ns = t;
+    p->stale = false;
     p->taken++;
     return 0;
+}
+
+void xg_xen_tick(xg_platform *p)
+{
+    p->stale = true;
 }
 
 unsigned long xg_xen_snapshots(const xg_platform *p)
