@@ -238,7 +238,7 @@ int cg_rules_remove(const char *dir, unsigned maj, unsigned min)
 static int clean_dead(cg_rules *r, const char *path, const char *text,
                       long pid, bool alive, void *arg)
 {
-    size_t removed = 0, kept = 0;
+    size_t removed = 0, kept = 0, gone = 0;
     const char *p = text;
     char dir[4096];
 
@@ -261,13 +261,16 @@ static int clean_dead(cg_rules *r, const char *path, const char *text,
             kept++;
         else if (cg_rules_remove(dir, maj, min) == 0)
             removed++;
+        else
+            gone++; /* with its cgroup */
         free(l);
     }
     unlink(path);
     xg_say("removed %zu blkio throttle rule%s left by xengatherer pid %ld, "
-           "which ended without removing them%s", removed,
+           "which ended without removing them%s%s", removed,
            removed == 1 ? "" : "s", pid,
-           kept ? " (others are still used by a running xengatherer)" : "");
+           kept ? " (others are still used by a running xengatherer)" : "",
+           gone ? " (others went with their cgroup)" : "");
     return 0;
 }
 
