@@ -94,7 +94,7 @@ enum {
     O_EXEC, O_NOCPU, O_NODISK, O_NOCACHE, O_NOSCHED, O_UNTIL, O_FORCE, O_PARTS,
     O_CONNTMO,
     O_CACHEEV, O_NOSUMCACHE, O_EXECUSER, O_ENV, O_MAXMEM, O_NONET,
-    O_CKPT,
+    O_CKPT, O_NOBLKIO,
 };
 
 static const struct option longopts[] = {
@@ -109,6 +109,7 @@ static const struct option longopts[] = {
     {"cgroup-parent", required_argument, NULL, O_CGPARENT},
     {"cgroup", required_argument, NULL, O_CGROUP},
     {"blkio-enable", no_argument, NULL, O_BLKIO},
+    {"no-blkio-enable", no_argument, NULL, O_NOBLKIO},
     {"exec", required_argument, NULL, O_EXEC},
     {"connect-timeout", required_argument, NULL, O_CONNTMO},
     {"nocpu", no_argument, NULL, O_NOCPU},
@@ -150,7 +151,8 @@ static bool experiment_only(int c)
     return c == 'i' || c == 'd' || c == 'o' || c == 'q' || c == O_EXEC ||
            c == O_NOCPU || c == O_NODISK || c == O_NOCACHE || c == O_NOSCHED ||
            c == O_NONET || c == O_UNTIL || c == O_CONNTMO ||
-           c == O_FORCE || c == O_PARTS || c == O_BLKIO || c == O_VMFILE ||
+           c == O_FORCE || c == O_PARTS || c == O_BLKIO || c == O_NOBLKIO ||
+           c == O_VMFILE ||
            c == O_CACHEEV || c == O_NOSUMCACHE || c == O_EXECUSER ||
            c == O_ENV || c == O_MAXMEM || c == O_CKPT;
 }
@@ -229,7 +231,11 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
             if (add_str(&o->cgroups, &o->n_cgroups, optarg) < 0)
                 return 2;
             break;
-        case O_BLKIO: o->blkio_enable = true; break;
+        case O_BLKIO:
+            o->blkio_enable = true;
+            o->no_blkio_enable = false;
+            break;
+        case O_NOBLKIO: o->no_blkio_enable = true; break;
         case O_EXEC:
             o->exec_tpl = optarg;
             exec_given = true;

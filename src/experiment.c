@@ -542,6 +542,8 @@ void xg_session_sample(xg_session *s, int64_t mono_ns, int64_t wall_ns,
      * 10 s (changes that cancel out). */
     int64_t c = cpu_ns(CLOCK_THREAD_CPUTIME_ID), c1;
 
+    if (s->ctx.ops->tick) /* every reading after mono_ns, tick 0's too */
+        s->ctx.ops->tick(s->ctx.plat);
     if (rescan && (s->watch_all || xg_restart_pending(&s->ctx)) &&
         ((s->ctx.ops->changed ? s->ctx.ops->changed(s->ctx.plat) : 1) ||
          mono_ns - s->last_scan_ns >= 10 * (int64_t)1000000000)) {

@@ -37,7 +37,8 @@ typedef struct xg_options {
     const char *cgroup_parent; /* --cgroup-parent; NULL = machine.slice if it exists */
     const char **cgroups;      /* --cgroup PATH (repeatable) */
     size_t n_cgroups;
-    bool blkio_enable;         /* --blkio-enable */
+    bool blkio_enable;         /* --blkio-enable (given; now the default) */
+    bool no_blkio_enable;      /* --no-blkio-enable: no no-op blkio rules */
     bool partitions;           /* --partitions */
     double interval_s;         /* -i; 1.0 */
     double duration_s;         /* -d; 10.0 */

@@ -36,6 +36,7 @@ typedef struct dev_series {
 typedef struct dom_devs {
     dev_series *v;
     size_t n, cap;
+    uint32_t base;  /* 1 + the tick of the domain's first reading; 0 before */
 } dom_devs;
 
 typedef struct disk_state {
@@ -91,6 +92,29 @@ static void put(xg_ctx *ctx, int64_t s, uint64_t v)
         xg_store_put(&ctx->store, (uint32_t)s, v);
 }
 
+/* A device first seen after the first reading of l, when it had counted
+ * nothing before its line appeared: its series start from zero at that
+ * reading, so what it counted since is in the window's figures. */
+static void zero_at_base(xg_ctx *ctx, const dom_devs *l, const dev_series *d,
+                         size_t n)
+{
+    uint32_t now = ctx->store.n_ticks - 1;
+
+    if (!l->base || l->base - 1 >= now)
+        return;
+    for (size_t k = 0; k < n; k++)
+        if (d->s[k] >= 0)
+            xg_store_put_first(&ctx->store, (uint32_t)d->s[k], l->base - 1,
+                               0);
+}
+
+/* Notes the tick of l's first reading. */
+static void mark_base(xg_ctx *ctx, dom_devs *l)
+{
+    if (!l->base && ctx->store.n_ticks)
+        l->base = ctx->store.n_ticks;
+}
+
 static void on_device(void *arg, const xg_disk_counters *c)
 {
     disk_state *st = arg;
@@ -108,6 +132,8 @@ static void on_device(void *arg, const xg_disk_counters *c)
     if (st->doms[st->cur].n != before && c->source) /* new device */
         for (k = 0; k < n; k++)
             xg_store_series_source(&ctx->store, (uint32_t)d->s[k], c->source);
+    if (st->doms[st->cur].n != before && c->from_zero)
+        zero_at_base(ctx, &st->doms[st->cur], d, n);
     for (k = 0; k < n; k++)
         put(ctx, d->s[k], v[k]);
 }
@@ -186,8 +212,11 @@ static void sample_host(xg_ctx *ctx, disk_state *st)
         xg_diskstat ds;
         const char *nl = strchr(p, '\n');
         if (xg_diskstat_parse_line(p, &ds) == 0) {
+            size_t before = st->host.n;
             dev_series *d = dev_slot(st, &st->host, ds.name, hd, "hostdisk",
                                      host_metric, host_unit, NHOST);
+            if (d && st->host.n != before) /* a disk plugged in: from 0 */
+                zero_at_base(ctx, &st->host, d, NHOST);
             if (d && d->s[NHOST - 1] >= 0 && d->partition == 0)
                 d->partition = xg_disk_is_partition(ds.name) ? 1 : -1;
             if (d) {
@@ -209,6 +238,7 @@ static void sample_host(xg_ctx *ctx, disk_state *st)
             break;
         p = nl + 1;
     }
+    mark_base(ctx, &st->host);
     sum = dev_slot(st, &st->doms[st->host_i], "all", hd, "disk", dom_metric,
                    dom_unit, 4);
     if (sum)
@@ -234,6 +264,8 @@ static void disk_sample(xg_ctx *ctx, void *state)
         if (ctx->ops->disk_read(ctx->plat, &ctx->doms.v[i], on_device, st) <
             0)
             ctx->gone[i] = 1;
+        else
+            mark_base(ctx, &st->doms[i]);
     }
 }
 

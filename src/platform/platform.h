@@ -55,6 +55,10 @@ typedef struct xg_disk_counters {
     uint64_t rd_bytes, wr_bytes, rd_ios, wr_ios;
     bool have_ios;      /* rd_ios/wr_ios are known */
     bool have_time;     /* rd_time_ns/wr_time_ns are known (QMP) */
+    bool from_zero;     /* a device first reported after the domain's first
+                         * reading had counted nothing before (its line
+                         * appears with its first I/O, or it was plugged
+                         * in): counted from zero at that first reading */
     uint64_t rd_time_ns, wr_time_ns; /* total time spent on the I/Os */
 } xg_disk_counters;
 
@@ -152,6 +156,9 @@ typedef struct xg_platform_ops {
     int (*cmt_start)(xg_platform *p, xg_pdomain *d, char *why, size_t len);
     /* Optional: the domain's cache monitoring figures. 0; -1 when gone. */
     int (*cmt_read)(xg_platform *p, xg_pdomain *d, xg_cmt_counters *out);
+    /* Optional: a sample begins, its timestamp just taken (tick 0 too):
+     * nothing read or cached before may serve its readings. */
+    void (*tick)(xg_platform *p);
 } xg_platform_ops;
 
 /* The platform called name ("auto" picks: xen, then qemu, then cgroup; this

@@ -211,15 +211,14 @@ int64_t xg_store_tick(xg_store *s, int64_t mono_ns, int64_t wall_ns)
     return (int64_t)s->n_ticks++;
 }
 
-int xg_store_put(xg_store *s, uint32_t series, uint64_t value)
+/* value for series at tick t (the last, or an earlier one for a series
+ * that never had a value). */
+static int put_at(xg_store *s, uint32_t series, uint32_t t, uint64_t value)
 {
     xg_series *x = &s->series[series];
     xg_domain_info *d = &s->domains[x->domain];
-    uint32_t t, idx;
+    uint32_t idx;
 
-    if (s->n_ticks == 0)
-        return -1;
-    t = s->n_ticks - 1;
     if (x->n == 0)
         x->first_tick = t;
     if (t < x->first_tick)
@@ -246,6 +245,23 @@ int xg_store_put(xg_store *s, uint32_t series, uint64_t value)
     if ((int64_t)t > d->last_tick)
         d->last_tick = t;
     return 0;
+}
+
+int xg_store_put(xg_store *s, uint32_t series, uint64_t value)
+{
+    if (s->n_ticks == 0)
+        return -1;
+    return put_at(s, series, s->n_ticks - 1, value);
+}
+
+int xg_store_put_first(xg_store *s, uint32_t series, uint32_t t,
+                       uint64_t value)
+{
+    const xg_series *x = &s->series[series];
+
+    if (t >= s->n_ticks || x->n != 0 || x->taken_to != 0)
+        return -1;
+    return put_at(s, series, t, value);
 }
 
 uint64_t xg_store_get(const xg_store *s, uint32_t series, uint32_t t)

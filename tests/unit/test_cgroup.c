@@ -396,6 +396,54 @@ static void test_v2_throttled(void **state)
     drop_copy();
 }
 
+/* Issue 13: a cgroup without a device line (no I/O yet) is a measured
+ * zero: cgroup2 io.stat counts every device, so each whole disk is
+ * reported, as 0 until its line shows up, marked from_zero; on v1 the
+ * same once the no-op rules make blkio count, and nothing with
+ * --no-blkio-enable (blkio may count nothing: not measured). */
+static void test_no_line_is_zero(void **state)
+{
+    static const char *const trees[] = {"v2/snap1", "v1/snap1", "v1/snap1"};
+    static const char *const files[] = {
+        "sys/fs/cgroup/" A "/io.stat",
+        "sys/fs/cgroup/blkio/" A "/blkio.throttle.io_service_bytes",
+        "sys/fs/cgroup/blkio/" A "/blkio.throttle.io_service_bytes"};
+    char cmd[600];
+
+    (void)state;
+    for (int k = 0; k < 3; k++) {
+        xg_options o;
+        xg_pdomains l;
+        xg_platform *p;
+        seen s = {0};
+
+        use_copy(trees[k]);
+        snprintf(cmd, sizeof(cmd), "printf 'Total 0\\n' | tee \"$R/%s\" "
+                 "\"$R/sys/fs/cgroup/blkio/" A "/blkio.throttle.io_serviced\" "
+                 ">/dev/null",
+                 files[k]);
+        if (k == 0)
+            snprintf(cmd, sizeof(cmd), ": > \"$R/%s\"", files[k]);
+        sh(cmd);
+        o = opts();
+        o.no_blkio_enable = k == 2;
+        p = open_discover(&o, &l);
+        prepare_all(p, &l);
+        assert_int_equal(ops->disk_read(p, &l.v[1], on_disk, &s), 0);
+        if (k == 2) {
+            assert_int_equal(s.n, 0);
+        } else {
+            assert_int_equal(s.n, 1);
+            assert_string_equal(s.dev[0], "vda");
+            assert_true(s.c[0].from_zero && s.c[0].have_ios);
+            assert_true(s.c[0].rd_bytes == 0 && s.c[0].wr_bytes == 0 &&
+                        s.c[0].rd_ios == 0 && s.c[0].wr_ios == 0);
+        }
+        finish(p, &l);
+        drop_copy();
+    }
+}
+
 static void test_named_cgroups(void **state)
 {
     const char *names[] = {"/" B "/", "machine.slice//./xg-fix-b", A};
@@ -786,6 +834,7 @@ int main(void)
         cmocka_unit_test_teardown(test_read_fails, teardown),
         cmocka_unit_test_teardown(test_missing_files, teardown),
         cmocka_unit_test_teardown(test_blkio_enable, teardown),
+        cmocka_unit_test_teardown(test_no_line_is_zero, teardown),
         cmocka_unit_test_teardown(test_attach, teardown),
         cmocka_unit_test_teardown(test_pick, teardown),
         cmocka_unit_test_teardown(test_pdomains, teardown),

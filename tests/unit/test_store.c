@@ -116,6 +116,39 @@ static void ticks(void **state)
     xg_store_free(&s);
 }
 
+/* A device first seen at tick 3 that counted nothing before: its first
+ * value (0) goes at the domain's first reading, tick 1; a series with a
+ * value already, or a tick not made yet, is refused. */
+static void put_first_earlier(void **state)
+{
+    xg_domain_info a = dom("a", "a", NULL);
+    xg_store s;
+    uint32_t late, cpu;
+
+    (void)state;
+    xg_store_init(&s, 8);
+    xg_store_add_domain(&s, &a);
+    cpu = (uint32_t)xg_store_series(&s, 0, "cpu", NULL, "usage", "ns");
+    late = (uint32_t)xg_store_series(&s, 0, "disk", "sdb", "wr_bytes",
+                                     "bytes");
+    for (uint32_t t = 0; t < 4; t++) {
+        assert_int_equal(xg_store_tick(&s, t, t), t);
+        if (t >= 1)
+            assert_int_equal(xg_store_put(&s, cpu, t), 0);
+    }
+    assert_int_equal(xg_store_put_first(&s, late, 4, 0), -1); /* no tick 4 */
+    assert_int_equal(xg_store_put_first(&s, late, 1, 0), 0);
+    assert_int_equal(xg_store_put(&s, late, 4096), 0);
+    assert_int_equal(xg_store_put_first(&s, late, 0, 0), -1); /* has values */
+    assert_true(xg_store_get(&s, late, 0) == XG_NOVALUE);
+    assert_true(xg_store_get(&s, late, 1) == 0);
+    assert_true(xg_store_get(&s, late, 2) == XG_NOVALUE);
+    assert_true(xg_store_get(&s, late, 3) == 4096);
+    assert_int_equal(s.domains[0].first_tick, 1);
+    assert_int_equal(s.domains[0].last_tick, 3);
+    xg_store_free(&s);
+}
+
 static void put_with_gaps(void **state)
 {
     xg_domain_info a = dom("a", "a", NULL), b = dom("b", "b", NULL);
@@ -380,6 +413,7 @@ int main(void)
         cmocka_unit_test(series_create_and_find),
         cmocka_unit_test(ticks),
         cmocka_unit_test(put_with_gaps),
+        cmocka_unit_test(put_first_earlier),
         cmocka_unit_test(domain_tick_range),
         cmocka_unit_test(meta),
         cmocka_unit_test(workloads),

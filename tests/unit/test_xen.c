@@ -323,6 +323,56 @@ static void test_net(void **state)
     xg_xen_close(p);
 }
 
+/* The clock at t ns after 1 s, domain b (one vCPU) busy all along since. */
+static void busy_at(int64_t t)
+{
+    g_now = 1000000000 + t;
+    g_dom[1].cpu_ns = g_dom[1].vcpu_ns[0] = (uint64_t)t;
+}
+
+/* Issue 11: discover's snapshot (or one a collector's start took) served
+ * tick 0, read after it under a later timestamp, so the first interval
+ * held more CPU time than it lasted (101.9 % of one vCPU in the lab). Tick
+ * 0 and every tick read after their timestamp: no interval of a busy
+ * one-vCPU domain is over 100 %. */
+static void test_tick0_fresh(void **state)
+{
+    xg_platform *p = open_fake();
+    xg_pdomains l = {0};
+    xg_cpu_counters c;
+    seen_net sn = {0};
+    int64_t ts[4];
+    uint64_t cpu[4];
+
+    (void)state;
+    busy_at(0);
+    list_prepared(p, &l);                 /* discover at 0 */
+    busy_at(300000000);
+    xg_xen_net_read(p, &l.v[1], on_net, &sn); /* net's start: a lookup */
+    for (int k = 0; k < 4; k++) {
+        ts[k] = 450000000 + (int64_t)k * 1000000000; /* the timestamp */
+        busy_at(ts[k]);
+        xg_xen_tick(p);
+        busy_at(ts[k] + 2000000);         /* read 2 ms after it */
+        assert_int_equal(xg_xen_cpu_read(p, &l.v[1], &c), 0);
+        cpu[k] = c.usage_ns;
+        busy_at(ts[k] + 3000000);         /* one snapshot per sample */
+        assert_int_equal(xg_xen_cpu_read(p, &l.v[1], &c), 0);
+        assert_int_equal(c.usage_ns, cpu[k]);
+    }
+    for (int k = 1; k < 4; k++) {
+        double pct = 100.0 * (double)(cpu[k] - cpu[k - 1]) /
+                     (double)(ts[k] - ts[k - 1]);
+        if (pct > 100.0)
+            fail_msg("interval %d: %.1f %% of one vCPU", k, pct);
+        assert_true(pct > 99.0);
+    }
+    for (size_t i = 0; i < l.n; i++)
+        xg_xen_release(p, &l.v[i]);
+    xg_pdomains_free(&l);
+    xg_xen_close(p);
+}
+
 static void test_gone_and_reused(void **state)
 {
     xg_platform *p = open_fake();
@@ -513,6 +563,7 @@ int main(void)
         cmocka_unit_test_setup(test_caps, setup),
         cmocka_unit_test_setup(test_changed, setup),
         cmocka_unit_test_setup(test_cpu_backwards, setup),
+        cmocka_unit_test_setup(test_tick0_fresh, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

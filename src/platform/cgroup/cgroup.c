@@ -2,6 +2,7 @@
  * under machine.slice (or --cgroup-parent, or named with --cgroup), read from
  * cgroup v1 cpuacct/cpu/blkio or from cgroup2, whichever holds them. */
 #include "platform/cgroup/cgroup_files.h"
+#include "platform/cgroup/cgroup_rules.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -134,6 +135,7 @@ static void cg_close(xg_platform *p)
     free(p->parent);
     free(p->watched);
     free(p->nets);
+    cg_rules_close(p->rules);
     free(p);
 }
 
@@ -154,7 +156,16 @@ static xg_platform *cg_open(const xg_options *o, char *err, size_t errlen)
     free(text);
     text = NULL;
     p->ncpus = -1;
-    p->blkio_enable = o->blkio_enable;
+    p->blkio_enable = !o->no_blkio_enable && p->mnt[CG_BLKIO];
+    /* also removes the rules of runs killed before they could */
+    if (p->mnt[CG_BLKIO] && !(p->rules = cg_rules_open()) &&
+        p->blkio_enable) {
+        snprintf(err, errlen, "cgroup platform: cannot keep a record of "
+                 "the blkio rules in %s/run/xengatherer (out of memory?; "
+                 "--no-blkio-enable adds none)", xg_root_get());
+        cg_close(p);
+        return NULL;
+    }
     p->want_net = (o->families & XG_FAM_NET) != 0;
     if (o->cgroup_parent && !(p->parent = strdup(o->cgroup_parent)))
         goto nomem;
@@ -421,18 +432,29 @@ static int cg_attach(xg_platform *p, xg_pdomain *d, pid_t pid, char *err,
     return 0;
 }
 
-/* v1 blkio counts nothing on newer kernels until a throttle rule exists on
- * the device: say so when it is in use without --blkio-enable. NET: the
+/* DISK: whether v1 blkio counted (the no-op rules, or why not). NET: the
  * cgroups without a network namespace of their own. */
 static const char *cg_note(xg_platform *p, unsigned family)
 {
+    int n;
+
     if (family == XG_FAM_NET)
         return cg_net_note(p);
-    if (family == XG_FAM_DISK && p->mnt[CG_BLKIO] && !p->blkio_enable)
-        return "cgroup v1 blkio counts no I/O on newer kernels until a "
-               "throttle rule exists on the device: add --blkio-enable if "
-               "the domains show none";
-    return NULL;
+    if (family != XG_FAM_DISK || !p->mnt[CG_BLKIO])
+        return NULL;
+    if (!p->blkio_enable)
+        return "cgroup v1 blkio counts a device's I/O only while a throttle "
+               "rule exists on it (in any cgroup), and --no-blkio-enable "
+               "added none: the figures may miss I/O";
+    if (!p->rules_set)
+        return NULL; /* the rules were there already */
+    n = snprintf(p->disk_note, sizeof(p->disk_note), "cgroup v1 blkio counts "
+                 "a device's I/O only while a throttle rule exists on it: a "
+                 "no-op 1 TiB/s rule was set on %zu device line%s of the "
+                 "watched cgroups for the run and removed at stop "
+                 "(--no-blkio-enable: none)", p->rules_set,
+                 p->rules_set == 1 ? "" : "s");
+    return n > 0 && (size_t)n < sizeof(p->disk_note) ? p->disk_note : NULL;
 }
 
 const xg_platform_ops xg_platform_cgroup = {

@@ -3,6 +3,7 @@
  * stdio or allocation, release closes and undoes. */
 #include "platform/cgroup/cgroup_files.h"
 #include "platform/cgroup/cgroup_parse.h"
+#include "platform/cgroup/cgroup_rules.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +23,7 @@ typedef struct cg_dev {
     unsigned major, minor;
     char name[64];      /* looked up once, when the device first shows up */
     bool seen;          /* in this sample */
+    bool always;        /* counted from the start: a zero when no line */
     uint64_t rd_bytes, wr_bytes, rd_ios, wr_ios;
 } cg_dev;
 
@@ -42,6 +44,8 @@ typedef struct cg_dom {
     cg_dev *dev;
     size_t n_dev, cap_dev;
     char *blkio_dir;    /* where the rules below were written */
+    cg_rules *owner;    /* the run's record of them */
+    bool locked;        /* add_rules holds the record's lock */
     cg_rule *rules;
     size_t n_rules;
     struct cg_net *net; /* NULL: no network figures (host, --nonet) */
@@ -158,11 +162,80 @@ static bool skip_disk(const xg_diskstat *s)
            xg_disk_is_partition(s->name);
 }
 
-/* --blkio-enable: v1 blkio.throttle.* count nothing on a device without a
- * rule, so add a never-binding one on every whole disk that has none. */
-static int add_rules(cg_dom *c, const char *bdir, char *err, size_t errlen)
+static cg_dev *dev_get(cg_dom *c, unsigned major, unsigned minor);
+
+/* The device counts from the start: a zero until its line shows up. */
+static int dev_always(cg_dom *c, unsigned major, unsigned minor, char *err,
+                      size_t errlen)
 {
-    char path[4096], line[96];
+    cg_dev *e = dev_get(c, major, minor);
+
+    if (!e) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    e->always = true;
+    return 0;
+}
+
+/* One whole disk: a rule already there that no live run of ours lists is
+ * someone else's (it makes blkio count; left alone); else the rule is
+ * listed in the run's record, then written when it is not there yet. */
+static int add_rule(xg_platform *p, cg_dom *c, const char *bdir,
+                    const xg_diskstat *s, bool has, char *err, size_t errlen)
+{
+    char line[96];
+    cg_rule *r;
+
+    if (has && (!c->locked ||
+                !cg_rules_listed(p->rules, bdir, s->major, s->minor)))
+        return 0;
+    if (!(r = realloc(c->rules, (c->n_rules + 1) * sizeof(*r)))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    c->rules = r;
+    if (cg_rules_claim(p->rules, bdir, s->major, s->minor, err, errlen) < 0)
+        return -1;
+    c->rules[c->n_rules++] = (cg_rule){s->major, s->minor};
+    if (has)
+        return 0;
+    snprintf(line, sizeof(line), "%u:%u " CG_BIG_BPS "\n", s->major,
+             s->minor);
+    if (cg_write(bdir, "blkio.throttle.read_bps_device", line, err,
+                 errlen) < 0 ||
+        cg_write(bdir, "blkio.throttle.write_bps_device", line, err,
+                 errlen) < 0)
+        return -1;
+    p->rules_set++;
+    return 0;
+}
+
+static bool has_rule(const char *rd, const char *wr, const xg_diskstat *s)
+{
+    return cg_has_rule(rd, s->major, s->minor) ||
+           cg_has_rule(wr, s->major, s->minor);
+}
+
+/* Whether a whole disk of stats has no rule in rd nor wr. */
+static bool missing_rule(const char *stats, const char *rd, const char *wr)
+{
+    for (const char *l = stats; l && *l; l = cg_next_line(l)) {
+        xg_diskstat s;
+        if (xg_diskstat_parse_line(l, &s) == 0 && !skip_disk(&s) &&
+            !has_rule(rd, wr, &s))
+            return true;
+    }
+    return false;
+}
+
+/* v1 blkio.throttle.* count nothing on a device without a rule (in any
+ * cgroup), so unless --no-blkio-enable every whole disk gets a
+ * never-binding one in the cgroup, and then counts from the start. */
+static int add_rules(xg_platform *p, cg_dom *c, const char *bdir, char *err,
+                     size_t errlen)
+{
+    char path[4096];
     char *stats = NULL, *rd = NULL, *wr = NULL;
     int rc = -1;
 
@@ -170,6 +243,7 @@ static int add_rules(cg_dom *c, const char *bdir, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    c->owner = p->rules;
     if (!(stats = cg_read_all("/proc/diskstats"))) {
         cg_path_err(err, errlen, "/proc/diskstats", errno);
         goto out;
@@ -188,28 +262,25 @@ static int add_rules(cg_dom *c, const char *bdir, char *err, size_t errlen)
         cg_path_err(err, errlen, path, errno);
         goto out;
     }
-    for (const char *p = stats; p && *p; p = cg_next_line(p)) {
-        xg_diskstat s;
-        if (xg_diskstat_parse_line(p, &s) < 0 || skip_disk(&s) ||
-            cg_has_rule(rd, s.major, s.minor) ||
-            cg_has_rule(wr, s.major, s.minor))
-            continue;
-        cg_rule *r = realloc(c->rules, (c->n_rules + 1) * sizeof(*r));
-        if (!r) {
-            snprintf(err, errlen, "out of memory");
-            goto out;
-        }
-        c->rules = r;
-        c->rules[c->n_rules++] = (cg_rule){s.major, s.minor};
-        snprintf(line, sizeof(line), "%u:%u " CG_BIG_BPS "\n", s.major,
-                 s.minor);
-        if (cg_write(bdir, "blkio.throttle.read_bps_device", line, err,
-                     errlen) < 0 ||
-            cg_write(bdir, "blkio.throttle.write_bps_device", line, err,
-                     errlen) < 0)
-            goto out;
+    /* the lock (and the state directory) only when there is a rule to
+     * write, or a record that may list a rule found in place: a tree where
+     * every rule is in place already is only read */
+    if (cg_rules_any(p->rules) || missing_rule(stats, rd, wr)) {
+        cg_rules_lock(p->rules);
+        c->locked = true;
     }
     rc = 0;
+    for (const char *l = stats; l && *l && rc == 0; l = cg_next_line(l)) {
+        xg_diskstat s;
+        if (xg_diskstat_parse_line(l, &s) < 0 || skip_disk(&s))
+            continue;
+        rc = add_rule(p, c, bdir, &s, has_rule(rd, wr, &s), err, errlen);
+        if (rc == 0)
+            rc = dev_always(c, s.major, s.minor, err, errlen);
+    }
+    if (c->locked)
+        cg_rules_unlock(p->rules);
+    c->locked = false;
 out:
     free(stats);
     free(rd);
@@ -217,9 +288,28 @@ out:
     return rc;
 }
 
+/* cgroup2 io.stat counts every device, but prints a line only from the
+ * device's first I/O: every whole disk counts from the start. */
+static int all_disks(cg_dom *c, char *err, size_t errlen)
+{
+    char *stats = cg_read_all("/proc/diskstats");
+    int rc = 0;
+
+    if (!stats) {
+        cg_path_err(err, errlen, "/proc/diskstats", errno);
+        return -1;
+    }
+    for (const char *l = stats; l && *l && rc == 0; l = cg_next_line(l)) {
+        xg_diskstat s;
+        if (xg_diskstat_parse_line(l, &s) == 0 && !skip_disk(&s))
+            rc = dev_always(c, s.major, s.minor, err, errlen);
+    }
+    free(stats);
+    return rc;
+}
+
 static void dom_free(cg_dom *c)
 {
-    char line[64], err[8];
     int *fds[] = {&c->fd_usage, &c->fd_stat, &c->fd_throttle,
                   &c->fd_pressure, &c->fd_bytes, &c->fd_ios,
                   &c->fd_perf};
@@ -229,15 +319,9 @@ static void dom_free(cg_dom *c)
     for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
         if (*fds[i] >= 0)
             close(*fds[i]);
-    for (size_t i = 0; i < c->n_rules; i++) {
-        /* best effort: the cgroup may be gone already */
-        snprintf(line, sizeof(line), "%u:%u 0\n", c->rules[i].major,
-                 c->rules[i].minor);
-        cg_write(c->blkio_dir, "blkio.throttle.read_bps_device", line, err,
-                 sizeof(err));
-        cg_write(c->blkio_dir, "blkio.throttle.write_bps_device", line, err,
-                 sizeof(err));
-    }
+    for (size_t i = 0; i < c->n_rules; i++) /* the cgroup may be gone */
+        cg_rules_drop(c->owner, c->blkio_dir, c->rules[i].major,
+                      c->rules[i].minor);
     free(c->rules);
     free(c->blkio_dir);
     free(c->dev);
@@ -298,7 +382,7 @@ static int open_disk(xg_platform *p, cg_dom *c, const char *rel, char *err,
                                  err, errlen)) < 0)
             return -1;
         c->disk = CG_BLKIO;
-        if (p->blkio_enable && add_rules(c, dir, err, errlen) < 0)
+        if (p->blkio_enable && add_rules(p, c, dir, err, errlen) < 0)
             return -1;
     } else if (cg_has(p, CG_V2, rel)) {
         cg_dir(p, CG_V2, rel, dir, sizeof(dir));
@@ -306,8 +390,10 @@ static int open_disk(xg_platform *p, cg_dom *c, const char *rel, char *err,
         c->fd_bytes = open_in(dir, "io.stat", true, err, errlen);
         if (c->fd_bytes == -2)
             return -1;
-        if (c->fd_bytes >= 0)
+        if (c->fd_bytes >= 0) {
             c->disk = CG_V2;
+            return all_disks(c, err, errlen);
+        }
     }
     return 0;
 }
@@ -488,7 +574,7 @@ int cg_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg)
     }
     for (size_t i = 0; i < c->n_dev; i++) {
         const cg_dev *e = &c->dev[i];
-        if (!e->seen)
+        if (!e->seen && !e->always)
             continue;
         xg_disk_counters dc = {0};
         dc.device = e->name;
@@ -498,6 +584,7 @@ int cg_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg)
         dc.rd_ios = e->rd_ios;
         dc.wr_ios = e->wr_ios;
         dc.have_ios = true;
+        dc.from_zero = true; /* a line appears with the first I/O */
         cb(arg, &dc);
     }
     return 0;

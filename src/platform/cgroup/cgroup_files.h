@@ -13,7 +13,9 @@ enum { CG_CPUACCT, CG_CPU, CG_BLKIO, CG_V2, CG_PERF, CG_NH };
 
 struct xg_platform {
     char *mnt[CG_NH];    /* mount point inside the root, NULL if absent */
-    bool blkio_enable;   /* --blkio-enable */
+    bool blkio_enable;   /* v1: add the no-op rules (no --no-blkio-enable) */
+    struct cg_rules *rules; /* the record of them (v1 blkio mounted) */
+    size_t rules_set;    /* rules this run wrote */
     char *parent;        /* --cgroup-parent, or NULL */
     char **cgroups;      /* --cgroup paths */
     size_t n_cgroups;
@@ -26,6 +28,7 @@ struct xg_platform {
     struct cg_net **nets; /* every prepared domain's, for the note */
     size_t n_nets, cap_nets;
     char net_note[640];  /* note(XG_FAM_NET), made when asked */
+    char disk_note[320]; /* note(XG_FAM_DISK), made when asked */
 };
 
 /* "<mnt[h]>/<rel>" (root-relative) into buf; NULL if h is not mounted or it

@@ -25,7 +25,7 @@ static int refresh(xg_platform *p, bool force)
 {
     int64_t t = now_ns(p);
 
-    if (!force && p->have && t - p->snap_ns < p->max_age_ns)
+    if (!force && p->have && !p->stale && t - p->snap_ns < p->max_age_ns)
         return 0;
     p->snap.n_dom = p->snap.n_vcpu = p->snap.n_vbd = p->snap.n_net = 0;
     p->have = false;
@@ -33,8 +33,14 @@ static int refresh(xg_platform *p, bool force)
         return -1;
     p->have = true;
     p->snap_ns = t;
+    p->stale = false;
     p->taken++;
     return 0;
+}
+
+void xg_xen_tick(xg_platform *p)
+{
+    p->stale = true;
 }
 
 unsigned long xg_xen_snapshots(const xg_platform *p)
@@ -239,7 +245,9 @@ int xg_xen_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg)
                               .rd_bytes = v->rd_sects * 512,
                               .wr_bytes = v->wr_sects * 512,
                               .rd_ios = v->rd_reqs, .wr_ios = v->wr_reqs,
-                              .have_ios = true};
+                              .have_ios = true,
+                              /* a VBD plugged in mid-run starts at 0 */
+                              .from_zero = true};
         xg_xen_vbd_name(v->dev, name, sizeof(name));
         cb(arg, &c);
     }

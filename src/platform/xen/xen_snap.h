@@ -92,6 +92,8 @@ struct xg_platform {
     int64_t snap_ns;      /* when it was taken */
     int64_t max_age_ns;   /* retaken when older */
     unsigned long taken;  /* how many were taken */
+    bool stale;           /* a sample began since snap was taken: it
+                           * serves no reading of it (xg_xen_tick) */
     int cmt_state;        /* 0 not asked yet, 1 on, -1 off (cmt_why) */
     unsigned cmt_kinds;   /* XG_CMT_* the hypervisor monitors */
     char cmt_why[300];
@@ -139,6 +141,10 @@ const xg_xen_dom *xg_xen_find(xg_platform *p, const xg_pdomain *d);
 /* Stops the cache monitoring this run started for x (release). */
 void xg_xen_cmt_stop(xg_platform *p, xen_dom *x);
 void xg_xen_close(xg_platform *p);
+/* A sample begins, its timestamp taken: the snapshot in hand (taken to
+ * list the domains, or by a collector's start) serves none of its
+ * readings, so no interval covers more time than it is labelled with. */
+void xg_xen_tick(xg_platform *p);
 /* How many snapshots the platform has taken (for the tests). */
 unsigned long xg_xen_snapshots(const xg_platform *p);
 /* A VBD number as Linux names the disk in the guest ("xvda", "xvdb3",

@@ -263,6 +263,7 @@ const xg_platform_ops xg_platform_xen = {
     .detect = xen_detect,
     .open = xen_open,
     .discover = xg_xen_discover,
+    .tick = xg_xen_tick,
     .prepare = xg_xen_prepare,
     .cpu_read = xg_xen_cpu_read,
     .disk_read = xg_xen_disk_read,
