@@ -137,6 +137,31 @@ echo "writer without QMP: proc-io wr_mb $pio"
 fcmp "$pio" '>=' 57.6 && fcmp "$pio" '<=' 70.4 || fail "writer: $pio MB by /proc/PID/io, expected 64 +-10%"
 grep -qE "^$W +proc-io +proc-io " "$TMP/pio/report.txt" || fail "the report does not say the source was proc-io"
 
+# xengatherer itself killed with SIGKILL, three times, at random moments
+# of a run on the real VMs (with their workloads): each leaves a recording
+# that report reads, checked, with every tick up to its last checkpoint.
+RANDOM=${XG_SEED:-77}
+for k in 1 2 3; do
+    "$XG" record -q --platform qemu --vmfile "$XG_LAB_DIR/vms.txt" --env XG_LAB_DIR \
+        --exec "$lab/vm-exec -d $XG_LAB_DIR {name} --" -i 0.2 -d 6 --checkpoint 1 \
+        -o "$TMP/k9-$k" -- sleep 2 > /dev/null 2>&1 &
+    xg=$!
+    sleep "$(awk -v r=$RANDOM 'BEGIN{printf "%.2f", 0.5 + r % 400 / 100}')"
+    kill -KILL "$xg"; wait "$xg" 2>/dev/null || true
+    "$XG" report "$TMP/k9-$k" > "$TMP/k9.rep" || fail "SIGKILL $k: report cannot read the recording"
+    grep -q "^PARTIAL: ended without stopping: last checkpoint at" "$TMP/k9.rep" \
+        || fail "SIGKILL $k: not marked: $(grep PARTIAL "$TMP/k9.rep")"
+    db=$TMP/k9-$k/recording.db
+    [ "$(sqlite3 "$db" "pragma integrity_check")" = ok ] || fail "SIGKILL $k: integrity_check"
+    n=$(sqlite3 "$db" "select count(*) from ticks")
+    short=$(sqlite3 "$db" "select count(*) from series s join domains d on d.id = s.domain_id
+        where d.is_host = 0 and s.family = 'cpu' and s.metric = 'usage' and
+        (select count(*) from samples v where v.series_id = s.id) != $n")
+    [ "$short" -eq 0 ] || fail "SIGKILL $k: $short VM cpu series lack ticks"
+    echo "SIGKILL $k: $n ticks kept, $(sqlite3 "$db" "select count(*) from domains where is_host = 0") VMs"
+done
+sleep 2.5 # the killed runs' commands (orphaned) end before the next run
+
 # A VM killed mid-run: the run completes, and that VM's span ends early.
 qpid=$(cat "$XG_LAB_DIR/$I.pid")
 "$XG" run -q --platform qemu --vmfile "$XG_LAB_DIR/vms.txt" --env XG_LAB_DIR \
