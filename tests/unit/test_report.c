@@ -196,8 +196,8 @@ static void test_text_header(void **state)
     has(t, "platform: cgroup\n");
     has(t, "kernel: 6.1.0-test\n");
     has(t, "tool: xengatherer 0.1.0\n");
-    has(t, "start: 2026-11-25 23:50:01\n");
-    has(t, "end: 2026-11-25 23:50:03\n");
+    has(t, "start: 2026-11-25T23:50:01+00:00\n");
+    has(t, "end: 2026-11-25T23:50:03+00:00\n");
     has(t, "duration: 2.000 s\n");
     has(t, "interval: 1.000 s\n");
     has(t, "samples: 3\n");
