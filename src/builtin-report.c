@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -28,7 +29,8 @@ int cmd_report(int argc, char **argv)
     };
     xg_report_opts ro = {XG_FMT_TEXT, false};
     xg_store s;
-    char err[4400];
+    char *err;
+    size_t errlen;
     int c, rc;
 
     optind = 1;
@@ -59,10 +61,18 @@ int cmd_report(int argc, char **argv)
                "report --help')");
         return XG_EXIT_USAGE;
     }
-    if (xg_recording_read(argv[optind], &s, err, sizeof(err)) < 0) {
-        xg_err("%s", err);
-        return XG_EXIT_USAGE;
+    /* room for the path whole and the reason (a longer one ends "...") */
+    errlen = strlen(argv[optind]) + 4096;
+    if (!(err = malloc(errlen))) {
+        xg_err("report: out of memory");
+        return XG_EXIT_FAIL;
     }
+    rc = xg_recording_read(argv[optind], &s, err, errlen);
+    if (rc < 0)
+        xg_err("%s", err);
+    free(err);
+    if (rc < 0)
+        return XG_EXIT_USAGE;
     rc = xg_report_write(&s, &ro, stdout);
     xg_store_free(&s);
     if (rc < 0 || fflush(stdout) != 0) {

@@ -8,6 +8,7 @@
 
 #include "report/calc.h"
 #include "report/section.h"
+#include "util/strbuf.h"
 #include "util/table.h"
 
 #define MAXEV 12             /* event columns */
@@ -217,7 +218,7 @@ static void clock_notes(const xg_store *s, const cache_cols *c, FILE *out)
 static void cache_text(const xg_store *s, const xg_report_opts *o, FILE *out)
 {
     const char *hdr[MAXV + 2], *ev = xg_store_meta_get(s, "cache_events");
-    char names[MAXEV][64], title[320];
+    char *names[MAXEV] = {NULL};
     char align[MAXV + 3];
     cache_cols c;
     text_ctx x = {s, &c, NULL, false};
@@ -225,9 +226,8 @@ static void cache_text(const xg_store *s, const xg_report_opts *o, FILE *out)
 
     (void)o;
     find_cols(s, &c);
-    snprintf(title, sizeof(title), "CACHE%s%s%s", ev && *ev ? " (" : "",
-             ev && *ev ? ev : "", ev && *ev ? ")" : "");
-    xg_title(out, title);
+    fprintf(out, "\nCACHE%s%s%s\n", ev && *ev ? " (" : "", ev && *ev ? ev : "",
+            ev && *ev ? ")" : "");
     if (!c.any)
         return;
     each_row(s, scan_running, &x);
@@ -241,8 +241,8 @@ static void cache_text(const xg_store *s, const xg_report_opts *o, FILE *out)
         hdr[n++] = "miss %";
     }
     for (size_t j = 0; j < c.nev; j++) {
-        snprintf(names[j], sizeof(names[j]), "%s%s", c.ev[j],
-                 c.ns[j] ? " s" : "");
+        if (!(names[j] = xg_strfmt("%s%s", c.ev[j], c.ns[j] ? " s" : "")))
+            goto out; /* out of memory: no table rather than a cut one */
         hdr[n++] = names[j];
     }
     if (x.running)
@@ -251,11 +251,14 @@ static void cache_text(const xg_store *s, const xg_report_opts *o, FILE *out)
         align[i] = i == 0 || (c.split && i == 1) ? 'l' : 'r';
     align[n] = '\0';
     if (!(x.t = xg_table_new((int)n, hdr, align)))
-        return;
+        goto out;
     each_row(s, text_row, &x);
     xg_table_print(x.t, out);
     xg_table_free(x.t);
     clock_notes(s, &c, out);
+out:
+    for (size_t j = 0; j < c.nev; j++)
+        free(names[j]);
 }
 
 typedef struct out_ctx {

@@ -79,6 +79,26 @@ void xg_sb_free(xg_sb *sb)
     *sb = (xg_sb)XG_SB_INIT;
 }
 
+int xg_sb_put(const xg_sb *sb, char *dst, size_t len)
+{
+    const char *s = sb->oom && !sb->len ? "out of memory" : xg_sb_str(sb);
+    size_t n = strlen(s);
+
+    if (!dst || len == 0)
+        return -1;
+    if (n < len) {
+        memcpy(dst, s, n + 1);
+        return 0;
+    }
+    if (len > 3) {
+        memcpy(dst, s, len - 4);
+        memcpy(dst + len - 4, "...", 4);
+    } else {
+        dst[0] = '\0';
+    }
+    return -1;
+}
+
 char *xg_strfmt(const char *fmt, ...)
 {
     xg_sb sb = XG_SB_INIT;

@@ -32,6 +32,10 @@ const char *xg_sb_str(const xg_sb *sb);
 void xg_sb_clear(xg_sb *sb);
 /* Frees it; it can be used again as if new. */
 void xg_sb_free(xg_sb *sb);
+/* Copies the text into dst (len bytes, len > 3) for an err/errlen caller:
+ * 0, or -1 when it does not fit, and then dst ends in "..." so the cut
+ * shows. */
+int xg_sb_put(const xg_sb *sb, char *dst, size_t len);
 /* The formatted text in a new malloc'd string (caller frees), or NULL on
  * ENOMEM. */
 char *xg_strfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
