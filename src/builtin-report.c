@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -22,21 +23,16 @@ static const char usage[] =
     "  -f, --format FMT  text (default), csv or json\n"
     "  --partitions      show host partitions too\n";
 
-/* A folder stands for the recording in it (what run and record write). */
-static int recording_path(const char *arg, char *path, size_t len)
+/* A folder stands for the recording in it (what run and record write).
+ * NULL on ENOMEM. */
+static char *recording_path(const char *arg)
 {
     struct stat st;
-    int n;
+    char *path;
 
     if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
-        n = snprintf(path, len, "%s/recording.db", arg);
-    else
-        n = snprintf(path, len, "%s", arg);
-    if (n < 0 || (size_t)n >= len) {
-        path[0] = '\0';
-        return -1;
-    }
-    return 0;
+        return asprintf(&path, "%s/recording.db", arg) < 0 ? NULL : path;
+    return strdup(arg);
 }
 
 int cmd_report(int argc, char **argv)
@@ -49,7 +45,8 @@ int cmd_report(int argc, char **argv)
     };
     xg_report_opts ro = {XG_FMT_TEXT, false};
     xg_store s;
-    char err[4400], path[4200] = "";
+    char *err, *path;
+    size_t errlen;
     int c, rc;
 
     optind = 1;
@@ -80,11 +77,21 @@ int cmd_report(int argc, char **argv)
                "report --help')");
         return XG_EXIT_USAGE;
     }
-    if (recording_path(argv[optind], path, sizeof(path)) < 0 ||
-        xg_recording_read(path, &s, err, sizeof(err)) < 0) {
-        xg_err("%s", path[0] ? err : "report: path too long");
-        return XG_EXIT_USAGE;
+    /* room for the path whole and the reason (a longer one ends "...") */
+    path = recording_path(argv[optind]);
+    errlen = path ? strlen(path) + 4096 : 0;
+    if (!path || !(err = malloc(errlen))) {
+        free(path);
+        xg_err("report: out of memory");
+        return XG_EXIT_FAIL;
     }
+    rc = xg_recording_read(path, &s, err, errlen);
+    if (rc < 0)
+        xg_err("%s", err);
+    free(err);
+    free(path);
+    if (rc < 0)
+        return XG_EXIT_USAGE;
     rc = xg_report_write(&s, &ro, stdout);
     xg_store_free(&s);
     if (rc < 0 || fflush(stdout) != 0) {

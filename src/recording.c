@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "recording_int.h"
+#include "util/strbuf.h"
 
 typedef struct reader {
     sqlite3 *db;
@@ -24,22 +25,39 @@ typedef struct reader {
     int64_t *series_ids;  /* file id of store series i, ascending */
 } reader;
 
-__attribute__((format(printf, 2, 3)))
-static int damaged(reader *r, const char *fmt, ...)
+/* The reader's one line into err, whole, or ending in "..." where err is
+ * too small for it (never cut silently). */
+__attribute__((format(printf, 3, 4)))
+static void put_err(char *err, size_t errlen, const char *fmt, ...)
 {
-    char what[512];
+    xg_sb sb = XG_SB_INIT;
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(what, sizeof(what), fmt, ap);
+    xg_sb_vprintf(&sb, fmt, ap);
     va_end(ap);
-    seterr(r->err, r->errlen, "%s: damaged recording: %s", r->path, what);
+    xg_sb_put(&sb, err, errlen);
+    xg_sb_free(&sb);
+}
+
+__attribute__((format(printf, 2, 3)))
+static int damaged(reader *r, const char *fmt, ...)
+{
+    xg_sb what = XG_SB_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    xg_sb_vprintf(&what, fmt, ap);
+    va_end(ap);
+    put_err(r->err, r->errlen, "%s: damaged recording: %s", r->path,
+            what.oom ? "(out of memory for the details)" : xg_sb_str(&what));
+    xg_sb_free(&what);
     return -1;
 }
 
 static int nomem(reader *r)
 {
-    seterr(r->err, r->errlen, "%s: out of memory", r->path);
+    put_err(r->err, r->errlen, "%s: out of memory", r->path);
     return -1;
 }
 
@@ -51,8 +69,8 @@ static int sql_fail(reader *r)
 
     switch (rc) {
     case SQLITE_NOTADB:
-        seterr(r->err, r->errlen, "%s: not an xengatherer recording (%s)",
-               r->path, msg);
+        put_err(r->err, r->errlen, "%s: not an xengatherer recording (%s)",
+                r->path, msg);
         return -1;
     case SQLITE_NOMEM:
         return nomem(r);
@@ -62,7 +80,7 @@ static int sql_fail(reader *r)
     case SQLITE_RANGE:
         return damaged(r, "%s", msg);
     default:
-        seterr(r->err, r->errlen, "%s: %s", r->path, msg);
+        put_err(r->err, r->errlen, "%s: %s", r->path, msg);
         return -1;
     }
 }
@@ -185,8 +203,8 @@ static int read_meta(reader *r)
     if (rc < 0)
         return -1;
     if (!has_meta) {
-        seterr(r->err, r->errlen, "%s: not an xengatherer recording (no meta "
-               "table)", r->path);
+        put_err(r->err, r->errlen, "%s: not an xengatherer recording (no meta "
+                "table)", r->path);
         return -1;
     }
 
@@ -201,8 +219,8 @@ static int read_meta(reader *r)
     v = (const char *)sqlite3_column_text(st, 0);
     if (!v || strcmp(v, MAGIC) != 0) {
         sqlite3_finalize(st);
-        seterr(r->err, r->errlen, "%s: not an xengatherer recording (no "
-               "magic)", r->path);
+        put_err(r->err, r->errlen, "%s: not an xengatherer recording (no "
+                "magic)", r->path);
         return -1;
     }
     v = (const char *)sqlite3_column_text(st, 1);
@@ -215,9 +233,9 @@ static int read_meta(reader *r)
     }
     sqlite3_finalize(st);
     if (version > XG_RECORDING_FORMAT) {
-        seterr(r->err, r->errlen, "%s: recording format %lld is newer than "
-               "this xengatherer understands (%d)", r->path, version,
-               XG_RECORDING_FORMAT);
+        put_err(r->err, r->errlen, "%s: recording format %lld is newer than "
+                "this xengatherer understands (%d)", r->path, version,
+                XG_RECORDING_FORMAT);
         return -1;
     }
 
@@ -598,17 +616,17 @@ static int check_file(const char *path, char *err, size_t errlen)
     struct stat st;
 
     if (stat(path, &st) < 0) {
-        seterr(err, errlen, "%s: %s", path, strerror(errno));
+        put_err(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        seterr(err, errlen, "%s: not an xengatherer recording (%s)", path,
-               S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+        put_err(err, errlen, "%s: not an xengatherer recording (%s)", path,
+                S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
         return -1;
     }
     if (st.st_size == 0) {
-        seterr(err, errlen, "%s: not an xengatherer recording (empty file)",
-               path);
+        put_err(err, errlen, "%s: not an xengatherer recording (empty file)",
+                path);
         return -1;
     }
     return 0;
@@ -654,8 +672,8 @@ int xg_recording_read(const char *path, xg_store *out, char *err, size_t errlen)
     if (sqlite3_open_v2(path, &r.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
         int e = sqlite3_system_errno(r.db);
-        seterr(err, errlen, "%s: %s", path,
-               e ? strerror(e) : sqlite3_errmsg(r.db));
+        put_err(err, errlen, "%s: %s", path,
+                e ? strerror(e) : sqlite3_errmsg(r.db));
     } else if (sqlite3_busy_timeout(r.db, 5000) != SQLITE_OK ||
                sqlite3_exec(r.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
         sql_fail(&r);

@@ -7,6 +7,7 @@
  * be had it says why in meta "note.cache" and stores nothing. */
 #include "collect/collector.h"
 #include "util/grow.h"
+#include "util/strbuf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -69,8 +70,8 @@ enum { M_SUM, M_USER, M_KERNEL, M_HV };
 static const char *const mode_dev[] = {"", "user", "kernel", "hv"};
 
 typedef struct cache_why {
-    char text[320];  /* the reason */
-    char who[160];   /* the domains or events it applies to, or "" */
+    xg_sb text;      /* the reason */
+    xg_sb who;       /* the first 3 domains it applies to, or "" */
     size_t n_who;
 } cache_why;
 
@@ -236,53 +237,65 @@ static void why_add(cache_state *st, const char *who, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void why_add(cache_state *st, const char *who, const char *fmt, ...)
 {
-    char text[sizeof(st->why[0].text)];
+    xg_sb text = XG_SB_INIT;
     cache_why *w = NULL;
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
+    xg_sb_vprintf(&text, fmt, ap);
     va_end(ap);
     for (size_t i = 0; i < st->nwhy && !w; i++)
-        if (strcmp(st->why[i].text, text) == 0)
+        if (strcmp(xg_sb_str(&st->why[i].text), xg_sb_str(&text)) == 0)
             w = &st->why[i];
     if (!w) {
-        if (st->nwhy == MAXWHY)
+        if (st->nwhy == MAXWHY) {
+            xg_sb_free(&text);
             return;
+        }
         w = &st->why[st->nwhy++];
-        snprintf(w->text, sizeof(w->text), "%s", text);
+        w->text = text; /* taken */
+        text = (xg_sb)XG_SB_INIT;
     }
+    xg_sb_free(&text);
     if (!who)
         return;
-    if (w->n_who < 3) {
-        size_t l = strlen(w->who);
-        snprintf(w->who + l, sizeof(w->who) - l, "%s%s", l ? ", " : "", who);
-    }
+    if (w->n_who < 3)
+        xg_sb_printf(&w->who, "%s%s", w->who.len ? ", " : "", who);
     w->n_who++;
+}
+
+/* Forgets every reason. */
+static void why_reset(cache_state *st)
+{
+    for (size_t i = 0; i < st->nwhy; i++) {
+        xg_sb_free(&st->why[i].text);
+        xg_sb_free(&st->why[i].who);
+        st->why[i].n_who = 0;
+    }
+    st->nwhy = 0;
 }
 
 /* The reasons as one line into meta "note.cache". */
 static void why_publish(const cache_state *st, xg_ctx *ctx)
 {
-    char note[1024] = "";
-    size_t l = 0;
+    xg_sb note = XG_SB_INIT;
 
-    for (size_t i = 0; i < st->nwhy && l < sizeof(note); i++) {
+    for (size_t i = 0; i < st->nwhy; i++) {
         const cache_why *w = &st->why[i];
+        const char *text = xg_sb_str(&w->text), *who = xg_sb_str(&w->who);
         if (w->n_who && w->n_who == ctx->doms.n) /* every domain */
-            l += (size_t)snprintf(note + l, sizeof(note) - l, "%s%s",
-                                  i ? "; " : "", w->text);
-        else if (*w->who && w->n_who > 3)
-            l += (size_t)snprintf(note + l, sizeof(note) - l,
-                                  "%s%s and %zu more: %s", i ? "; " : "",
-                                  w->who, w->n_who - 3, w->text);
+            xg_sb_printf(&note, "%s%s", i ? "; " : "", text);
+        else if (*who && w->n_who > 3)
+            xg_sb_printf(&note, "%s%s and %zu more: %s", i ? "; " : "", who,
+                         w->n_who - 3, text);
         else
-            l += (size_t)snprintf(note + l, sizeof(note) - l, "%s%s%s%s",
-                                  i ? "; " : "", w->who, *w->who ? ": " : "",
-                                  w->text);
+            xg_sb_printf(&note, "%s%s%s%s", i ? "; " : "", who,
+                         *who ? ": " : "", text);
     }
     if (st->nwhy)
-        xg_store_meta_set(&ctx->store, "note.cache", note);
+        xg_store_meta_set(&ctx->store, "note.cache", note.oom
+                          ? "(out of memory for the reasons)" : xg_sb_str(&note));
+    xg_sb_free(&note);
 }
 
 /* Picks the events (the defaults, or --cache-events) this machine counts;
@@ -617,6 +630,7 @@ static void cache_free(cache_state *st)
         dom_close(&st->dom[i], st->nmode * st->dom[i].ngrp * st->nev);
     free(st->dom);
     free(st->cpus);
+    why_reset(st);
     free(st);
 }
 
@@ -698,7 +712,7 @@ static int cache_start(xg_ctx *ctx, void **state, char *err, size_t errlen)
     if (r > 0) { /* out of descriptors: count nothing rather than a part */
         for (size_t i = 0; i < st->n; i++)
             dom_close(&st->dom[i], st->nmode * st->dom[i].ngrp * st->nev);
-        st->nwhy = 0;
+        why_reset(st);
         emfile_note(st, r, needed);
         st->off = true;
     }

@@ -13,6 +13,7 @@
 
 #include "platform/host.h"
 #include "util/root.h"
+#include "util/strbuf.h"
 
 static const char *const dom_metric[] = {"rd_bytes", "wr_bytes", "rd_ios",
                                          "wr_ios", "rd_time", "wr_time"};
@@ -28,7 +29,7 @@ static const char *const host_unit[] = {"ios", "sectors", "ms", "ios",
 #define NHOST 8
 
 typedef struct dev_series {
-    char name[64];
+    char *name;       /* whole (was cut at 63 bytes) */
     int64_t s[NHOST]; /* NDOM used for domain devices */
     int partition;
 } dev_series;
@@ -75,12 +76,15 @@ static dev_series *dev_slot(disk_state *st, dom_devs *l, const char *name,
     memset(d, 0, sizeof(*d));
     for (i = 0; i < NHOST; i++)
         d->s[i] = -1;
-    snprintf(d->name, sizeof(d->name), "%s", name);
+    if (!(d->name = strdup(name)))
+        return NULL;
     for (i = 0; i < nm; i++) {
         d->s[i] = xg_store_series(&st->ctx->store, dom, family, d->name,
                                   metrics[i], units[i]);
-        if (d->s[i] < 0)
+        if (d->s[i] < 0) {
+            free(d->name);
             return NULL;
+        }
     }
     l->n++;
     return d;
@@ -147,14 +151,21 @@ static int disk_add(xg_ctx *ctx, void *state, size_t i)
                       i);
 }
 
+static void devs_free(dom_devs *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].name);
+    free(l->v);
+}
+
 static void disk_free(disk_state *st)
 {
     size_t i;
 
     for (i = 0; i < st->n; i++)
-        free(st->doms[i].v);
+        devs_free(&st->doms[i]);
     free(st->doms);
-    free(st->host.v);
+    devs_free(&st->host);
     free(st->buf);
     if (st->stat_fd >= 0)
         close(st->stat_fd);
@@ -309,19 +320,17 @@ static void note_ended(xg_ctx *ctx, disk_state *st)
 static void disk_stop(xg_ctx *ctx, void *state)
 {
     disk_state *st = state;
-    char list[4096] = "";
-    size_t i, len = 0;
+    xg_sb list = XG_SB_INIT; /* every one (was: what fit in 4 KiB) */
+    size_t i;
 
-    for (i = 0; i < st->host.n; i++) {
-        if (st->host.v[i].partition > 0) {
-            int w = snprintf(list + len, sizeof(list) - len, "%s%s",
-                             len ? " " : "", st->host.v[i].name);
-            if (w < 0 || (size_t)w >= sizeof(list) - len)
-                break;
-            len += (size_t)w;
-        }
-    }
-    xg_store_meta_set(&ctx->store, "hostdisk_partitions", list);
+    for (i = 0; i < st->host.n; i++)
+        if (st->host.v[i].partition > 0)
+            xg_sb_printf(&list, "%s%s", list.len ? " " : "",
+                         st->host.v[i].name);
+    if (!list.oom)
+        xg_store_meta_set(&ctx->store, "hostdisk_partitions",
+                          xg_sb_str(&list));
+    xg_sb_free(&list);
     note_ended(ctx, st);
     disk_free(st);
 }

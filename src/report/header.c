@@ -16,22 +16,38 @@ static const char *meta_or_dash(const xg_store *s, const char *key)
     return v && *v ? v : "-";
 }
 
-/* "2026-11-25 23:50:01" local time, from meta key (ns) or the fallback. */
+/* The instant t as ISO 8601 in the zone the report is made in, with its
+ * UTC offset: "2026-11-25T23:50:01+00:00", "2026-11-26T08:50:01+09:00".
+ * 0, or -1 when it does not fit in buf or t has no local time. */
+static int iso_time(time_t t, char *buf, size_t len)
+{
+    struct tm tm;
+    size_t l;
+    long off;
+    int n;
+
+    if (!localtime_r(&t, &tm) || !(l = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm)))
+        return -1;
+    off = tm.tm_gmtoff < 0 ? -tm.tm_gmtoff : tm.tm_gmtoff;
+    n = snprintf(buf + l, len - l, "%c%02ld:%02ld", tm.tm_gmtoff < 0 ? '-' : '+',
+                 off / 3600, off % 3600 / 60);
+    return n < 0 || (size_t)n >= len - l ? -1 : 0;
+}
+
+/* The wall time of meta key (ns since 1970 UTC) or the fallback as
+ * iso_time gives it; "-" when there is none. */
 static const char *wall_text(const xg_store *s, const char *key,
                              int64_t fallback_ns, char *buf, size_t len)
 {
     uint64_t ns;
     time_t t;
-    struct tm tm;
     if (xg_calc_meta_u64(s, key, &ns))
         t = (time_t)(ns / 1000000000u);
     else if (fallback_ns > 0)
         t = (time_t)(fallback_ns / 1000000000);
     else
         return "-";
-    if (!localtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm))
-        return "-";
-    return buf;
+    return iso_time(t, buf, len) < 0 ? "-" : buf;
 }
 
 static bool shell_safe(const char *w)

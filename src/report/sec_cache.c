@@ -8,6 +8,7 @@
 
 #include "report/calc.h"
 #include "report/section.h"
+#include "util/strbuf.h"
 #include "util/table.h"
 
 #define MAXEV 12             /* event columns */
@@ -165,10 +166,59 @@ static int text_row(void *arg, uint32_t dom, const char *m)
     return xg_table_add(x->t, row);
 }
 
+/* Prints the clock events' names (task-clock, cpu-clock: counted in ns)
+ * as "a and b" to out (when not NULL); returns how many there are. */
+static int clock_names(const cache_cols *c, FILE *out)
+{
+    int n = 0;
+    for (size_t j = 0; j < c->nev; j++)
+        if (c->ns[j] && out)
+            fprintf(out, "%s%s", n++ ? " and " : "", c->ev[j]);
+        else if (c->ns[j])
+            n++;
+    return n;
+}
+
+/* Whether the host row has a clock event measured over the window. */
+static bool host_clock(const xg_store *s, const cache_cols *c, int64_t h)
+{
+    double secs;
+    for (size_t m = 0; h >= 0 && m < NMODES; m++)
+        for (size_t j = 0; j < c->nev; j++)
+            if (c->ns[j] && isfinite(xg_calc_delta_at(s, (uint32_t)h, "cache",
+                                                      modes[m], c->ev[j], 0,
+                                                      &secs)))
+                return true;
+    return false;
+}
+
+/* The lines the clock events need: the host's are counted on each of its
+ * CPUs for the whole window, idle included, not the host's use; and the
+ * kernel cannot split them by mode, so each mode row holds the total. */
+static void clock_notes(const xg_store *s, const cache_cols *c, FILE *out)
+{
+    int64_t h = xg_dom_host(s);
+    if (host_clock(s, c, h)) {
+        int cpus = s->domains[h].vcpus;
+        fprintf(out, "note: %s ", s->domains[h].name);
+        clock_names(c, out);
+        fputs(": every CPU's whole time, idle included", out);
+        if (cpus > 0)
+            fprintf(out, " (%d CPUs x %.3f s)", cpus, xg_calc_window_s(s));
+        fputs(", not what it used (that is under CPU)\n", out);
+    }
+    if (c->split && clock_names(c, NULL)) {
+        fputs("note: ", out);
+        clock_names(c, out);
+        fputs(": the kernel cannot split them by mode; each mode row shows "
+              "the time in all modes\n", out);
+    }
+}
+
 static void cache_text(const xg_store *s, const xg_report_opts *o, FILE *out)
 {
     const char *hdr[MAXV + 2], *ev = xg_store_meta_get(s, "cache_events");
-    char names[MAXEV][64], title[320];
+    char *names[MAXEV] = {NULL};
     char align[MAXV + 3];
     cache_cols c;
     text_ctx x = {s, &c, NULL, false};
@@ -176,9 +226,8 @@ static void cache_text(const xg_store *s, const xg_report_opts *o, FILE *out)
 
     (void)o;
     find_cols(s, &c);
-    snprintf(title, sizeof(title), "CACHE%s%s%s", ev && *ev ? " (" : "",
-             ev && *ev ? ev : "", ev && *ev ? ")" : "");
-    xg_title(out, title);
+    fprintf(out, "\nCACHE%s%s%s\n", ev && *ev ? " (" : "", ev && *ev ? ev : "",
+            ev && *ev ? ")" : "");
     if (!c.any)
         return;
     each_row(s, scan_running, &x);
@@ -192,8 +241,8 @@ static void cache_text(const xg_store *s, const xg_report_opts *o, FILE *out)
         hdr[n++] = "miss %";
     }
     for (size_t j = 0; j < c.nev; j++) {
-        snprintf(names[j], sizeof(names[j]), "%s%s", c.ev[j],
-                 c.ns[j] ? " s" : "");
+        if (!(names[j] = xg_strfmt("%s%s", c.ev[j], c.ns[j] ? " s" : "")))
+            goto out; /* out of memory: no table rather than a cut one */
         hdr[n++] = names[j];
     }
     if (x.running)
@@ -202,10 +251,14 @@ static void cache_text(const xg_store *s, const xg_report_opts *o, FILE *out)
         align[i] = i == 0 || (c.split && i == 1) ? 'l' : 'r';
     align[n] = '\0';
     if (!(x.t = xg_table_new((int)n, hdr, align)))
-        return;
+        goto out;
     each_row(s, text_row, &x);
     xg_table_print(x.t, out);
     xg_table_free(x.t);
+    clock_notes(s, &c, out);
+out:
+    for (size_t j = 0; j < c.nev; j++)
+        free(names[j]);
 }
 
 typedef struct out_ctx {

@@ -164,6 +164,48 @@ static void vcpu_text(const xg_store *s, FILE *out)
     xg_table_free(t);
 }
 
+/* v as the table shows it, in hundredths (0 when not measured). */
+static long long shown(double v)
+{
+    return isfinite(v) ? llround(v * 100) : 0;
+}
+
+/* Whether user % + sys % of the row, as shown, come out above its cpu %:
+ * they are sampled at clock ticks (cpuacct.stat, cpu.stat, /proc/stat),
+ * cpu % is counted in ns. */
+static bool split_over(const xg_mval *v)
+{
+    if (!isfinite(v[C_CPU_PCT].value))
+        return false;
+    return shown(v[C_USER].value) + shown(v[C_SYS].value) >
+           shown(v[C_CPU_PCT].value);
+}
+
+/* One line naming the rows (at most 3, then how many more) whose user % +
+ * sys % exceed their cpu %. */
+static void split_note(const xg_store *s, FILE *out)
+{
+    size_t pos = 0;
+    uint32_t dom;
+    int n = 0;
+    while (xg_dom_next(s, &pos, &dom)) {
+        xg_mval v[C_N];
+        cpu_vals(s, dom, 0, v);
+        if (!split_over(v))
+            continue;
+        if (!n)
+            fputs("note: user % and sys % are sampled at clock ticks, cpu % "
+                  "is counted in ns: their sum is above cpu % for ", out);
+        if (n < 3)
+            fprintf(out, "%s%s", n ? ", " : "", s->domains[dom].name);
+        n++;
+    }
+    if (n > 3)
+        fprintf(out, " and %d more", n - 3);
+    if (n)
+        fputc('\n', out);
+}
+
 static void cpu_text(const xg_store *s, const xg_report_opts *o, FILE *out)
 {
     static const char *const hdr[] = {"domain", "vcpus", "cpu s", "cpu %",
@@ -191,6 +233,7 @@ static void cpu_text(const xg_store *s, const xg_report_opts *o, FILE *out)
     xg_table_print(t, out);
     xg_table_free(t);
     host_lines(s, out);
+    split_note(s, out);
     vcpu_text(s, out);
 }
 

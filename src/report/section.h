@@ -43,7 +43,9 @@
  *   references events, misses events, hits events (references - misses,
  *   0 when misses exceed references), miss_pct %   (the LLC pair), or
  *   <event> events per --cache-events event (task-clock and cpu-clock in
- *   s), then running_pct %   time_running / time_enabled * 100 (below 100
+ *   s; the host's are every CPU's whole time, idle included, and each
+ *   --nosumcache mode row has their total: the text says so in a line),
+ *   then running_pct %   time_running / time_enabled * 100 (below 100
  *   when the kernel multiplexed the counters; counts are scaled up by it)
  *   A domain without counters has no cache rows (JSON: a window row of
  *   nulls); why is in meta "note.cache".

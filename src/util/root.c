@@ -4,41 +4,43 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static char g_root[4096];
+/* The root, whole (never cut: a root too long for a path makes every
+ * path NULL, so opens fail with ENAMETOOLONG naming it); "" = the real one.
+ * g_nomem: the copy could not be made, and every path is refused. */
+static char *g_root;
+static bool g_nomem;
 
 void xg_root_set(const char *dir)
 {
-    size_t n;
+    size_t n = dir ? strlen(dir) : 0;
 
-    if (!dir || !*dir) {
-        g_root[0] = '\0';
-        return;
-    }
-    n = strlen(dir);
+    free(g_root);
+    g_root = NULL;
+    g_nomem = false;
     while (n > 1 && dir[n - 1] == '/')
         n--;
     if (n == 1 && dir[0] == '/')
         n = 0; /* "/" is the real root */
-    if (n >= sizeof(g_root))
-        n = sizeof(g_root) - 1;
-    memcpy(g_root, dir, n);
-    g_root[n] = '\0';
+    if (n && !(g_root = strndup(dir, n)))
+        g_nomem = true;
 }
 
 const char *xg_root_get(void)
 {
-    return g_root;
+    return g_nomem ? "(--root: out of memory)" : g_root ? g_root : "";
 }
 
 char *xg_root_path(char *buf, size_t len, const char *path)
 {
-    int n = snprintf(buf, len, "%s%s", g_root, path);
+    int n = snprintf(buf, len, "%s%s", g_root ? g_root : "", path);
 
-    if (n < 0 || (size_t)n >= len)
+    if (g_nomem || n < 0 || (size_t)n >= len)
         return NULL;
     return buf;
 }

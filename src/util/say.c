@@ -3,20 +3,19 @@
 
 #include <stdio.h>
 
+#include "util/strbuf.h"
 #include "util/table.h"
 
 void xg_vsay(const char *fmt, va_list ap)
 {
-    char buf[4096];
-    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    xg_sb sb = XG_SB_INIT;
 
-    if (n < 0)
-        n = 0;
-    if ((size_t)n >= sizeof(buf))
-        n = (int)sizeof(buf) - 1;
     fputs("xengatherer: ", stderr);
-    xg_text_write_line(stderr, buf, (size_t)n);
+    if (xg_sb_vprintf(&sb, fmt, ap) < 0)
+        fputs("(out of memory for a message) ", stderr);
+    xg_text_write_line(stderr, xg_sb_str(&sb), sb.len);
     fputc('\n', stderr);
+    xg_sb_free(&sb);
 }
 
 void xg_say(const char *fmt, ...)

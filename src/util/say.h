@@ -7,7 +7,7 @@
 #include <stdarg.h>
 
 /* "xengatherer: " + the formatted text, each control byte (newlines too)
- * and invalid UTF-8 byte a '?', + '\n'. Longer than 4 KiB: cut there. */
+ * and invalid UTF-8 byte a '?', + '\n'. Never cut. */
 void xg_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void xg_vsay(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 

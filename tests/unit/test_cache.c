@@ -329,8 +329,8 @@ static const xg_platform_ops fake_ops = {.name = "fake",
 typedef struct rig {
     xg_options o;
     xg_ctx ctx;
-    uint32_t sd[2];
-    int gone[2];
+    uint32_t sd[4];
+    int gone[4];
     const xg_collector *col;
     void *st;
 } rig;
@@ -534,6 +534,35 @@ static void test_collect_no_target(void **state)
     rig_free(&r);
 }
 
+/* Domains with 300-byte names the platform has no target for: the note
+ * names both whole (it kept 159 bytes of them), then the reason. */
+static void test_collect_long_names(void **state)
+{
+    rig r;
+    char name[2][301], want[1024];
+    (void)state;
+    if (!have_perf())
+        skip();
+    g_target = (xg_perf_target){.kind = XG_PERF_NONE, .cgroup_fd = -1,
+                                .why = "no perf_event cgroup"};
+    rig_init(&r, true, "task-clock");
+    for (int i = 0; i < 2; i++) {
+        memset(name[i], 'a' + i, 300);
+        name[i][300] = '\0';
+        xg_pdomain d = {.info = {.key = name[i], .name = name[i],
+                                 .platform_id = -1, .first_tick = -1,
+                                 .last_tick = -1}};
+        assert_int_equal(xg_pdomains_push(&r.ctx.doms, &d), 0);
+        assert_true(xg_store_add_domain(&r.ctx.store, &d.info) == i + 1);
+    }
+    rig_start(&r);
+    rig_tick(&r);
+    snprintf(want, sizeof(want), "%s, %s: no perf_event cgroup", name[0],
+             name[1]);
+    assert_string_equal(xg_store_meta_get(&r.ctx.store, "note.cache"), want);
+    rig_free(&r);
+}
+
 /* Defaults on a machine without a PMU: the one-line reason, nothing
  * stored; where a PMU exists, LLC series instead. */
 static void test_collect_defaults(void **state)
@@ -616,6 +645,7 @@ int main(void)
         cmocka_unit_test(test_collect_pid),
         cmocka_unit_test(test_collect_modes),
         cmocka_unit_test(test_collect_no_target),
+        cmocka_unit_test(test_collect_long_names),
         cmocka_unit_test(test_collect_defaults),
         cmocka_unit_test(test_collect_emfile),
         cmocka_unit_test(test_events_check),

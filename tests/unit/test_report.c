@@ -196,8 +196,8 @@ static void test_text_header(void **state)
     has(t, "platform: cgroup\n");
     has(t, "kernel: 6.1.0-test\n");
     has(t, "tool: xengatherer 0.1.0\n");
-    has(t, "start: 2026-11-25 23:50:01\n");
-    has(t, "end: 2026-11-25 23:50:03\n");
+    has(t, "start: 2026-11-25T23:50:01+00:00\n");
+    has(t, "end: 2026-11-25T23:50:03+00:00\n");
     has(t, "duration: 2.000 s\n");
     has(t, "interval: 1.000 s\n");
     has(t, "samples: 3\n");
@@ -715,6 +715,133 @@ static void test_text_escapes(void **state)
     xg_store_free(&s);
 }
 
+/* Counted per CPU, the host's task-clock is every CPU's whole window
+ * (2 CPUs x 2 s = 4 s, idle included): the figure stays, with a line
+ * saying what it is. */
+static void test_cache_host_clock(void **state)
+{
+    static const spec sp[] = {
+        {"test:host", "cache", "", "task-clock", "ns", {0, 2000000000, 4000000000}},
+        {"test:host", "cache", "", "page-faults", "events", {0, 100, 300}},
+        {"test:host", "cache", "", "time_enabled", "ns", {0, 2000000000, 4000000000}},
+        {"test:host", "cache", "", "time_running", "ns", {0, 2000000000, 4000000000}},
+        {"test:a", "cache", "", "task-clock", "ns", {0, 500000000, 900000000}},
+        {"test:a", "cache", "", "page-faults", "events", {0, 10, 20}},
+        {"test:a", "cache", "", "time_enabled", "ns", {0, 2000000000, 4000000000}},
+        {"test:a", "cache", "", "time_running", "ns", {0, 2000000000, 4000000000}},
+    };
+    xg_store s;
+    char *t;
+
+    (void)state;
+    xg_store_init(&s, 3);
+    add_dom(&s, "host", true, 2);
+    add_dom(&s, "a", false, 0);
+    fill(&s, sp, sizeof(sp) / sizeof(sp[0]), 3, 1000000000);
+    xg_store_meta_set(&s, "families", "cache");
+    xg_store_meta_set(&s, "cache_events", "task-clock,page-faults");
+    t = render(&s, XG_FMT_TEXT, false);
+    row_is(t, "\nCACHE", "a 0.900 20");
+    row_is(t, "\nCACHE", "host 4.000 300");
+    has(t, "\nnote: host task-clock: every CPU's whole time, idle included "
+           "(2 CPUs x 2.000 s), not what it used (that is under CPU)\n");
+    lacks(t, "by mode");
+    free(t);
+    xg_store_free(&s);
+
+    /* page-faults alone: nothing to say */
+    xg_store_init(&s, 3);
+    add_dom(&s, "host", true, 2);
+    fill(&s, sp + 1, 3, 3, 1000000000);
+    t = render(&s, XG_FMT_TEXT, false);
+    row_is(t, "\nCACHE", "host 300");
+    lacks(t, "whole time");
+    free(t);
+    xg_store_free(&s);
+}
+
+/* --nosumcache: the kernel does not split task-clock by mode, so every
+ * mode row has the same total; page-faults it does split. */
+static void test_cache_modes_clock(void **state)
+{
+    static const spec sp[] = {
+        {"test:a", "cache", "user", "page-faults", "events", {0, 10, 20}},
+        {"test:a", "cache", "user", "time_enabled", "ns", {0, 1, 2}},
+        {"test:a", "cache", "user", "time_running", "ns", {0, 1, 2}},
+        {"test:a", "cache", "kernel", "page-faults", "events", {0, 1, 3}},
+        {"test:a", "cache", "kernel", "time_enabled", "ns", {0, 1, 2}},
+        {"test:a", "cache", "kernel", "time_running", "ns", {0, 1, 2}},
+        {"test:a", "cache", "user", "task-clock", "ns", {0, 300000000, 600000000}},
+        {"test:a", "cache", "kernel", "task-clock", "ns", {0, 300000000, 600000000}},
+    };
+    xg_store s;
+    char *t;
+
+    (void)state;
+    xg_store_init(&s, 3);
+    add_dom(&s, "a", false, 0);
+    fill(&s, sp, sizeof(sp) / sizeof(sp[0]), 3, 1000000000);
+    xg_store_meta_set(&s, "families", "cache");
+    t = render(&s, XG_FMT_TEXT, false);
+    row_is(t, "\nCACHE", "a user 20 0.600");
+    for (char *p = t, *q = t;; p++) /* runs of blanks squeezed */
+        if (*p != ' ' || q == t || q[-1] != ' ')
+            if (!(*q++ = *p))
+                break;
+    has(t, "\na kernel 3 0.600\n");
+    has(t, "\nnote: task-clock: the kernel cannot split them by mode; each "
+           "mode row shows the time in all modes\n");
+    lacks(t, "whole time");
+    free(t);
+    xg_store_free(&s);
+
+    /* without a clock event, no such line */
+    xg_store_init(&s, 3);
+    add_dom(&s, "a", false, 0);
+    fill(&s, sp, 6, 3, 1000000000);
+    t = render(&s, XG_FMT_TEXT, false);
+    row_is(t, "\nCACHE", "a user 20");
+    lacks(t, "by mode");
+    free(t);
+    xg_store_free(&s);
+}
+
+/* user % and sys % come in clock ticks, cpu % in ns: x's user 100.00 %
+ * against cpu 99.95 % gets a line naming it; y (user + sys = cpu) not. */
+static void test_cpu_ticks_note(void **state)
+{
+    static const spec sp[] = {
+        {"test:x", "cpu", "", "usage", "ns", {0, 1000000000, 1999000000}},
+        {"test:x", "cpu", "", "user", "ns", {0, 1000000000, 2000000000}},
+        {"test:x", "cpu", "", "system", "ns", {0, 0, 0}},
+        {"test:y", "cpu", "", "usage", "ns", {0, 500000000, 1000000000}},
+        {"test:y", "cpu", "", "user", "ns", {0, 200000000, 600000000}},
+        {"test:y", "cpu", "", "system", "ns", {0, 300000000, 400000000}},
+    };
+    xg_store s;
+    char *t;
+
+    (void)state;
+    xg_store_init(&s, 3);
+    add_dom(&s, "x", false, 0);
+    add_dom(&s, "y", false, 0);
+    fill(&s, sp, sizeof(sp) / sizeof(sp[0]), 3, 1000000000);
+    xg_store_meta_set(&s, "families", "cpu");
+    t = render(&s, XG_FMT_TEXT, false);
+    row_is(t, "\nCPU", "x - 1.999 99.95 100.00 0.00 - - - full");
+    row_is(t, "\nCPU", "y - 1.000 50.00 30.00 20.00 - - - full");
+    has(t, "\nnote: user % and sys % are sampled at clock ticks, cpu % is "
+           "counted in ns: their sum is above cpu % for x\n");
+    free(t);
+    xg_store_free(&s);
+
+    build_main(&s, "cpu", 3); /* a: 30 + 15 below 75 */
+    t = render(&s, XG_FMT_TEXT, false);
+    lacks(t, "clock ticks");
+    free(t);
+    xg_store_free(&s);
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -734,6 +861,9 @@ int main(void)
         cmocka_unit_test(test_write_error_and_parse),
         cmocka_unit_test(test_series_notes),
         cmocka_unit_test(test_text_escapes),
+        cmocka_unit_test(test_cache_host_clock),
+        cmocka_unit_test(test_cache_modes_clock),
+        cmocka_unit_test(test_cpu_ticks_note),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

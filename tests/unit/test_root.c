@@ -76,6 +76,31 @@ static void root_path(void **state)
     assert_null(xg_root_path(buf, 10, "/proc/stat"));
 }
 
+/* A root longer than a path can be (the old copy kept 4095 bytes of it,
+ * silently): kept whole for messages, every path under it refused. */
+static void root_too_long(void **state)
+{
+    char *dir = malloc(5001), buf[64];
+
+    (void)state;
+    assert_non_null(dir);
+    dir[0] = '/';
+    memset(dir + 1, 'r', 4999);
+    strcpy(dir + 4995, "/end/");
+    xg_root_set(dir);
+    dir[4999] = '\0'; /* the trailing '/' goes */
+    assert_int_equal(strlen(xg_root_get()), 4999);
+    assert_string_equal(xg_root_get(), dir);
+    errno = 0;
+    assert_int_equal(xg_read_text("/proc/stat", buf, sizeof(buf)), -1);
+    assert_int_equal(errno, ENAMETOOLONG);
+    assert_int_equal(xg_root_open("/proc/stat", O_RDONLY), -1);
+    assert_int_equal(errno, ENAMETOOLONG);
+    xg_root_set("/");
+    assert_string_equal(xg_root_get(), "");
+    free(dir);
+}
+
 static void read_text_under_root(void **state)
 {
     char buf[64], tiny[4];
@@ -199,6 +224,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(root_path),
+        cmocka_unit_test(root_too_long),
         cmocka_unit_test(read_text_under_root),
         cmocka_unit_test(pread_text_rereads),
         cmocka_unit_test(parse_u64),
