@@ -265,6 +265,20 @@ static int write_values(writer *w, sqlite3_stmt *st, uint32_t series,
 static const char samples_sql[] =
     "INSERT INTO samples(series_id, tick, value) VALUES(?, ?, ?)";
 
+/* The samples of c, inside the caller's transaction. */
+static int write_chunk(writer *w, const xg_chunk *c, int64_t *rows)
+{
+    sqlite3_stmt *st = NULL;
+    int ret = w_prepare(w, &st, samples_sql);
+    size_t i;
+
+    for (i = 0; i < c->n && ret == 0; i++)
+        ret = write_values(w, st, c->runs[i].series, c->runs[i].first_tick,
+                           c->runs[i].n, c->runs[i].values, rows);
+    sqlite3_finalize(st);
+    return ret;
+}
+
 /* The values s holds, then those of the chunks (moved out of s earlier). */
 static int write_samples(writer *w, const xg_store *s, const xg_chunk *extra,
                          size_t n_extra)
@@ -272,20 +286,16 @@ static int write_samples(writer *w, const xg_store *s, const xg_chunk *extra,
     sqlite3_stmt *st;
     int64_t rows = 0;
     int ret = 0;
-    size_t i, j;
+    size_t i;
 
     if (w_prepare(w, &st, samples_sql) < 0)
         return -1;
     for (i = 0; i < s->n_series && ret == 0; i++)
         ret = write_values(w, st, (uint32_t)i, s->series[i].first_tick,
                            s->series[i].n, s->series[i].values, &rows);
-    for (j = 0; j < n_extra && ret == 0; j++)
-        for (i = 0; i < extra[j].n && ret == 0; i++) {
-            const xg_run *r = &extra[j].runs[i];
-            ret = write_values(w, st, r->series, r->first_tick, r->n,
-                               r->values, &rows);
-        }
     sqlite3_finalize(st);
+    for (i = 0; i < n_extra && ret == 0; i++)
+        ret = write_chunk(w, &extra[i], &rows);
     return ret;
 }
 
@@ -573,20 +583,6 @@ static void w_reset(xg_recfile *f, char *err, size_t errlen)
     f->w.err = err;
     f->w.errlen = errlen;
     f->w.bind_rc = SQLITE_OK;
-}
-
-/* The samples of c, inside the caller's transaction. */
-static int write_chunk(writer *w, const xg_chunk *c, int64_t *rows)
-{
-    sqlite3_stmt *st = NULL;
-    int ret = w_prepare(w, &st, samples_sql);
-    size_t i;
-
-    for (i = 0; i < c->n && ret == 0; i++)
-        ret = write_values(w, st, c->runs[i].series, c->runs[i].first_tick,
-                           c->runs[i].n, c->runs[i].values, rows);
-    sqlite3_finalize(st);
-    return ret;
 }
 
 int64_t xg_recording_add(xg_recfile *f, const xg_chunk *c, char *err,
