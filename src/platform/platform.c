@@ -263,9 +263,9 @@ void xg_platform_print_modules(FILE *f)
         if (!(*p)->loadable)
             continue;
         if ((*p)->loadable(path, sizeof(path), why, sizeof(why)) == 0)
-            fprintf(f, "%s: a module, loads: %s\n", (*p)->name, path);
+            fprintf(f, "%s: a module, loads here: %s\n", (*p)->name, path);
         else
-            fprintf(f, "%s: a module, does not load here: %s\n", (*p)->name,
-                    why);
+            fprintf(f, "%s: a module, does not load here: %s\n",
+                    (*p)->name, why);
     }
 }

@@ -15,8 +15,8 @@
 #define XEN_HINT "install the xengatherer-xen package (or Xen's libraries: " \
                  "libxenstat, libxenctrl)"
 
-/* The backend from the module; NULL + err ("xen platform: PATH: why;
- * install ..."). path gets the module's path. */
+/* The backend from the module; NULL + err ("PATH: why; install ...").
+ * path gets the module's path. */
 static const xg_xen_backend *load_backend(char *path, size_t pathlen,
                                           char *err, size_t errlen)
 {
@@ -31,14 +31,12 @@ static const xg_xen_backend *load_backend(char *path, size_t pathlen,
     if (fn) {
         be = fn(XG_XEN_MODULE_ABI, XG_VERSION, xg_root_get(), why,
                 sizeof(why));
-        if (!be) {
-            n = snprintf(err, errlen, "xen platform: %s: %s", path, why);
-            goto out;
-        }
-        return be;
+        if (be)
+            return be;
+        n = snprintf(err, errlen, "%s: %s", path, why);
+    } else {
+        n = snprintf(err, errlen, "%s; " XEN_HINT, why);
     }
-    n = snprintf(err, errlen, "xen platform: %s; " XEN_HINT, why);
-out:
     if (n < 0 || (size_t)n >= errlen)
         xg_platform_err_cut(err, errlen);
     return NULL;
@@ -59,10 +57,17 @@ static bool xen_detect(void)
 
 static xg_platform *xen_open(const xg_options *o, char *err, size_t errlen)
 {
-    char path[4096];
-    const xg_xen_backend *be = load_backend(path, sizeof(path), err, errlen);
+    char path[4096], why[1536];
+    const xg_xen_backend *be = load_backend(path, sizeof(path), why,
+                                            sizeof(why));
+    int n;
 
-    return be ? xg_xen_open_with(be, o, err, errlen) : NULL;
+    if (be)
+        return xg_xen_open_with(be, o, err, errlen);
+    n = snprintf(err, errlen, "xen platform: %s", why);
+    if (n < 0 || (size_t)n >= errlen)
+        xg_platform_err_cut(err, errlen);
+    return NULL;
 }
 
 const xg_platform_ops xg_platform_xen = {
