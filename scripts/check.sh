@@ -2,8 +2,10 @@
 # check.sh — the whole test suite: build (gcc, -Werror), unit + fixture +
 # integration tests, the unit and fixture tests again under ASan+UBSan and
 # under valgrind, the cgroup integration scenarios under valgrind, a clang
-# build, cppcheck + clang-tidy (scripts/lint.sh) and a short run of every
-# fuzz harness (scripts/fuzz-smoke.sh). Prints one closing line:
+# build, cppcheck + clang-tidy (scripts/lint.sh), a short run of every
+# fuzz harness (scripts/fuzz-smoke.sh), the Debian packages built and run
+# unpacked (scripts/deb-check.sh) and a short benchmark. Prints one closing
+# line:
 # "check: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -64,6 +66,8 @@ step "build (clang, -Wall -Wextra -Werror)" ninja -C build-clang
 if step "lint (cppcheck, clang-tidy)" scripts/lint.sh build; then
     passed=$((passed + 1)); else failed=$((failed + 1)); fi
 if step "fuzz smoke (libFuzzer + ASan/UBSan, 10 s per harness)" scripts/fuzz-smoke.sh; then
+    passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if step "Debian packages (scripts/deb-check.sh: build, Depends, run unpacked)" scripts/deb-check.sh; then
     passed=$((passed + 1)); else failed=$((failed + 1)); fi
 if step "benchmark, short (fails only on a gross regression)" bench/run.sh --quick; then
     passed=$((passed + 1)); else failed=$((failed + 1)); fi

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "platform/platform.h"
 
 static const xg_cmd cmds[] = {
     {"run", cmd_run, "measure an experiment, write the recording and the report"},
@@ -26,10 +27,10 @@ static void usage(FILE *f)
         fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
     fprintf(f, "\n'xengatherer COMMAND --help' shows a command's options; "
                "'man xengatherer' the rest.\n"
-               "Platforms built in: %s.\n"
+               "Platforms: %s%s.\n"
                "Exit codes: 0 ok, 1 runtime failure, 2 usage or bad input, "
                "130/143 interrupted\n(the partial recording is still "
-               "written).\n", XG_PLATFORMS);
+               "written).\n", XG_PLATFORMS, XG_MODULES_NOTE);
 }
 
 int main(int argc, char **argv)
@@ -48,6 +49,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
         printf("xengatherer %s (platforms: %s)\n", XG_VERSION, XG_PLATFORMS);
+        xg_platform_print_modules(stdout);
         return 0;
     }
     for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)

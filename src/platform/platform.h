@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "options.h"
@@ -159,6 +160,11 @@ typedef struct xg_platform_ops {
     /* Optional: a sample begins, its timestamp just taken (tick 0 too):
      * nothing read or cached before may serve its readings. */
     void (*tick)(xg_platform *p);
+    /* Set when the part that needs a library is a module loaded at open
+     * (xengatherer-NAME.so, see xg_platform_module_sym): 0 when it loads
+     * here, else -1 + why (one line); path gets the module's path. For
+     * --version. NULL for a platform wholly built in. */
+    int (*loadable)(char *path, size_t pathlen, char *why, size_t len);
 } xg_platform_ops;
 
 /* The platform called name ("auto" picks: xen, then qemu, then cgroup; this
@@ -172,6 +178,21 @@ const xg_platform_ops *xg_platform_choose(const xg_options *o, char *err,
                                           size_t errlen);
 /* Every platform compiled in, NULL-terminated, for --help and errors. */
 const xg_platform_ops *const *xg_platform_all(void);
+
+/* Platform modules: a platform whose library the binary must not need
+ * (xen: libxen*) is built as xengatherer-NAME.so and loaded when opened.
+ * It is looked for next to the binary (a build tree), then in
+ * XG_MODULE_RELDIR from the binary's directory (an installed or unpacked
+ * copy), then in XG_MODULE_DIR (the configured prefix). Returns the
+ * address of sym in the first one found, path set to it; NULL + why
+ * ("PATH: dlerror") when none loads. */
+void *xg_platform_module_sym(const char *name, const char *sym, char *path,
+                             size_t pathlen, char *why, size_t len);
+/* For --version: one line per platform module, where it is loaded from and
+ * whether it loads here. */
+void xg_platform_print_modules(FILE *f);
+/* Ends a message cut short by a too small buffer with "...". */
+void xg_platform_err_cut(char *err, size_t errlen);
 
 /* Helpers for xg_pdomains. push copies the strings of d->info. */
 int xg_pdomains_push(xg_pdomains *l, const xg_pdomain *d);

@@ -140,8 +140,8 @@ build_xg() {
             >"$cache/meson.log" 2>&1 || { cat "$cache/meson.log" >&2; die "meson setup"; }
     fi
     ninja -C "$bd" >"$cache/ninja.log" 2>&1 || { cat "$cache/ninja.log" >&2; die "ninja"; }
-    "$bd/xengatherer" --version | grep -qw xen ||
-        die "xengatherer was built without the xen platform (is libxen-dev installed?)"
+    "$bd/xengatherer" --version | grep -q '^xen: a module, loads here' ||
+        die "xengatherer's xen platform module does not load (is libxen-dev installed?)"
 }
 
 # The domU initramfs: static busybox, xen-blkfront, and domu-init.
@@ -188,6 +188,9 @@ build_dom0() {
     cp "$cache/vmlinux.gz" "$r/lab/vmlinux.gz"
     cp "$cache/domu.cpio.gz" "$r/lab/domu.cpio.gz"
     cp "$xg_bin" "$r/usr/bin/xengatherer"
+    # the xen platform's module, where the binary looks (bindir -> libdir)
+    mkdir -p "$r/usr/lib/x86_64-linux-gnu/xengatherer"
+    cp "$(dirname "$xg_bin")/xengatherer-xen.so" "$r/usr/lib/x86_64-linux-gnu/xengatherer/"
     if [ "${XENLAB_ASAN:-}" = 1 ]; then
         ldd "$xg_bin" | awk '/lib(asan|ubsan)/ {print $3}' |
             xargs -r cp -t "$r/usr/lib/x86_64-linux-gnu/"

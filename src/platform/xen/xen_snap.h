@@ -83,6 +83,20 @@ typedef struct xg_xen_backend {
     int (*cmt_read)(void *h, unsigned domid, unsigned kind, uint64_t *out);
 } xg_xen_backend;
 
+/* The libxen backend (xen_stat.c) is built as the module xengatherer-xen.so
+ * so that the binary links no libxen; xen_platform.c loads it when the xen
+ * platform is opened (platform.c finds it). Its one exported function hands
+ * out the backend: NULL + err (one line) when the module was built for
+ * another xengatherer. root is --root (the module reads dom0's
+ * /proc/net/dev through its own copy of util/root.c). */
+#define XG_XEN_MODULE_ABI 1u
+#define XG_XEN_MODULE_SYM "xg_xen_module"
+typedef const xg_xen_backend *xg_xen_module_fn(unsigned abi,
+                                               const char *version,
+                                               const char *root, char *err,
+                                               size_t errlen);
+xg_xen_module_fn xg_xen_module;
+
 /* The platform's state (xen.c), shared with xen_cmt.c. */
 struct xg_platform {
     const xg_xen_backend *be;

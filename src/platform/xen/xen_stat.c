@@ -1,8 +1,10 @@
-/* xen_stat.c — the xen platform as registered (built only with libxenstat):
- * detection from /proc/xen/capabilities, and the backend that takes each
- * snapshot from libxenstat (cpu, vCPUs, VBDs, vifs) plus one
- * xc_domain_getinfolist call for the domains' uuids. */
+/* xen_stat.c — the xen platform's libxen backend, built (only with
+ * libxenstat) as the module xengatherer-xen.so: it takes each snapshot from
+ * libxenstat (cpu, vCPUs, VBDs, vifs) plus one xc_domain_getinfolist call
+ * for the domains' uuids. The platform itself (detection, the ops) is
+ * xen_platform.c, in the binary, which loads this. */
 #include "platform/xen/xen_snap.h"
+#include "config.h"
 #include "util/grow.h"
 
 #include <errno.h>
@@ -245,35 +247,20 @@ static const xg_xen_backend stat_backend = {
 #endif
 };
 
-static bool xen_detect(void)
+/* The module's one exported symbol (xen_snap.h); everything else in
+ * xengatherer-xen.so is hidden (-fvisibility=hidden). */
+__attribute__((visibility("default")))
+const xg_xen_backend *xg_xen_module(unsigned abi, const char *version,
+                                    const char *root, char *err,
+                                    size_t errlen)
 {
-    char buf[256];
-
-    return xg_read_text("/proc/xen/capabilities", buf, sizeof(buf)) > 0 &&
-           xg_xen_caps_is_dom0(buf);
+    if (abi != XG_XEN_MODULE_ABI || !version ||
+        strcmp(version, XG_VERSION) != 0) {
+        snprintf(err, errlen, "built for xengatherer %s (module ABI %u), "
+                 "not %s (ABI %u)", XG_VERSION, XG_XEN_MODULE_ABI,
+                 version ? version : "?", abi);
+        return NULL;
+    }
+    xg_root_set(root);
+    return &stat_backend;
 }
-
-static xg_platform *xen_open(const xg_options *o, char *err, size_t errlen)
-{
-    return xg_xen_open_with(&stat_backend, o, err, errlen);
-}
-
-const xg_platform_ops xg_platform_xen = {
-    .name = "xen",
-    .detect = xen_detect,
-    .open = xen_open,
-    .discover = xg_xen_discover,
-    .tick = xg_xen_tick,
-    .prepare = xg_xen_prepare,
-    .cpu_read = xg_xen_cpu_read,
-    .disk_read = xg_xen_disk_read,
-    .net_read = xg_xen_net_read,
-    .vcpu_read = xg_xen_vcpu_read,
-    .release = xg_xen_release,
-    .close = xg_xen_close,
-    .perf_target = xg_xen_perf_target,
-    .changed = xg_xen_changed,
-    .note = xg_xen_note,
-    .cmt_start = xg_xen_cmt_start,
-    .cmt_read = xg_xen_cmt_read,
-};
