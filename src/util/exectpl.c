@@ -192,12 +192,14 @@ int xg_exectpl_check(const char *tpl, char *err, size_t errlen)
     if (!words)
         return -1;
     for (int i = 0; i < n && rc == 0; i++)
-        for (const char *p = words[i]; *p && rc == 0; p++) {
+        for (const char *p = words[i]; *p; p++) {
             size_t len;
             if (*p != '{' && *p != '}')
                 continue;
-            if (brace_at(p, &len, err, errlen) < 0)
+            if (brace_at(p, &len, err, errlen) < 0) {
                 rc = -1;
+                break;
+            }
             p += len - 1;
         }
     xg_argv_free(words);
