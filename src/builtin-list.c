@@ -20,7 +20,8 @@ static const char usage[] =
     "  --root DIR            read /proc and /sys under DIR (also $XG_ROOT)\n"
     "  --cgroup-parent PATH  domains are the children of this cgroup\n"
     "                        (default: machine.slice when it exists)\n"
-    "  --cgroup PATH         watch this cgroup (repeatable)\n";
+    "  --cgroup PATH         watch this cgroup (repeatable; not with\n"
+    "                        --cgroup-parent)\n";
 
 int cmd_list(int argc, char **argv)
 {
@@ -46,13 +47,17 @@ int cmd_list(int argc, char **argv)
         free(o.cgroups);
         return XG_EXIT_USAGE;
     }
+    /* as run: a platform that can't open is a failure (1); one that can't
+     * find what the options name (--cgroup-parent nosuch) is bad input (2) */
     p = ops->open(&o, err, sizeof(err));
     if (!p || ops->discover(p, &l, err, sizeof(err)) < 0) {
+        rc = p ? XG_EXIT_USAGE : XG_EXIT_FAIL;
         xg_err("%s", err);
         if (p)
             ops->close(p);
         free(o.cgroups);
-        return XG_EXIT_FAIL;
+        xg_pdomains_free(&l);
+        return rc;
     }
     t = xg_table_new(5, hdr, "rllll");
     for (i = 0; t && i < l.n; i++) {

@@ -10,6 +10,8 @@
 #include "recording.h"
 #include "report/report.h"
 #include "util/outfile.h"
+#include "util/say.h"
+#include "workload.h"
 
 static const char usage_fmt[] =
     "usage: xengatherer %s [OPTIONS] [-- COMMAND [ARG]...]\n\n"
@@ -17,12 +19,14 @@ static const char usage_fmt[] =
     "Domains\n"
     "  --platform NAME       auto (default: xen in a Xen dom0, else qemu when\n"
     "                        qemu processes run, else cgroup), xen, qemu,\n"
-    "                        cgroup (--cgroup* options imply cgroup)\n"
+    "                        cgroup (--cgroup* options imply cgroup); the\n"
+    "                        run's first line says which and why\n"
     "  --vmfile FILE         watch the domains named in FILE, one per line:\n"
     "                        NAME [ADDRESS]; '#' comments (default: all)\n"
     "  --cgroup-parent PATH  cgroup platform: domains are the children of\n"
     "                        PATH (default: machine.slice when it exists)\n"
-    "  --cgroup PATH         cgroup platform: watch this cgroup (repeatable)\n"
+    "  --cgroup PATH         cgroup platform: watch this cgroup (repeatable;\n"
+    "                        not with --cgroup-parent)\n"
     "  --no-blkio-enable     cgroup v1: do not add the no-op 1 TiB/s throttle\n"
     "                        rule that makes blkio count I/O (added by\n"
     "                        default, removed at stop; --blkio-enable is\n"
@@ -30,10 +34,11 @@ static const char usage_fmt[] =
     "  --root DIR            read /proc and /sys under DIR (also $XG_ROOT)\n"
     "Workload\n"
     "  --exec TEMPLATE       how COMMAND runs on each domain; {name}, {addr}\n"
-    "                        and {id} are replaced inside single words\n"
-    "                        (default: 'ssh -o BatchMode=yes -o\n"
-    "                        ConnectTimeout=10 root@{addr}');\n"
-    "                        'local' runs it on this host inside the domain\n"
+    "                        and {id} are replaced inside single words, {{\n"
+    "                        and }} are braces; 'local' runs it on this host\n"
+    "                        inside the domain (the default on cgroup; on\n"
+    "                        VMs 'ssh -o BatchMode=yes -o ConnectTimeout=10\n"
+    "                        root@{addr}')\n"
     "  --connect-timeout SECS  the default template's ssh ConnectTimeout:\n"
     "                        give up on a domain that does not answer\n"
     "                        (whole seconds, default 10)\n"
@@ -44,18 +49,23 @@ static const char usage_fmt[] =
     "                        LOGNAME, LANG, LC_ALL, TERM, TZ, SSH_AUTH_SOCK,\n"
     "                        XG_DOMAIN, XG_DOMAIN_ID, XG_DOMAIN_ADDR and these\n"
     "Sampling\n"
-    "  -i, --interval SECS   between samples (default 1, fractions allowed)\n"
+    "  -i, --interval SECS   between samples (default 1, at least 0.001; at\n"
+    "                        most 1000000 samples per window)\n"
     "  -d, --duration SECS   the window (default 10)\n"
     "  --nocpu, --nodisk, --nonet, --nocache, --nosched\n"
     "                        leave a section out\n"
     "  --cache-events LIST   count these instead of LLC references and\n"
     "                        misses: cycles, instructions, cache-references,\n"
     "                        cache-misses, task-clock, cpu-clock,\n"
-    "                        page-faults, context-switches, cpu-migrations\n"
+    "                        page-faults, context-switches, cpu-migrations,\n"
+    "                        LLC-loads, LLC-load-misses, LLC-stores,\n"
+    "                        LLC-store-misses; OProfile's LLC_MISSES,\n"
+    "                        LLC_REFS... (counted: no :N sample period)\n"
     "  --nosumcache          cache counts per mode (user, kernel, hv)\n"
     "Output\n"
     "  -o, --output DIR      folder for recording.db%s\n"
-    "                        (default ./xg-YYYYmmdd-HHMMSS)\n"
+    "                        (default ./xg-YYYYmmdd-HHMMSS; made with its\n"
+    "                        parents)\n"
     "  --force               overwrite an existing recording\n"
     "  --max-memory SIZE     samples held in memory at most (K, M, G; default\n"
     "                        256M); past it they are written to the\n"
@@ -64,9 +74,13 @@ static const char usage_fmt[] =
     "                        measuring (default 10; 0: at the end only): a\n"
     "                        killed run keeps every tick up to the last one\n"
     "  --partitions          show host partitions in the report\n"
-    "  -q, --quiet           no progress line\n\n"
+    "  -q, --quiet           no platform line, no progress line\n\n"
+    "A command still running at the end of the window gets SIGTERM (SIGKILL\n"
+    "2 s later); to wait for it, use --until-done with a longer -d.\n"
     "Ctrl-C stops early: the recording is still written, marked partial;\n"
-    "a second Ctrl-C aborts at once.\n";
+    "a second Ctrl-C aborts at once.\n"
+    "Exit status: 0 ok, 1 failure, 2 bad input, 3 a command failed, did not\n"
+    "start or outlived the window (all still written), 128+N signal N.\n";
 
 static int write_one(const xg_store *s, const char *dir, const char *name,
                      xg_format fmt, const xg_options *o, FILE *also)
@@ -130,6 +144,25 @@ static int report_files(const xg_result *res, const xg_options *o)
     return rc;
 }
 
+/* The exit status of a run that wrote its recording: an interruption
+ * (128 + the signal) first, then a failed command (3). */
+static int final_status(int rc, const xg_result *res)
+{
+    size_t failed = xg_jobs_failed();
+
+    if (rc != XG_EXIT_OK)
+        return rc;
+    if (res->partial)
+        return 128 + res->signal;
+    if (failed) {
+        xg_say("%zu command%s failed, did not start or outlived the window "
+               "(exit status 3; the report says which)", failed,
+               failed == 1 ? "" : "s");
+        return XG_EXIT_WORKLOAD;
+    }
+    return XG_EXIT_OK;
+}
+
 static int experiment_cmd(int argc, char **argv, const char *name,
                           bool report)
 {
@@ -156,6 +189,11 @@ static int experiment_cmd(int argc, char **argv, const char *name,
         free(o.env);
         return rc == 1 ? 0 : rc;
     }
+    if ((rc = xg_cli_platform(&o, name)) != 0) {
+        free(o.cgroups);
+        free(o.env);
+        return rc;
+    }
     o.cmdline = xg_cli_join(argc, argv);
     xg_signals_install();
     rc = xg_experiment(&o, &res, err, sizeof(err));
@@ -167,8 +205,7 @@ static int experiment_cmd(int argc, char **argv, const char *name,
         if (!o.quiet)
             fprintf(stderr, "xengatherer: %srecording written to %s\n",
                     res.partial ? "partial " : "", res.recording);
-        if (res.partial && rc == XG_EXIT_OK)
-            rc = 128 + res.signal;
+        rc = final_status(rc, &res);
     }
     free((char *)o.cmdline);
     free(o.cgroups);

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform/platform.h"
+#include "util/exectpl.h"
 #include "util/say.h"
 
 void xg_err(const char *fmt, ...)
@@ -42,8 +44,8 @@ char *xg_cli_join(int argc, char **argv)
     return s;
 }
 
-/* A positive, finite number of seconds, or -1. */
-static double seconds(const char *opt, const char *arg)
+/* A positive, finite number of seconds (at least min), or -1. */
+static double seconds(const char *opt, const char *arg, double min)
 {
     char *end;
     double v;
@@ -52,6 +54,11 @@ static double seconds(const char *opt, const char *arg)
     v = strtod(arg, &end);
     if (errno || end == arg || *end || !isfinite(v) || v <= 0) {
         xg_err("%s '%s': not a positive number of seconds", opt, arg);
+        return -1;
+    }
+    if (v < min) {
+        xg_err("%s '%s': below %g s, the shortest interval (one sample of "
+               "one domain costs about 75 us of CPU)", opt, arg, min);
         return -1;
     }
     return v;
@@ -183,11 +190,94 @@ static bool env_ok(const char *s)
     return true;
 }
 
+/* The ticks of a window: -d / -i, at most XG_TICKS_MAX. */
+static int check_window(const xg_options *o, const char *cmd)
+{
+    double ticks = o->duration_s / o->interval_s;
+
+    if (o->interval_s > o->duration_s) {
+        xg_err("%s: interval %g s is longer than the duration %g s", cmd,
+               o->interval_s, o->duration_s);
+        return 2;
+    }
+    if (ticks > XG_TICKS_MAX) {
+        xg_err("%s: -d %g with -i %g is %.0f samples, more than %.0f per "
+               "window (raise -i or shorten -d)", cmd, o->duration_s,
+               o->interval_s, ticks, XG_TICKS_MAX);
+        return 2;
+    }
+    return 0;
+}
+
+/* Options that contradict each other or leave nothing to do. */
+static int check_conflicts(const xg_options *o, const char *cmd)
+{
+    const char *why = NULL;
+
+    if (o->n_cgroups && o->cgroup_parent)
+        why = "--cgroup and --cgroup-parent exclude each other (--cgroup "
+              "watches the cgroups named, --cgroup-parent all children of "
+              "one)";
+    else if (!(o->families & XG_FAM_ALL))
+        why = "--nocpu, --nodisk, --nonet, --nocache and --nosched leave "
+              "nothing to measure";
+    else if (!(o->families & XG_FAM_CACHE) && o->nosumcache)
+        why = "--nosumcache splits the cache counts that --nocache leaves "
+              "out";
+    else if (!(o->families & XG_FAM_CACHE) && o->cache_events)
+        why = "--cache-events picks the cache counts that --nocache leaves "
+              "out";
+    if (why)
+        xg_err("%s: %s", cmd, why);
+    return why ? 2 : 0;
+}
+
+/* The checks once every option is read. */
+static int check_sets(xg_options *o, const char *cmd, bool exec_given)
+{
+    static char ssh[96]; /* the default template with --connect-timeout */
+    int rc;
+
+    if ((rc = check_window(o, cmd)) || (rc = check_conflicts(o, cmd)))
+        return rc;
+    if (o->connect_timeout_s && exec_given) {
+        xg_err("%s: --connect-timeout is for the default ssh template; with "
+               "--exec, put -o ConnectTimeout=N in the template", cmd);
+        return 2;
+    }
+    if (o->connect_timeout_s) {
+        snprintf(ssh, sizeof(ssh), XG_EXEC_SSH_FMT, o->connect_timeout_s);
+        o->exec_tpl = ssh;
+    }
+    o->exec_given = exec_given || o->connect_timeout_s;
+    if (o->until_done && !o->command) {
+        xg_err("%s: --until-done needs a command after --", cmd);
+        return 2;
+    }
+    return 0;
+}
+
+int xg_cli_platform(xg_options *o, const char *cmd)
+{
+    const xg_platform_ops *ops;
+    char err[512];
+
+    ops = xg_platform_choose_why(o, &o->platform_why, err, sizeof(err));
+    if (!ops) {
+        xg_err("%s: %s", cmd, err);
+        return 2;
+    }
+    o->platform = ops->name;
+    /* containers run the command inside their cgroup; VMs through ssh */
+    if (!o->exec_given && strcmp(ops->name, "cgroup") == 0)
+        o->exec_tpl = "local";
+    return 0;
+}
+
 int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
                  xg_options *o, const char *usage)
 {
     const char *env = getenv("XG_ROOT");
-    static char ssh[96]; /* the default template with --connect-timeout */
     bool exec_given = false;
     int c;
 
@@ -214,11 +304,12 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
             fputs(usage, stdout);
             return 1;
         case 'i':
-            if ((o->interval_s = seconds("-i", optarg)) < 0)
+            if ((o->interval_s = seconds("-i", optarg,
+                                         XG_INTERVAL_MIN_S)) < 0)
                 return 2;
             break;
         case 'd':
-            if ((o->duration_s = seconds("-d", optarg)) < 0)
+            if ((o->duration_s = seconds("-d", optarg, 0)) < 0)
                 return 2;
             break;
         case 'o': o->outdir = optarg; break;
@@ -236,10 +327,16 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
             o->no_blkio_enable = false;
             break;
         case O_NOBLKIO: o->no_blkio_enable = true; break;
-        case O_EXEC:
+        case O_EXEC: {
+            char err[512];
+            if (xg_exectpl_check(optarg, err, sizeof(err)) < 0) {
+                xg_err("%s: --exec '%s': %s", cmd, optarg, err);
+                return 2;
+            }
             o->exec_tpl = optarg;
             exec_given = true;
             break;
+        }
         case O_CONNTMO:
             if ((o->connect_timeout_s = connect_timeout(cmd, optarg)) < 0)
                 return 2;
@@ -274,7 +371,7 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
             break;
         case O_CKPT:
             if (strcmp(optarg, "0") != 0 &&
-                (o->checkpoint_s = seconds("--checkpoint", optarg)) < 0)
+                (o->checkpoint_s = seconds("--checkpoint", optarg, 0)) < 0)
                 return 2;
             if (strcmp(optarg, "0") == 0)
                 o->checkpoint_s = 0;
@@ -307,23 +404,5 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
         o->command = &argv[optind];
         o->n_command = argc - optind;
     }
-    if (o->interval_s > o->duration_s) {
-        xg_err("%s: interval %g s is longer than the duration %g s", cmd,
-               o->interval_s, o->duration_s);
-        return 2;
-    }
-    if (o->connect_timeout_s && exec_given) {
-        xg_err("%s: --connect-timeout is for the default ssh template; with "
-               "--exec, put -o ConnectTimeout=N in the template", cmd);
-        return 2;
-    }
-    if (o->connect_timeout_s) {
-        snprintf(ssh, sizeof(ssh), XG_EXEC_SSH_FMT, o->connect_timeout_s);
-        o->exec_tpl = ssh;
-    }
-    if (o->until_done && !o->command) {
-        xg_err("%s: --until-done needs a command after --", cmd);
-        return 2;
-    }
-    return 0;
+    return check_sets(o, cmd, exec_given);
 }

@@ -26,6 +26,12 @@ enum { XG_CLI_EXPERIMENT = 1, XG_CLI_DOMAINS = 2 };
 int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
                  xg_options *o, const char *usage);
 
+/* Resolves --platform (auto) to the platform it picks: o->platform becomes
+ * its name, o->platform_why says why, and without --exec the template is
+ * the platform's default ("local" on cgroup, ssh elsewhere). 0, or 2 after
+ * a one-line error. */
+int xg_cli_platform(xg_options *o, const char *cmd);
+
 /* The whole argv as one string, for the recording's metadata. malloc'd. */
 char *xg_cli_join(int argc, char **argv);
 

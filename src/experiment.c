@@ -276,36 +276,64 @@ out:
     xg_pdomains_free(&now);
 }
 
+/* The progress line (on a terminal), after a first line saying which
+ * platform measures and why (unless -q). n counts the host's row too. */
 static void progress(const xg_options *o, int64_t t0, int64_t end, size_t n)
 {
+    static int64_t said_t0; /* the run whose platform line is out */
     double left = (double)(end - xg_now_ns()) / 1e9;
+    size_t doms = n ? n - 1 : 0;
 
-    if (o->quiet || !isatty(2))
+    if (o->quiet)
+        return;
+    if (said_t0 != t0 && o->platform_why) {
+        said_t0 = t0;
+        xg_say("platform %s (%s)", o->platform, o->platform_why);
+    }
+    if (!isatty(2))
         return;
     if (left < 0)
         left = 0;
-    fprintf(stderr, "\rxengatherer: measuring %zu domain%s, %.1f s left of "
-            "%.1f s ", n, n == 1 ? "" : "s", left, (double)(end - t0) / 1e9);
+    fprintf(stderr, "\rxengatherer: measuring %zu domain%s and the host, "
+            "%.1f s left of %.1f s ", doms, doms == 1 ? "" : "s", left,
+            (double)(end - t0) / 1e9);
 }
 
 /* The folder and recording path; refuses an existing recording unless
- * --force, before anything starts. */
+ * --force, before anything starts. The folder is made with its parents
+ * (as mkdir -p); a file or a symlink in the way is refused. */
 static int output_path(const xg_options *o, xg_result *res, char *err,
                        size_t errlen)
 {
     struct stat st;
+    char *p;
 
     if (o->outdir) {
-        snprintf(res->outdir, sizeof(res->outdir), "%s", o->outdir);
+        if ((size_t)snprintf(res->outdir, sizeof(res->outdir), "%s",
+                             o->outdir) >= sizeof(res->outdir)) {
+            snprintf(err, errlen, "-o: path too long");
+            return -1;
+        }
     } else {
         time_t now = time(NULL);
         struct tm tm;
         localtime_r(&now, &tm);
         strftime(res->outdir, sizeof(res->outdir), "xg-%Y%m%d-%H%M%S", &tm);
     }
-    if (mkdir(res->outdir, 0750) < 0 && errno != EEXIST) {
-        snprintf(err, errlen, "%s: %s", res->outdir, strerror(errno));
-        return -1;
+    /* each parent, then the folder itself */
+    for (p = res->outdir + (res->outdir[0] == '/');; p++) {
+        char c = *p;
+        if (c && c != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(res->outdir, 0750) < 0 && errno != EEXIST) {
+            snprintf(err, errlen, "%s: %s", res->outdir, strerror(errno));
+            *p = c;
+            return -1;
+        }
+        *p = c;
+        if (!c)
+            break;
     }
     if (lstat(res->outdir, &st) < 0 || !S_ISDIR(st.st_mode)) {
         snprintf(err, errlen, "%s: not a directory", res->outdir);

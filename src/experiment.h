@@ -11,7 +11,8 @@
 #include "options.h"
 
 /* Exit codes. */
-enum { XG_EXIT_OK = 0, XG_EXIT_FAIL = 1, XG_EXIT_USAGE = 2 };
+enum { XG_EXIT_OK = 0, XG_EXIT_FAIL = 1, XG_EXIT_USAGE = 2,
+       XG_EXIT_WORKLOAD = 3 /* a command failed (xg_jobs_failed) */ };
 
 typedef struct xg_result {
     char recording[4096]; /* path written */

@@ -29,8 +29,9 @@ static void usage(FILE *f)
                "'man xengatherer' the rest.\n"
                "Platforms: %s%s.\n"
                "Exit codes: 0 ok, 1 runtime failure, 2 usage or bad input, "
-               "130/143 interrupted\n(the partial recording is still "
-               "written).\n", XG_PLATFORMS, XG_MODULES_NOTE);
+               "3 a command\nfailed (everything still written), 130/143 "
+               "interrupted (the partial\nrecording is still written).\n",
+               XG_PLATFORMS, XG_MODULES_NOTE);
 }
 
 int main(int argc, char **argv)

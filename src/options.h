@@ -30,9 +30,19 @@ enum {
 #define XG_EXEC_SSH_FMT "ssh -o BatchMode=yes -o ConnectTimeout=%d root@{addr}"
 #define XG_CONNECT_TIMEOUT_S 10
 
+/* -i at least 1 ms: one tick of one cgroup and the host costs about 75 us
+ * of CPU here, so below 1 ms a few domains no longer keep up (at 0.1 ms a
+ * 1 s window got 4656 of its 10000 ticks). */
+#define XG_INTERVAL_MIN_S 0.001
+/* -d / -i at most 1,000,000 ticks (16 min at 1 ms, 11.5 days at 1 s): each
+ * tick's two times stay in memory, and every series is sized for the
+ * window up front. */
+#define XG_TICKS_MAX 1000000.0
+
 typedef struct xg_options {
     const char *root;          /* --root / $XG_ROOT; "" = real root */
     const char *platform;      /* --platform; "auto" by default */
+    const char *platform_why;  /* why that platform (xg_cli_platform), or NULL */
     const char *vmfile;        /* --vmfile; NULL = every running domain */
     const char *cgroup_parent; /* --cgroup-parent; NULL = machine.slice if it exists */
     const char **cgroups;      /* --cgroup PATH (repeatable) */
@@ -46,7 +56,9 @@ typedef struct xg_options {
     double checkpoint_s;       /* --checkpoint; XG_CHECKPOINT_DEFAULT_S,
                                 * 0 = the recording written at the end only */
     bool until_done;           /* --until-done */
-    const char *exec_tpl;      /* --exec; XG_EXEC_SSH_FMT by default */
+    const char *exec_tpl;      /* --exec; by default "local" on cgroup,
+                                * else XG_EXEC_SSH_FMT (xg_cli_platform) */
+    bool exec_given;           /* --exec or --connect-timeout given */
     int connect_timeout_s;     /* --connect-timeout; 0 = not given */
     unsigned families;         /* XG_FAM_* switched on */
     const char *cache_events;  /* --cache-events LIST; NULL = LLC refs+misses */

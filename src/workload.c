@@ -20,6 +20,8 @@
 
 /* The running jobs, for xg_jobs_kill_now from a signal handler. */
 static xg_jobs *volatile g_jobs;
+/* Failed jobs at the last xg_jobs_record (xg_jobs_failed). */
+static size_t g_failed;
 
 int64_t xg_now_ns(void)
 {
@@ -367,6 +369,7 @@ void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs)
     size_t i;
 
     xg_joblog_finish(jobs->log, 500000000);
+    g_failed = 0;
     for (i = 0; i < jobs->n; i++) {
         const xg_job *j = &jobs->v[i];
         xg_workload w = {0};
@@ -379,6 +382,8 @@ void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs)
         w.end_ns = j->end_ns;
         w.exit_code = j->exit_code;
         w.signal = j->signal;
+        if (strcmp(j->state, "exited") != 0 || j->exit_code != 0)
+            g_failed++;
         if (j->why[0])
             snprintf(state, sizeof(state), "%s: %s", j->state, j->why);
         else
@@ -397,6 +402,11 @@ void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs)
         free(kept[1]);
         free(json);
     }
+}
+
+size_t xg_jobs_failed(void)
+{
+    return g_failed;
 }
 
 void xg_jobs_free(xg_jobs *jobs)

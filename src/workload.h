@@ -54,6 +54,10 @@ void xg_jobs_kill_now(void);
  * output (read on for up to 0.5 s first: see xg_joblog_finish). */
 void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs);
 void xg_jobs_free(xg_jobs *jobs);
+/* How many jobs the last xg_jobs_record saw fail: not started, ended by a
+ * signal or SIGTERM at the window's end, or exited with a status not 0
+ * (the run's exit status 3). */
+size_t xg_jobs_failed(void);
 
 /* CLOCK_MONOTONIC in ns. */
 int64_t xg_now_ns(void);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -51,8 +52,24 @@ static const cache_ev named[] = {
      PERF_COUNT_SW_CONTEXT_SWITCHES},
     {"cpu-migrations", "cpu-migrations", PERF_TYPE_SOFTWARE,
      PERF_COUNT_SW_CPU_MIGRATIONS},
+    {"LLC-loads", "LLC-loads", PERF_TYPE_HW_CACHE, HWC(LL, READ, ACCESS)},
+    {"LLC-load-misses", "LLC-load-misses", PERF_TYPE_HW_CACHE,
+     HWC(LL, READ, MISS)},
+    {"LLC-stores", "LLC-stores", PERF_TYPE_HW_CACHE, HWC(LL, WRITE, ACCESS)},
+    {"LLC-store-misses", "LLC-store-misses", PERF_TYPE_HW_CACHE,
+     HWC(LL, WRITE, MISS)},
 };
 #define NNAMED (sizeof(named) / sizeof(named[0]))
+
+/* Other tools' names for the same events: OProfile's (the Intel
+ * architectural events the generic perf events count) and perf's
+ * upper-case spellings are matched without regard to case anyway. */
+static const struct { const char *alias, *name; } aliases[] = {
+    {"LLC_MISSES", "cache-misses"},
+    {"LLC_REFS", "cache-references"},
+    {"CPU_CLK_UNHALTED", "cycles"},
+    {"INST_RETIRED", "instructions"},
+};
 
 /* The defaults: the generic LLC pair, else the LL read pair. */
 static const cache_ev llc_generic[2] = {
@@ -109,13 +126,63 @@ typedef struct cache_target {
 
 /* ---- events ---- */
 
-static const cache_ev *find_named(const char *name, size_t len)
+static const cache_ev *find_exact(const char *name, size_t len)
 {
     for (size_t i = 0; i < NNAMED; i++)
         if (strlen(named[i].name) == len &&
-            strncmp(named[i].name, name, len) == 0)
+            strncasecmp(named[i].name, name, len) == 0)
             return &named[i];
     return NULL;
+}
+
+/* The event called name[0..len), by its name or an alias. */
+static const cache_ev *find_named(const char *name, size_t len)
+{
+    const cache_ev *e = find_exact(name, len);
+
+    for (size_t i = 0; !e && i < sizeof(aliases) / sizeof(aliases[0]); i++)
+        if (strlen(aliases[i].alias) == len &&
+            strncasecmp(aliases[i].alias, name, len) == 0)
+            e = find_exact(aliases[i].name, strlen(aliases[i].name));
+    return e;
+}
+
+/* An unknown event: err names it and lists the known ones. */
+static int unknown_event(const char *p, size_t len, char *err, size_t errlen)
+{
+    char known[512] = "";
+    size_t at = 0;
+
+    for (size_t i = 0; i < NNAMED && at < sizeof(known); i++)
+        at += (size_t)snprintf(known + at, sizeof(known) - at, "%s%s",
+                               i ? ", " : "", named[i].name);
+    for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]) &&
+                       at < sizeof(known); i++)
+        at += (size_t)snprintf(known + at, sizeof(known) - at, ", %s",
+                               aliases[i].alias);
+    if (at >= sizeof(known)) /* cannot happen with the names above */
+        snprintf(known, sizeof(known), "see xengatherer run --help");
+    snprintf(err, errlen, "--cache-events: unknown event '%.*s' (known: %s)",
+             (int)len, p, known);
+    return -1;
+}
+
+/* EVENT:N (OProfile's sample count) or EVENT:u (perf's modifiers): the
+ * events are counted, so neither means anything here. */
+static int suffix_refused(const char *p, size_t len, char *err,
+                          size_t errlen)
+{
+    const char *colon = memchr(p, ':', len);
+    size_t nlen = (size_t)(colon - p), slen = len - nlen - 1;
+
+    if (slen && strspn(colon + 1, "0123456789") >= slen)
+        snprintf(err, errlen, "--cache-events '%.*s': events are counted, "
+                 "not sampled: counting needs no sample period; write %.*s", (int)len, p, (int)nlen, p);
+    else
+        snprintf(err, errlen, "--cache-events '%.*s': no ':' modifiers; "
+                 "write %.*s (--nosumcache counts user, kernel and hv "
+                 "apart)", (int)len, p, (int)nlen, p);
+    return -1;
 }
 
 /* The events of a --cache-events list. 0, or -1 + err. */
@@ -126,15 +193,13 @@ static int parse_events(const char *list, cache_ev *ev, size_t *n, char *err,
     for (const char *p = list;;) {
         size_t len = strcspn(p, ",");
         const cache_ev *e = find_named(p, len);
-        if (!e) {
-            char known[256] = "";
-            for (size_t i = 0; i < NNAMED; i++)
-                snprintf(known + strlen(known), sizeof(known) - strlen(known),
-                         "%s%s", i ? ", " : "", named[i].name);
-            snprintf(err, errlen, "--cache-events: unknown event '%.*s' "
-                     "(known: %s)", (int)len, p, known);
-            return -1;
-        }
+        const char *colon = e ? NULL : memchr(p, ':', len);
+        if (colon && !find_named(p, (size_t)(colon - p)))
+            return unknown_event(p, (size_t)(colon - p), err, errlen);
+        if (colon)
+            return suffix_refused(p, len, err, errlen);
+        if (!e)
+            return unknown_event(p, len, err, errlen);
         for (size_t i = 0; i < *n; i++)
             if (ev[i].name == e->name) {
                 snprintf(err, errlen, "--cache-events: '%s' named twice",

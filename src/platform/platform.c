@@ -6,6 +6,7 @@
 
 #include <dlfcn.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,16 +59,45 @@ const xg_platform_ops *xg_platform_pick(const char *name, char *err,
     return NULL;
 }
 
+/* Why auto picked p: the reason its detect() said yes. */
+static const char *auto_why(const xg_platform_ops *p)
+{
+    if (strcmp(p->name, "xen") == 0)
+        return "auto: this host is a Xen dom0";
+    if (strcmp(p->name, "qemu") == 0)
+        return "auto: a qemu-system process runs; --platform cgroup or "
+               "--cgroup for containers";
+    if (strcmp(p->name, "cgroup") == 0)
+        return "auto: not a Xen dom0 and no qemu-system process runs";
+    return "auto";
+}
+
+const xg_platform_ops *xg_platform_choose_why(const xg_options *o,
+                                              const char **why, char *err,
+                                              size_t errlen)
+{
+    const char *name = o->platform;
+    const xg_platform_ops *p;
+    bool is_auto = !name || !*name || strcmp(name, "auto") == 0;
+
+    /* cgroup options say which platform is meant, whatever else runs */
+    if (is_auto && (o->n_cgroups || o->cgroup_parent || o->blkio_enable)) {
+        *why = o->n_cgroups ? "auto: --cgroup given"
+               : o->cgroup_parent ? "auto: --cgroup-parent given"
+                                  : "auto: --blkio-enable given";
+        return xg_platform_pick("cgroup", err, errlen);
+    }
+    p = xg_platform_pick(name, err, errlen);
+    *why = !p ? NULL : is_auto ? auto_why(p) : "--platform";
+    return p;
+}
+
 const xg_platform_ops *xg_platform_choose(const xg_options *o, char *err,
                                           size_t errlen)
 {
-    const char *name = o->platform;
+    const char *why;
 
-    /* cgroup options say which platform is meant, whatever else runs */
-    if ((!name || !*name || strcmp(name, "auto") == 0) &&
-        (o->n_cgroups || o->cgroup_parent || o->blkio_enable))
-        name = "cgroup";
-    return xg_platform_pick(name, err, errlen);
+    return xg_platform_choose_why(o, &why, err, errlen);
 }
 
 static int dup_str(char **dst, const char *src)

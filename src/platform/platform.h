@@ -176,6 +176,11 @@ const xg_platform_ops *xg_platform_pick(const char *name, char *err,
  * xg_platform_pick. */
 const xg_platform_ops *xg_platform_choose(const xg_options *o, char *err,
                                           size_t errlen);
+/* The same, and in *why a static line saying why that one ("--platform",
+ * or what auto found). */
+const xg_platform_ops *xg_platform_choose_why(const xg_options *o,
+                                              const char **why, char *err,
+                                              size_t errlen);
 /* Every platform compiled in, NULL-terminated, for --help and errors. */
 const xg_platform_ops *const *xg_platform_all(void);
 

@@ -147,38 +147,96 @@ char **xg_exectpl_split(const char *tpl, int *n, char *err, size_t errlen)
     return argv;
 }
 
-/* Replaces {name}, {addr} and {id} in word; NULL + err when a value is
- * missing or on ENOMEM. */
+static const char *const keys[] = {"{name}", "{addr}", "{id}"};
+enum { NKEYS = 3, LITERAL = NKEYS };
+
+/* What the brace at p ('{' or '}') starts: a placeholder (its index in
+ * keys), LITERAL for "{{" or "}}" (one brace), or -1 + err naming the
+ * unknown placeholder or the unmatched brace. *len: the chars it takes. */
+static int brace_at(const char *p, size_t *len, char *err, size_t errlen)
+{
+    const char *close;
+
+    *len = 2;
+    if (p[0] == p[1])
+        return LITERAL;
+    if (*p == '}') {
+        fail(err, errlen, "exec template: unmatched '}' (write }} for a "
+             "literal brace)");
+        return -1;
+    }
+    for (int k = 0; k < NKEYS; k++) {
+        *len = strlen(keys[k]);
+        if (strncmp(p, keys[k], *len) == 0)
+            return k;
+    }
+    close = strpbrk(p + 1, "{}");
+    if (close && *close == '}')
+        fail(err, errlen, "exec template: unknown placeholder '%.*s' (known: "
+             "{name}, {addr}, {id}; {{ and }} for literal braces)",
+             (int)(close - p + 1), p);
+    else
+        fail(err, errlen, "exec template: unmatched '{' in '%s' (write {{ "
+             "for a literal brace)", p);
+    return -1;
+}
+
+int xg_exectpl_check(const char *tpl, char *err, size_t errlen)
+{
+    char **words;
+    int n, rc = 0;
+
+    if (xg_exectpl_is_local(tpl))
+        return 0;
+    words = xg_exectpl_split(tpl, &n, err, errlen);
+    if (!words)
+        return -1;
+    for (int i = 0; i < n && rc == 0; i++)
+        for (const char *p = words[i]; *p; p++) {
+            size_t len;
+            if (*p != '{' && *p != '}')
+                continue;
+            if (brace_at(p, &len, err, errlen) < 0) {
+                rc = -1;
+                break;
+            }
+            p += len - 1;
+        }
+    xg_argv_free(words);
+    return rc;
+}
+
+/* Replaces {name}, {addr} and {id} in word, {{ and }} by one brace; NULL +
+ * err when a value is missing, on a bad brace or on ENOMEM. */
 static char *substitute(const char *word, const xg_exec_vars *v, char *err,
                         size_t errlen)
 {
-    static const char *const keys[] = {"{name}", "{addr}", "{id}"};
     const char *vals[] = {v->name, v->addr, v->id};
     sbuf b = {0};
     const char *p = word;
     char *out;
 
     while (*p) {
-        size_t k = 0, klen = 0;
+        size_t len;
+        int k;
 
-        if (*p == '{') {
-            for (k = 0; k < 3; k++) {
-                klen = strlen(keys[k]);
-                if (strncmp(p, keys[k], klen) == 0)
-                    break;
-            }
-        }
-        if (*p != '{' || k == 3) {
+        if (*p != '{' && *p != '}') {
             sb_addc(&b, *p++);
             continue;
         }
-        if (!vals[k]) {
+        k = brace_at(p, &len, err, errlen);
+        if (k >= 0 && k < NKEYS && !vals[k])
+            fail(err, errlen, "exec template uses %s but domain '%s' has "
+                 "none", keys[k], v->name ? v->name : "?");
+        if (k < 0 || (k < NKEYS && !vals[k])) {
             free(b.s);
-            return fail(err, errlen, "exec template uses %s but domain '%s' "
-                        "has none", keys[k], v->name ? v->name : "?");
+            return NULL;
         }
-        sb_addn(&b, vals[k], strlen(vals[k]));
-        p += klen;
+        if (k == LITERAL)
+            sb_addc(&b, *p);
+        else
+            sb_addn(&b, vals[k], strlen(vals[k]));
+        p += len;
     }
     out = sb_take(&b);
     if (!out)

@@ -1,7 +1,7 @@
 /* exectpl.h — the --exec template: split once into argv words (no shell, no
  * expansion), then {name}, {addr} and {id} substituted inside single words
- * and the command's words appended. An outside string never becomes more or
- * fewer words than the template had. */
+ * and the command's words appended; {{ and }} are literal braces. An
+ * outside string never becomes more or fewer words than the template had. */
 #ifndef XG_EXECTPL_H
 #define XG_EXECTPL_H
 
@@ -19,10 +19,16 @@ typedef struct xg_exec_vars {
  * *n; NULL + err on an unterminated quote or an empty template. */
 char **xg_exectpl_split(const char *tpl, int *n, char *err, size_t errlen);
 
+/* Checks a whole --exec template before anything starts: "local", or words
+ * that split and whose braces are {name}, {addr}, {id}, or {{ and }} (one
+ * literal brace). 0, or -1 + err naming the unknown placeholder or the
+ * unmatched brace. */
+int xg_exectpl_check(const char *tpl, char *err, size_t errlen);
+
 /* Builds the argv for one domain: every word of tpl with its placeholders
- * replaced, then cmd[0..ncmd). NULL + err when a placeholder's value is
- * missing (e.g. {addr} for a domain without an address) or on ENOMEM.
- * Unknown {words} are left as they are. */
+ * replaced ({{ and }} by one brace), then cmd[0..ncmd). NULL + err when a
+ * placeholder's value is missing (e.g. {addr} for a domain without an
+ * address), on a brace xg_exectpl_check refuses, or on ENOMEM. */
 char **xg_exectpl_build(char *const *tpl, int ntpl, const xg_exec_vars *v,
                         char *const *cmd, int ncmd, char *err, size_t errlen);
 

@@ -56,13 +56,43 @@ expect_2 "--connect-timeout 0" "--connect-timeout '0'" run --cgroup machine.slic
 expect_2 "--connect-timeout 1.5" "--connect-timeout '1.5'" run --cgroup machine.slice/xg-bad-a --connect-timeout 1.5 -d 1
 expect_2 "--connect-timeout with --exec" "--connect-timeout is for the default ssh template" \
     run --cgroup machine.slice/xg-bad-a --connect-timeout 2 --exec local -d 1 -- true
+# issue 11: bounds on -i and on the ticks of a window, refused at once
+t0=$(date +%s%N)
+expect_2 "interval 1e-9" "-i '1e-9': below 0.001 s, the shortest interval" run -i 1e-9 -d 1
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ "$ms" -lt 2000 ] || fail "-i 1e-9 took $ms ms to be refused"
+expect_2 "interval 0.0009" "-i '0.0009': below 0.001 s" run "${P[@]:0:2}" -i 0.0009 -d 1
+expect_2 "too many ticks" "-d 2000 with -i 0.001 is 2000000 samples, more than 1000000" \
+    run "${P[@]:0:2}" -i 0.001 -d 2000
+# issue 11: a typo in the exec template, before anything starts
+expect_2 "--exec unmatched {" "--exec '\{name': exec template: unmatched '\{' in '\{name'" \
+    run --cgroup machine.slice/xg-bad-a --exec '{name' -d 1 -- true
+expect_2 "--exec unknown placeholder" "--exec 'ssh \{bogus\}': exec template: unknown placeholder '\{bogus\}'" \
+    run --cgroup machine.slice/xg-bad-a --exec 'ssh {bogus}' -d 1 -- true
+expect_2 "--exec unmatched }" "unmatched '\}'" run --cgroup machine.slice/xg-bad-a --exec 'ssh x}' -d 1 -- true
+# issue 13: options that contradict each other or leave nothing to do
+expect_2 "--cgroup with --cgroup-parent" "--cgroup and --cgroup-parent exclude each other" \
+    run --cgroup machine.slice/xg-bad-a --cgroup-parent machine.slice -d 1
+expect_2 "every section off" "leave nothing to measure" \
+    run "${P[@]}" --nocpu --nodisk --nonet --nocache --nosched
+expect_2 "--nosumcache --nocache" "--nosumcache splits the cache counts that --nocache leaves out" \
+    run "${P[@]}" --nosumcache --nocache
+expect_2 "--cache-events --nocache" "--cache-events picks the cache counts that --nocache leaves out" \
+    run "${P[@]}" --cache-events cycles --nocache
+# issue 13: OProfile's sample count has no meaning for counting
+expect_2 "--cache-events LLC_MISSES:10000" "'LLC_MISSES:10000': .*counting needs no sample period" \
+    run "${P[@]}" --cache-events LLC_MISSES:10000
+# issue 13: list says 2 where run does for a parent that is not there
+rc=0; "$XG" list --cgroup-parent machine.slice/xg-none > /dev/null 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 2 ] && [ "$(wc -l < "$TMP/e")" -eq 1 ] && grep -q "cgroup parent 'machine.slice/xg-none'" "$TMP/e" \
+    || fail "list --cgroup-parent nosuch: exit $rc: $(cat "$TMP/e")"
 rc=0; "$XG" report --format xml "$TMP/nofile.db" > /dev/null 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 2 ] && [ "$(wc -l < "$TMP/e")" -eq 1 ] && grep -q "unknown format 'xml'" "$TMP/e" \
     || fail "report --format xml: exit $rc: $(cat "$TMP/e")"
 expect_2 "missing cgroup" "cgroup 'machine.slice/xg-none'" run --cgroup machine.slice/xg-none -d 1
 expect_2 "unknown --exec-user" "--exec-user 'no-such-user-xg': no such user" run --cgroup machine.slice/xg-bad-a --exec local --exec-user no-such-user-xg -d 1 -- true
 expect_2 "bad --env" "--env '1BAD=x'" run --cgroup machine.slice/xg-bad-a --exec local --env 1BAD=x -d 1 -- true
-expect_2 "no address for {addr}" "xg-bad-a.*has none.*vmfile" run --cgroup machine.slice/xg-bad-a -d 1 -- true
+expect_2 "no address for {addr}" "xg-bad-a.*has none.*vmfile" run --cgroup machine.slice/xg-bad-a --exec 'ssh root@{addr}' -d 1 -- true
 
 # a vmfile that is a pipe (read to its end like a file)
 "$XG" record --platform cgroup -q --cgroup-parent machine.slice --vmfile <(printf 'xg-bad-a\n') \
@@ -129,8 +159,9 @@ grep -qE '^esc\?\[31mred\?tab ' "$TMP/evil/report.txt" || fail "the escaped name
 grep -qF "$(printf 'window,cpu,esc\033[31mred\ttab,')" "$TMP/evil/report.csv" || fail "report.csv lost the name"
 # nor does it reach the terminal through stderr: a command that cannot start
 # is said at once, with the domain's name
-"$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-evil --exec "/nonexistent/xg {name}" \
-    -d 0.5 -i 0.5 -o "$TMP/evil-err" -- x > /dev/null 2> "$TMP/evil.err" || fail "run with a missing command failed"
+rc=0; "$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-evil --exec "/nonexistent/xg {name}" \
+    -d 0.5 -i 0.5 -o "$TMP/evil-err" -- x > /dev/null 2> "$TMP/evil.err" || rc=$?
+[ "$rc" -eq 3 ] || fail "run with a missing command exited $rc, expected 3"
 grep -qF "the command on 'esc?[31mred?tab' did not start" "$TMP/evil.err" \
     || fail "stderr does not name the domain safely: $(cat -v "$TMP/evil.err")"
 LC_ALL=C grep -q '[[:cntrl:]]' <(tr -d '\n' < "$TMP/evil.err") && fail "a control byte reached stderr: $(cat -v "$TMP/evil.err")"

@@ -30,9 +30,11 @@ kill_left() {
 }
 trap 'kill_left; cg_cleanup' EXIT
 start=$(date +%s%N)
+rc=0
 "$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-wout --exec local \
     --until-done -d 20 -i 0.2 -o "$TMP/r" -- "$TMP/job.sh" > "$TMP/out" 2> "$TMP/err" \
-    || fail "run exited $?: $(cat "$TMP/err")"
+    || rc=$?
+[ "$rc" -eq 3 ] || fail "run exited $rc, expected 3 (b exits 4): $(cat "$TMP/err")"
 took=$(( ($(date +%s%N) - start) / 1000000 ))
 echo "run took $took ms"
 [ "$took" -lt 8000 ] || fail "the run took $took ms: held up by the output or the child left behind"

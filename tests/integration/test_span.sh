@@ -39,12 +39,15 @@ d=$(sqlite3 "$TMP/u/recording.db" "select (max(mono_ns)-min(mono_ns))/1e9 from t
 fcmp "$d" '>=' 0.9 && fcmp "$d" '<' 2 || fail "window of $d s for a 1 s command"
 
 # a command that is not there, and one that fails
-"$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-until --exec local -i 0.2 -d 0.6 \
-    -o "$TMP/nf" -- /nonexistent/cmd > /dev/null || fail "run with a missing command exited $?"
+# (each run still writes everything, and exits 3: a command failed)
+rc=0; "$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-until --exec local -i 0.2 -d 0.6 \
+    -o "$TMP/nf" -- /nonexistent/cmd > /dev/null || rc=$?
+[ "$rc" -eq 3 ] || fail "run with a missing command exited $rc, expected 3"
 st=$(sqlite3 "$TMP/nf/recording.db" "select distinct state from workloads")
 case "$st" in "failed: /nonexistent/cmd: No such file or directory") ;; *) fail "state '$st'";; esac
-"$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-until --exec local -i 0.2 -d 1 \
-    -o "$TMP/ex" -- sh -c 'exit 3' > /dev/null || fail "run with a failing command exited $?"
+rc=0; "$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-until --exec local -i 0.2 -d 1 \
+    -o "$TMP/ex" -- sh -c 'exit 3' > /dev/null || rc=$?
+[ "$rc" -eq 3 ] || fail "run with a failing command exited $rc, expected 3"
 [ "$(sqlite3 "$TMP/ex/recording.db" "select group_concat(exit_code) from workloads where state='exited'")" = "3,3" ] \
     || fail "exit codes not recorded"
 grep -qE '^a +exited +3 ' "$TMP/ex/report.txt" || fail "exit 3 not in the report"

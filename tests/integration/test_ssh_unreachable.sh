@@ -41,7 +41,9 @@ rc=0
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 kill "$listener" 2>/dev/null; wait "$listener" 2>/dev/null || true
 echo "run took $ms ms; stderr: $(tr '\n' '|' < "$TMP/err")"
-[ "$rc" -eq 0 ] || fail "run exited $rc: $(cat "$TMP/err")"
+# every ssh exited 255: the run says so with its own status, 3
+[ "$rc" -eq 3 ] || fail "run exited $rc, expected 3: $(cat "$TMP/err")"
+grep -q "3 commands failed" "$TMP/err" || fail "stderr does not say 3 commands failed"
 # bounded by the 2 s connect timeout (not by -d 20); valgrind adds seconds
 [ "$ms" -lt $(( ${XG_VALGRIND:-0} == 1 ? 15000 : 6000 )) ] || fail "the run took $ms ms"
 
@@ -83,9 +85,13 @@ grep -qE "^note: a: its command's stderr ends: .*127\.0\.0\.2.*timed out" "$TMP/
 grep -qE "^note: b: its command's stderr ends: .*Connection refused" "$TMP/r/report.txt" \
     || fail "the report does not say why b failed"
 
-# without --connect-timeout the default stays 10 s
-"$XG" record --platform cgroup -q --cgroup machine.slice/xg-ssh/a -i 0.25 -d 0.5 -o "$TMP/d" \
-    || fail "record exited $?"
+# without --connect-timeout the default ssh template (VMs: qemu) stays 10 s;
+# on cgroups the default is local
+"$XG" record --platform qemu -q -i 0.25 -d 0.5 -o "$TMP/d" || fail "record exited $?"
 [ "$(sqlite3 "$TMP/d/recording.db" "select value from meta where key='exec'")" = \
   "ssh -o BatchMode=yes -o ConnectTimeout=10 root@{addr}" ] || fail "default template changed"
+"$XG" record --platform cgroup -q --cgroup machine.slice/xg-ssh/a -i 0.25 -d 0.5 -o "$TMP/dc" \
+    || fail "cgroup record exited $?"
+[ "$(sqlite3 "$TMP/dc/recording.db" "select value from meta where key='exec'")" = local ] \
+    || fail "the cgroup default template is not local"
 echo "PASS"

@@ -34,8 +34,10 @@ sleep 30
 EOS
 chmod 755 "$TMP/stubborn.sh"
 start=$(date +%s%N)
+rc=0
 "$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-env --exec local -i 0.5 -d 1 \
-    -o "$TMP/h" -- "$TMP/stubborn.sh" > /dev/null || fail "hang run exited $?"
+    -o "$TMP/h" -- "$TMP/stubborn.sh" > /dev/null || rc=$?
+[ "$rc" -eq 3 ] || fail "hang run exited $rc, expected 3 (killed at the window's end)"
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 st=$(sqlite3 "$TMP/h/recording.db" "select state || ' ' || signal from workloads")
 [ "$st" = "terminated 9" ] || fail "hung workload recorded as '$st'"

@@ -625,11 +625,43 @@ static void test_events_check(void **state)
     assert_string_equal(err, "--cache-events: unknown event 'bogus' (known: "
                         "cycles, instructions, cache-references, "
                         "cache-misses, task-clock, cpu-clock, page-faults, "
-                        "context-switches, cpu-migrations)");
+                        "context-switches, cpu-migrations, LLC-loads, "
+                        "LLC-load-misses, LLC-stores, LLC-store-misses, "
+                        "LLC_MISSES, LLC_REFS, CPU_CLK_UNHALTED, "
+                        "INST_RETIRED)");
     assert_int_equal(xg_cache_events_check("cycles,cycles", err,
                                            sizeof(err)), -1);
     assert_string_equal(err, "--cache-events: 'cycles' named twice");
     assert_int_equal(xg_cache_events_check("", err, sizeof(err)), -1);
+}
+
+/* OProfile's and perf's names are accepted; OProfile's :N sample count and
+ * perf's :u modifiers are refused with a line saying why. */
+static void test_events_aliases(void **state)
+{
+    char err[512];
+    (void)state;
+    assert_int_equal(xg_cache_events_check("LLC_MISSES,LLC_REFS", err,
+                                           sizeof(err)), 0);
+    assert_int_equal(xg_cache_events_check("LLC-load-misses,llc-loads,"
+                                           "LLC-stores,LLC-store-misses,"
+                                           "CPU_CLK_UNHALTED,INST_RETIRED",
+                                           err, sizeof(err)), 0);
+    /* an alias is the same event as its perf name */
+    assert_int_equal(xg_cache_events_check("LLC_MISSES,cache-misses", err,
+                                           sizeof(err)), -1);
+    assert_string_equal(err, "--cache-events: 'cache-misses' named twice");
+    assert_int_equal(xg_cache_events_check("LLC_MISSES:10000", err,
+                                           sizeof(err)), -1);
+    assert_string_equal(err, "--cache-events 'LLC_MISSES:10000': events are "
+                        "counted, not sampled: counting needs no sample "
+                        "period; write LLC_MISSES");
+    assert_int_equal(xg_cache_events_check("cycles,cycles:u", err,
+                                           sizeof(err)), -1);
+    assert_non_null(strstr(err, "'cycles:u': no ':' modifiers; write cycles"));
+    assert_int_equal(xg_cache_events_check("bogus:100", err, sizeof(err)),
+                     -1);
+    assert_non_null(strstr(err, "unknown event 'bogus' (known: "));
 }
 
 int main(void)
@@ -649,6 +681,7 @@ int main(void)
         cmocka_unit_test(test_collect_defaults),
         cmocka_unit_test(test_collect_emfile),
         cmocka_unit_test(test_events_check),
+        cmocka_unit_test(test_events_aliases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

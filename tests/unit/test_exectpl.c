@@ -153,13 +153,59 @@ static void missing_placeholder_value(void **state)
     build_is("ssh {name}", &v, NULL, 0, want, 2);
 }
 
-static void unknown_braces_kept(void **state)
+/* {{ and }} are one literal brace each; placeholders keep working next to
+ * them. */
+static void literal_braces(void **state)
 {
     xg_exec_vars v = {"n", "a", "i"};
-    const char *want[] = {"{foo}", "{", "{name", "{n}", "}i{"};
+    const char *want[] = {"{foo}", "{", "{name}", "{n}", "}i{", "awk {print}"};
 
     (void)state;
-    build_is("{foo} { {name {{name}} }{id}{", &v, NULL, 0, want, 5);
+    build_is("{{foo}} {{ {{name}} {{{name}}} }}{id}{{ 'awk {{print}}'", &v,
+             NULL, 0, want, 6);
+    assert_int_equal(xg_exectpl_check("{{foo}} {{ {{name}} {{{name}}} "
+                                      "}}{id}{{ 'awk {{print}}'", err,
+                                      sizeof(err)), 0);
+}
+
+/* A typo in the template is refused before anything starts: one line
+ * naming the unknown placeholder or the unmatched brace. */
+static void bad_braces_refused(void **state)
+{
+    static const struct { const char *tpl, *want; } bad[] = {
+        {"{name", "unmatched '{' in '{name'"},
+        {"ssh {bogus}", "unknown placeholder '{bogus}'"},
+        {"ssh root@{Addr}", "unknown placeholder '{Addr}'"},
+        {"ssh {}", "unknown placeholder '{}'"},
+        {"ssh x}", "unmatched '}'"},
+        {"ssh {a{name}", "unmatched '{' in '{a{name}'"},
+        {"sh -c 'awk {print}'", "unknown placeholder '{print}'"},
+        {"ssh 'x", "unterminated ' quote"},
+        {"", "exec template is empty"},
+    };
+    xg_exec_vars v = {"n", "a", "i"};
+    int n;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        err[0] = '\0';
+        assert_int_equal(xg_exectpl_check(bad[i].tpl, err, sizeof(err)), -1);
+        if (!strstr(err, bad[i].want))
+            fail_msg("'%s': error '%s' lacks '%s'", bad[i].tpl, err,
+                     bad[i].want);
+    }
+    /* build refuses them too, should a template skip the check */
+    char **t = xg_exectpl_split("ssh {bogus}", &n, err, sizeof(err));
+    assert_non_null(t);
+    err[0] = '\0';
+    assert_null(xg_exectpl_build(t, n, &v, NULL, 0, err, sizeof(err)));
+    assert_non_null(strstr(err, "{bogus}"));
+    xg_argv_free(t);
+    /* the good ones pass */
+    assert_int_equal(xg_exectpl_check("local", err, sizeof(err)), 0);
+    assert_int_equal(xg_exectpl_check("ssh -o BatchMode=yes root@{addr} "
+                                      "echo {name} {id}", err, sizeof(err)),
+                     0);
 }
 
 static void command_words_unchanged(void **state)
@@ -233,7 +279,8 @@ int main(void)
         cmocka_unit_test(placeholders_in_quotes),
         cmocka_unit_test(split_errors),
         cmocka_unit_test(missing_placeholder_value),
-        cmocka_unit_test(unknown_braces_kept),
+        cmocka_unit_test(literal_braces),
+        cmocka_unit_test(bad_braces_refused),
         cmocka_unit_test(command_words_unchanged),
         cmocka_unit_test(local_detection),
         cmocka_unit_test(argv_json),

@@ -8,6 +8,7 @@
 #include "util/grow.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,32 @@ static void stat_close(void *h)
     free(x);
 }
 
+/* libxc's messages are dropped: off Xen its raw "xencall: error: ..."
+ * lines came before the one line that says what to do. */
+static void quiet_vmessage(xentoollog_logger *l, xentoollog_level level,
+                           int errnoval, const char *context,
+                           const char *format, va_list al)
+{
+    (void)l, (void)level, (void)errnoval, (void)context, (void)format;
+    (void)al;
+}
+
+static void quiet_progress(xentoollog_logger *l, const char *context,
+                           const char *doing_what, int percent,
+                           unsigned long done, unsigned long total)
+{
+    (void)l, (void)context, (void)doing_what, (void)percent, (void)done;
+    (void)total;
+}
+
+static void quiet_destroy(xentoollog_logger *l)
+{
+    (void)l;
+}
+
+static xentoollog_logger quiet_logger = {quiet_vmessage, quiet_progress,
+                                         quiet_destroy};
+
 static void *stat_open(char *err, size_t errlen)
 {
     xen_stat *x = calloc(1, sizeof(*x));
@@ -62,8 +89,10 @@ static void *stat_open(char *err, size_t errlen)
         return NULL;
     }
     x->netdev.fd = -1;
-    if (!(x->xs = xenstat_init()) ||
-        !(x->xc = xc_interface_open(NULL, NULL, 0))) {
+    /* libxc first, quiet; libxenstat (which logs to stderr and cannot be
+     * given a logger) only once the hypervisor answered */
+    if (!(x->xc = xc_interface_open(&quiet_logger, &quiet_logger, 0)) ||
+        !(x->xs = xenstat_init())) {
         snprintf(err, errlen, "xen platform: cannot open the hypervisor "
                  "interfaces (%s): run as root in dom0, with xenfs on "
                  "/proc/xen and xenstored running", strerror(errno));
