@@ -75,6 +75,9 @@ typedef struct xg_net_counters {
     uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets;
     bool have_drops;    /* rx_drops/tx_drops are known */
     bool have_errors;   /* rx_errors/tx_errors are known */
+    bool from_zero;     /* as xg_disk_counters' (the source was read whole
+                         * before: a line new to the reader is an
+                         * interface made since) */
     uint64_t rx_drops, tx_drops, rx_errors, tx_errors;
 } xg_net_counters;
 
