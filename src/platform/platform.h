@@ -44,6 +44,8 @@ typedef struct xg_cpu_counters {
     unsigned have; /* XG_CPU_* */
     uint64_t usage_ns, user_ns, system_ns, wait_ns, steal_ns, throttled_ns,
         total_ns, iowait_ns;
+    bool from_zero; /* vcpu_read: as xg_disk_counters' (a vCPU new to
+                     * the reader started at 0: a new thread...) */
 } xg_cpu_counters;
 
 /* One device's cumulative I/O of one domain. The strings are valid during
