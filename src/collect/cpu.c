@@ -1,5 +1,8 @@
 /* cpu.c — the CPU family's collector: each domain's cumulative CPU times from
- * the platform, stored as the "cpu" series of docs/series.md. */
+ * the platform, stored as the "cpu" series of docs/series.md. A vCPU first
+ * reported after the domain's first vcpu_read, marked from_zero by the
+ * platform (one that started at 0 when it showed: a new qemu vCPU thread, a
+ * Xen vCPU that had never run), gets a 0 at that first reading. */
 #include "collect/collector.h"
 
 #include <stdio.h>
@@ -16,6 +19,7 @@ typedef int64_t field_series[NFIELD]; /* -1 until first seen */
 typedef struct vcpu_list {
     field_series *v; /* per vCPU number */
     size_t n;
+    uint32_t base;   /* 1 + the tick of the first vcpu_read; 0 before */
 } vcpu_list;
 
 typedef struct cpu_state {
@@ -60,6 +64,7 @@ static int cpu_add(xg_ctx *ctx, void *state, size_t i)
             st->series[st->n][f] = -1;
         st->vcpus[st->n].v = NULL;
         st->vcpus[st->n].n = 0;
+        st->vcpus[st->n].base = 0;
         st->n++;
     }
     return 0;
@@ -86,18 +91,24 @@ static int cpu_start(xg_ctx *ctx, void **state, char *err, size_t errlen)
 }
 
 /* Stores the fields c has into the series of fs (created on first sight,
- * once per domain or vCPU and field). */
+ * once per domain or vCPU and field; with a 0 at tick zero_at first when
+ * that is >= 0). */
 static void store_fields(xg_ctx *ctx, uint32_t dom, const char *device,
-                         field_series fs, const xg_cpu_counters *c)
+                         field_series fs, const xg_cpu_counters *c,
+                         int64_t zero_at)
 {
     size_t f;
 
     for (f = 0; f < NFIELD; f++) {
         if (!(c->have & (1u << f)))
             continue;
-        if (fs[f] < 0)
+        if (fs[f] < 0) {
             fs[f] = xg_store_series(&ctx->store, dom, "cpu", device,
                                     metric[f], "ns");
+            if (fs[f] >= 0 && zero_at >= 0)
+                xg_store_put_first(&ctx->store, (uint32_t)fs[f],
+                                   (uint32_t)zero_at, 0);
+        }
         if (fs[f] >= 0)
             xg_store_put(&ctx->store, (uint32_t)fs[f], field(c, f));
     }
@@ -107,6 +118,7 @@ static void on_vcpu(void *arg, int vcpu, const xg_cpu_counters *c)
 {
     cpu_state *st = arg;
     vcpu_list *l = &st->vcpus[st->cur];
+    int64_t zero_at = -1;
     char dev[32];
 
     if (vcpu < 0 || vcpu > 4095)
@@ -123,7 +135,11 @@ static void on_vcpu(void *arg, int vcpu, const xg_cpu_counters *c)
         l->n = n;
     }
     snprintf(dev, sizeof(dev), "vcpu%d", vcpu);
-    store_fields(st->ctx, st->ctx->store_dom[st->cur], dev, l->v[vcpu], c);
+    /* shown after the first reading, and at 0 then: from that reading */
+    if (c->from_zero && l->base && l->base < st->ctx->store.n_ticks)
+        zero_at = l->base - 1;
+    store_fields(st->ctx, st->ctx->store_dom[st->cur], dev, l->v[vcpu], c,
+                 zero_at);
 }
 
 static void cpu_sample(xg_ctx *ctx, void *state)
@@ -139,11 +155,14 @@ static void cpu_sample(xg_ctx *ctx, void *state)
             ctx->gone[i] = 1;
             continue;
         }
-        store_fields(ctx, ctx->store_dom[i], "", st->series[i], &c);
+        store_fields(ctx, ctx->store_dom[i], "", st->series[i], &c, -1);
         if (ctx->ops->vcpu_read) {
             st->ctx = ctx;
             st->cur = i;
-            ctx->ops->vcpu_read(ctx->plat, &ctx->doms.v[i], on_vcpu, st);
+            if (ctx->ops->vcpu_read(ctx->plat, &ctx->doms.v[i], on_vcpu,
+                                    st) == 0 &&
+                !st->vcpus[i].base && ctx->store.n_ticks)
+                st->vcpus[i].base = ctx->store.n_ticks;
         }
     }
 }

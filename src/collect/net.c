@@ -4,7 +4,10 @@
  * docs/series.md. The interfaces are looked up when a domain joins (start,
  * add_domain); a sample stores into the kept series without allocating. An
  * interface first seen mid-run (a container that had no process yet, a
- * hot-plugged NIC) gets its series then, once. */
+ * hot-plugged NIC) gets its series then, once. When the platform marks it
+ * from_zero (an interface made since: cgroup netns and the host row via
+ * netdev.h, xen vifs; never qemu's taps, found once), its series also get
+ * a 0 at the domain's first reading, so its traffic is in the window. */
 #include "collect/collector.h"
 #include "util/grow.h"
 
@@ -27,11 +30,13 @@ static const char *const unit[] = {"bytes", "bytes", "packets", "packets",
 typedef struct net_dev {
     char name[32];
     int64_t s[NM]; /* series; -1 where the platform does not count it */
+    bool stored;   /* has had a value */
 } net_dev;
 
 typedef struct net_devs {
     net_dev *v;
     size_t n, cap;
+    uint32_t base;  /* 1 + the tick of the domain's first reading; 0 before */
 } net_devs;
 
 typedef struct net_state {
@@ -67,6 +72,7 @@ static net_dev *dev_slot(net_state *st, net_devs *l,
         l->cap = nc;
     }
     d = &l->v[l->n];
+    d->stored = false;
     snprintf(d->name, sizeof(d->name), "%s", c->device);
     for (k = 0; k < NM; k++) {
         bool have = k < 4 || (k < 6 ? c->have_drops : c->have_errors);
@@ -82,6 +88,18 @@ static net_dev *dev_slot(net_state *st, net_devs *l,
     return d;
 }
 
+/* An interface first stored after the first reading of l, that had
+ * counted nothing then: a 0 at that reading, so what it counted since is
+ * in the window. */
+static void zero_at_base(xg_store *s, const net_devs *l, const net_dev *d)
+{
+    if (!l->base || l->base - 1 >= s->n_ticks - 1)
+        return;
+    for (size_t k = 0; k < NM; k++)
+        if (d->s[k] >= 0)
+            xg_store_put_first(s, (uint32_t)d->s[k], l->base - 1, 0);
+}
+
 static void on_net(void *arg, const xg_net_counters *c)
 {
     net_state *st = arg;
@@ -93,22 +111,23 @@ static void on_net(void *arg, const xg_net_counters *c)
     if (!c->device || !*c->device ||
         !(d = dev_slot(st, &st->doms[st->cur], c)) || !st->put)
         return;
+    if (!d->stored && c->from_zero)
+        zero_at_base(&st->ctx->store, &st->doms[st->cur], d);
+    d->stored = true;
     for (size_t k = 0; k < NM; k++)
         if (d->s[k] >= 0)
             xg_store_put(&st->ctx->store, (uint32_t)d->s[k], v[k]);
 }
 
-/* Reads domain i's interfaces into on_net. -1 when the domain is gone. */
+/* Reads domain i's interfaces into on_net. 0; 1 when the host's read
+ * failed (a gap); -1 when the domain is gone. */
 static int read_dom(xg_ctx *ctx, net_state *st, size_t i, bool put)
 {
     st->ctx = ctx;
     st->cur = i;
     st->put = put;
-    if ((int)i == st->host_i) {
-        /* the host stays: a failed read is a gap in its series */
-        xg_netdev_read(&st->host, "proc-net-dev", on_net, st);
-        return 0;
-    }
+    if ((int)i == st->host_i) /* the host stays: a failed read is a gap */
+        return xg_netdev_read(&st->host, "proc-net-dev", on_net, st) < 0;
     if (!ctx->ops->net_read)
         return 0;
     return ctx->ops->net_read(ctx->plat, &ctx->doms.v[i], on_net, st);
@@ -171,10 +190,13 @@ static void net_sample(xg_ctx *ctx, void *state)
     net_state *st = state;
 
     for (size_t i = 0; i < ctx->doms.n && i < st->n; i++) {
+        int r;
         if (ctx->gone[i])
             continue;
-        if (read_dom(ctx, st, i, true) < 0)
+        if ((r = read_dom(ctx, st, i, true)) < 0)
             ctx->gone[i] = 1;
+        else if (r == 0 && !st->doms[i].base && ctx->store.n_ticks)
+            st->doms[i].base = ctx->store.n_ticks; /* its first reading */
     }
 }
 

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -51,8 +52,8 @@ int xg_netdev_parse_line(const char *line, xg_netdev *out)
     return 0;
 }
 
-size_t xg_netdev_each(const char *text, const char *source, xg_net_cb cb,
-                      void *arg)
+static size_t each(const char *text, const char *source, bool from_zero,
+                   xg_net_cb cb, void *arg)
 {
     size_t n = 0;
 
@@ -67,6 +68,7 @@ size_t xg_netdev_each(const char *text, const char *source, xg_net_cb cb,
                 .have_drops = true, .have_errors = true,
                 .rx_drops = d.rx_drop, .tx_drops = d.tx_drop,
                 .rx_errors = d.rx_errs, .tx_errors = d.tx_errs,
+                .from_zero = from_zero,
             };
             cb(arg, &c);
             n++;
@@ -76,17 +78,27 @@ size_t xg_netdev_each(const char *text, const char *source, xg_net_cb cb,
     return n;
 }
 
+size_t xg_netdev_each(const char *text, const char *source, xg_net_cb cb,
+                      void *arg)
+{
+    return each(text, source, false, cb, arg);
+}
+
 /* The whole file into f->buf; the buffer doubles while the file fills it
- * (up to NETDEV_MAXBUF). Bytes read, or -1. */
+ * (up to NETDEV_MAXBUF). Bytes read, or -1. A file that did not fit sets
+ * f->cut. */
 static ssize_t read_all(xg_netdev_file *f)
 {
     for (;;) {
         ssize_t r = xg_pread_text(f->fd, f->buf, f->cap);
-        if (r < 0 || (size_t)r < f->cap - 1 || f->cap >= NETDEV_MAXBUF)
+        if (r < 0 || (size_t)r < f->cap - 1)
             return r;
-        char *nb = realloc(f->buf, f->cap * 2);
-        if (!nb)
+        char *nb = f->cap < NETDEV_MAXBUF ? realloc(f->buf, f->cap * 2)
+                                          : NULL;
+        if (!nb) {
+            f->cut = true;
             return r; /* keep what fits */
+        }
         f->buf = nb;
         f->cap *= 2;
     }
@@ -99,6 +111,8 @@ int xg_netdev_open(xg_netdev_file *f, const char *path)
 
     f->buf = NULL;
     f->cap = 16 * 1024;
+    f->whole = 0;
+    f->cut = false;
     if ((f->fd = xg_root_open(path, O_RDONLY)) < 0)
         return -1;
     if (!(f->buf = malloc(f->cap))) {
@@ -130,9 +144,12 @@ int xg_netdev_read(xg_netdev_file *f, const char *source, xg_net_cb cb,
         errno = EBADF;
         return -1;
     }
+    bool from_zero = f->whole > 0 && !f->cut;
     if (read_all(f) < 0)
         return -1;
-    return (int)xg_netdev_each(f->buf, source, cb, arg);
+    if (!f->cut && f->whole < UINT_MAX)
+        f->whole++;
+    return (int)each(f->buf, source, from_zero && !f->cut, cb, arg);
 }
 
 void xg_netdev_close(xg_netdev_file *f)

@@ -6,6 +6,7 @@
 #ifndef XG_NETDEV_H
 #define XG_NETDEV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,13 +34,19 @@ typedef struct xg_netdev_file {
     int fd;
     char *buf;
     size_t cap;
+    unsigned whole;     /* xg_netdev_read's reads of the whole file */
+    bool cut;           /* a read did not fit (lines may have been missed) */
 } xg_netdev_file;
 
 /* Opens root + path (e.g. "/proc/net/dev", "/proc/4242/net/dev") and sizes
  * the buffer to twice the file. 0, or -1 with errno (f->fd = -1). */
 int xg_netdev_open(xg_netdev_file *f, const char *path);
 /* Reads the file (allocating only when it outgrew the buffer) and calls cb
- * as xg_netdev_each. Interfaces seen, or -1 with errno. */
+ * as xg_netdev_each. Interfaces seen, or -1 with errno. An interface is
+ * marked from_zero when the file was read whole before (here, not by
+ * xg_netdev_open) and never cut: a line that was not there then is an
+ * interface made since in that namespace (a veth, tap or vif), which
+ * starts at 0. One moved in from another namespace keeps its counts. */
 int xg_netdev_read(xg_netdev_file *f, const char *source, xg_net_cb cb,
                    void *arg);
 void xg_netdev_close(xg_netdev_file *f);

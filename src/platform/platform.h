@@ -45,6 +45,8 @@ typedef struct xg_cpu_counters {
     unsigned have; /* XG_CPU_* */
     uint64_t usage_ns, user_ns, system_ns, wait_ns, steal_ns, throttled_ns,
         total_ns, iowait_ns;
+    bool from_zero; /* vcpu_read: as xg_disk_counters' (a vCPU new to
+                     * the reader started at 0: a new thread...) */
 } xg_cpu_counters;
 
 /* One device's cumulative I/O of one domain. The strings are valid during
@@ -76,6 +78,9 @@ typedef struct xg_net_counters {
     uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets;
     bool have_drops;    /* rx_drops/tx_drops are known */
     bool have_errors;   /* rx_errors/tx_errors are known */
+    bool from_zero;     /* as xg_disk_counters' (the source was read whole
+                         * before: a line new to the reader is an
+                         * interface made since) */
     uint64_t rx_drops, tx_drops, rx_errors, tx_errors;
 } xg_net_counters;
 

@@ -1,7 +1,9 @@
 /* test_net.c — the NET readers' parsers on real text: /proc/net/dev of a
  * host and of a network namespace (kernel 6.18, read on the test VM), the
  * old kernels' "%6s:%8llu" lines, garbage; the held-descriptor reader
- * through a root, growing with the file; a tun descriptor's fdinfo. */
+ * through a root, growing with the file; a tun descriptor's fdinfo; an
+ * interface made mid-run counted from 0 (the reader's from_zero, then the
+ * net collector on the cgroup platform over the netns fixture). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "collect/collector.h"
 #include "platform/netdev.h"
 #include "platform/qemu/qemu_proc.h"
 #include "util/root.h"
@@ -250,6 +253,165 @@ static void test_reader(void **state)
     assert_int_equal(f.fd, -1);
 }
 
+static int fz_n, fz_set;
+static void fz_cb(void *arg, const xg_net_counters *c)
+{
+    (void)arg;
+    fz_n++;
+    fz_set += c->from_zero;
+}
+
+/* Lines are from_zero once the file was read whole by xg_netdev_read (not
+ * by the open, which may come long before the first sample). */
+static void test_reader_from_zero(void **state)
+{
+    xg_netdev_file f;
+    char path[128];
+
+    (void)state;
+    snprintf(root, sizeof(root), "/tmp/xg-test-net-XXXXXX");
+    assert_non_null(mkdtemp(root));
+    snprintf(path, sizeof(path), "%s/proc", root);
+    assert_int_equal(mkdir(path, 0755), 0);
+    snprintf(path, sizeof(path), "%s/proc/net", root);
+    assert_int_equal(mkdir(path, 0755), 0);
+    write_dev(2, 0);
+    xg_root_set(root);
+    assert_int_equal(xg_netdev_open(&f, "/proc/net/dev"), 0);
+    assert_int_equal(xg_netdev_read(&f, "x", fz_cb, NULL), 2);
+    assert_int_equal(fz_set, 0); /* the first read: not known to be new */
+    write_dev(3, 0);
+    assert_int_equal(xg_netdev_read(&f, "x", fz_cb, NULL), 3);
+    assert_int_equal(fz_n, 5);
+    assert_int_equal(fz_set, 3);
+    xg_netdev_close(&f);
+    /* reopened (as after a failed read): not known again */
+    assert_int_equal(xg_netdev_open(&f, "/proc/net/dev"), 0);
+    fz_n = fz_set = 0;
+    assert_int_equal(xg_netdev_read(&f, "x", fz_cb, NULL), 3);
+    assert_int_equal(fz_set, 0);
+    xg_netdev_close(&f);
+    /* xg_netdev_each alone knows no earlier read */
+    assert_int_equal(xg_netdev_each("eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 "
+                                    "15 16\n", "x", fz_cb, NULL), 1);
+    assert_int_equal(fz_set, 0);
+}
+
+/* ---- the net collector on the cgroup platform (fixture net/snap1) ---- */
+
+extern const xg_collector xg_collector_net;
+extern const xg_platform_ops xg_platform_cgroup;
+
+#define NS_PROCS "sys/fs/cgroup/machine.slice/xg-fix-ns/cgroup.procs"
+#define NS_DEV "proc/28133/net/dev"
+
+static void sh(const char *script)
+{
+    char cmd[1024];
+
+    snprintf(cmd, sizeof(cmd), "cd '%s' && %s", root, script);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* rx_bytes of domain d's interface dev at tick t (XG_NOVALUE: none). */
+static uint64_t rx_at(const xg_ctx *ctx, size_t d, const char *dev,
+                      uint32_t t)
+{
+    int64_t s = xg_store_find_series(&ctx->store, ctx->store_dom[d], "net",
+                                     dev, "rx_bytes");
+
+    if (s < 0)
+        fail_msg("no rx_bytes series for %s", dev);
+    return xg_store_get(&ctx->store, (uint32_t)s, t);
+}
+
+static size_t dom_named(const xg_ctx *ctx, const char *name, bool host)
+{
+    for (size_t i = 0; i < ctx->doms.n; i++)
+        if (host ? ctx->doms.v[i].info.is_host
+                 : strcmp(ctx->doms.v[i].info.name, name) == 0)
+            return i;
+    fail_msg("no domain %s", name);
+    return 0;
+}
+
+/* Issue 11: xg-fix-ns has no process at ticks 0-1; at tick 2 its process
+ * shows, in a namespace whose xgfix1 counted before (kept as found); at
+ * tick 4 a veth xgnew0 is made in that namespace and its host end xgvh9 in
+ * the host's: both are counted from 0 at the domains' first reading
+ * (tick 0), so all their bytes are in the window. eth0, there from the
+ * start, is as read. */
+static void test_collector_late_interface(void **state)
+{
+    xg_options o = {.platform = "cgroup", .families = XG_FAM_NET};
+    xg_ctx ctx = {.opt = &o, .ops = &xg_platform_cgroup};
+    uint32_t sd[8];
+    int gone[8] = {0};
+    char err[512] = "", cmd[600];
+    void *st = NULL;
+    size_t ns, host;
+
+    (void)state;
+    snprintf(root, sizeof(root), "/tmp/xg-test-net-XXXXXX");
+    assert_non_null(mkdtemp(root));
+    snprintf(cmd, sizeof(cmd), "cp -a '%s/net/snap1/.' .",
+             getenv("XG_FIXTURES") ? getenv("XG_FIXTURES") : "tests/fixtures");
+    sh(cmd);
+    sh(": > " NS_PROCS);
+    xg_root_set(root);
+    o.root = root;
+    ctx.plat = xg_platform_cgroup.open(&o, err, sizeof(err));
+    if (!ctx.plat)
+        fail_msg("open: %s", err);
+    assert_int_equal(xg_platform_cgroup.discover(ctx.plat, &ctx.doms, err,
+                                                 sizeof(err)), 0);
+    assert_true(ctx.doms.n <= 8);
+    xg_store_init(&ctx.store, 8);
+    for (size_t i = 0; i < ctx.doms.n; i++) {
+        assert_int_equal(xg_platform_cgroup.prepare(ctx.plat, &ctx.doms.v[i],
+                                                    err, sizeof(err)), 0);
+        sd[i] = (uint32_t)xg_store_add_domain(&ctx.store,
+                                              &ctx.doms.v[i].info);
+    }
+    ctx.store_dom = sd;
+    ctx.gone = gone;
+    ns = dom_named(&ctx, "xg-fix-ns", false);
+    host = dom_named(&ctx, NULL, true);
+    assert_int_equal(xg_collector_net.start(&ctx, &st, err, sizeof(err)), 0);
+    for (int t = 0; t < 6; t++) {
+        if (t == 2)
+            sh("echo 28133 > " NS_PROCS);
+        if (t == 4) {
+            sh("echo 'xgnew0: 3000 30 0 0 0 0 0 0 6000 60 0 0 0 0 0 0' >> "
+               NS_DEV);
+            sh("echo 'xgvh9: 6000 60 0 0 0 0 0 0 3000 30 0 0 0 0 0 0' >> "
+               "proc/net/dev");
+        }
+        assert_int_equal(xg_store_tick(&ctx.store, (t + 1) * 1000000000LL,
+                                       (t + 1) * 1000000000LL), t);
+        xg_collector_net.sample(&ctx, st);
+    }
+    xg_collector_net.stop(&ctx, st);
+    /* made mid-run: 0 at tick 0, then what they counted */
+    assert_true(rx_at(&ctx, ns, "xgnew0", 0) == 0);
+    assert_true(rx_at(&ctx, ns, "xgnew0", 3) == XG_NOVALUE);
+    assert_true(rx_at(&ctx, ns, "xgnew0", 4) == 3000);
+    assert_true(rx_at(&ctx, host, "xgvh9", 0) == 0);
+    assert_true(rx_at(&ctx, host, "xgvh9", 5) == 6000);
+    /* the namespace's interface, found at tick 2: from its first reading */
+    assert_true(rx_at(&ctx, ns, "xgfix1", 0) == XG_NOVALUE);
+    assert_true(rx_at(&ctx, ns, "xgfix1", 1) == XG_NOVALUE);
+    assert_true(rx_at(&ctx, ns, "xgfix1", 2) == 7244);
+    /* there from the start: as read */
+    assert_true(rx_at(&ctx, host, "eth0", 0) == 577995094);
+    assert_true(rx_at(&ctx, host, "xgfix0", 0) == 807640);
+    xg_store_free(&ctx.store);
+    for (size_t i = 0; i < ctx.doms.n; i++)
+        xg_platform_cgroup.release(ctx.plat, &ctx.doms.v[i]);
+    xg_pdomains_free(&ctx.doms);
+    xg_platform_cgroup.close(ctx.plat);
+}
+
 static void test_fdinfo_iff(void **state)
 {
     char name[32];
@@ -286,6 +448,8 @@ int main(void)
         cmocka_unit_test(test_parse_garbage),
         cmocka_unit_test_teardown(test_reader, teardown),
         cmocka_unit_test(test_fdinfo_iff),
+        cmocka_unit_test_teardown(test_reader_from_zero, teardown),
+        cmocka_unit_test_teardown(test_collector_late_interface, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 
 #include "platform/host.h"
 #include "platform/platform.h"
+#include "collect/collector.h"
 #include "platform/qemu/qemu_proc.h"
 #include "util/root.h"
 
@@ -554,9 +555,73 @@ static void test_threads(void **state)
     assert_int_equal(s.nv, 3);
     assert_int_equal(s.vcpu[2], 2);
     assert_true(s.v[2].wait_ns == 20);
+    /* made since a whole look at task/: it started at 0; the others not */
+    assert_true(s.v[2].from_zero);
+    assert_false(s.v[0].from_zero || s.v[1].from_zero);
     ops->release(p, &l.v[1]);
     xg_pdomains_free(&l);
     ops->close(p);
+}
+
+extern const xg_collector xg_collector_cpu;
+
+/* usage of domain d's vCPU dev at tick t (XG_NOVALUE: none). */
+static uint64_t usage_at(const xg_ctx *ctx, size_t d, const char *dev,
+                         uint32_t t)
+{
+    int64_t s = xg_store_find_series(&ctx->store, ctx->store_dom[d], "cpu",
+                                     dev, "usage");
+
+    if (s < 0)
+        fail_msg("no usage series for %s", dev);
+    return xg_store_get(&ctx->store, (uint32_t)s, t);
+}
+
+/* Issue 11: the cpu collector on 4242: vCPU 2's thread starts at tick 3
+ * (hot-plugged); its series starts at 0 at the domain's first reading
+ * (tick 0), so all its time is in the window. vCPU 0, there from the
+ * start, is as read. */
+static void test_vcpu_late_collector(void **state)
+{
+    xg_options o = {.platform = "qemu", .families = XG_FAM_CPU};
+    xg_ctx ctx = {.opt = &o, .ops = ops};
+    uint32_t sd[3];
+    int gone[3] = {1, 0, 1}; /* only 4242 */
+    char err[256] = "";
+    void *st = NULL;
+
+    (void)state;
+    use_copy();
+    ctx.plat = discover(&ctx.doms);
+    assert_int_equal(ops->prepare(ctx.plat, &ctx.doms.v[1], err,
+                                  sizeof(err)), 0);
+    xg_store_init(&ctx.store, 8);
+    for (size_t i = 0; i < 3; i++)
+        sd[i] = (uint32_t)xg_store_add_domain(&ctx.store,
+                                              &ctx.doms.v[i].info);
+    ctx.store_dom = sd;
+    ctx.gone = gone;
+    assert_int_equal(xg_collector_cpu.start(&ctx, &st, err, sizeof(err)), 0);
+    for (int t = 0; t < 6; t++) {
+        if (t == 3)
+            sh("mkdir " T4242 "4251\" && echo 'CPU 2/KVM' > " T4242
+               "4251/comm\" && echo '700000 300 4' > " T4242
+               "4251/schedstat\"");
+        assert_int_equal(xg_store_tick(&ctx.store, (t + 1) * 1000000000LL,
+                                       (t + 1) * 1000000000LL), t);
+        xg_collector_cpu.sample(&ctx, st);
+    }
+    xg_collector_cpu.stop(&ctx, st);
+    assert_int_equal(gone[1], 0);
+    assert_true(usage_at(&ctx, 1, "vcpu2", 0) == 0);
+    assert_true(usage_at(&ctx, 1, "vcpu2", 2) == XG_NOVALUE);
+    assert_true(usage_at(&ctx, 1, "vcpu2", 3) == 700000);
+    assert_true(usage_at(&ctx, 1, "vcpu0", 0) == 8123456789u);
+    assert_true(usage_at(&ctx, 1, "vcpu1", 0) == 7012345678u);
+    xg_store_free(&ctx.store);
+    ops->release(ctx.plat, &ctx.doms.v[1]);
+    xg_pdomains_free(&ctx.doms);
+    ops->close(ctx.plat);
 }
 
 static void test_gone(void **state)
@@ -663,6 +728,7 @@ int main(void)
         cmocka_unit_test_teardown(test_read, teardown),
         cmocka_unit_test_teardown(test_net, teardown),
         cmocka_unit_test_teardown(test_threads, teardown),
+        cmocka_unit_test_teardown(test_vcpu_late_collector, teardown),
         cmocka_unit_test_teardown(test_gone, teardown),
         cmocka_unit_test_teardown(test_changed, teardown),
         cmocka_unit_test_teardown(test_prepare_errors, teardown),

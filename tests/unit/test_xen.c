@@ -2,7 +2,8 @@
  * and no libxen needed): Domain-0 as the host row, keys by uuid, one
  * snapshot per sample, CPU/vCPU/VBD figures, vifs in the guest's view, a
  * domid reused by a new domain, VBD names and the dom0 test of
- * /proc/xen/capabilities. */
+ * /proc/xen/capabilities; the net and cpu collectors on it, a vif and a
+ * vCPU that show mid-run counted from 0. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "collect/collector.h"
 #include "platform/xen/xen_snap.h"
 
 /* The fake hypervisor: up to 4 domains the test edits between samples. */
@@ -20,6 +22,7 @@ typedef struct fake_dom {
     unsigned domid;
     const char *name, *uuid;
     uint64_t cpu_ns, vcpu_ns[2];
+    bool vcpu_off[2];  /* offline */
     unsigned n_vcpu, n_vbd, n_net;
     xg_xen_vbd vbd[2];
     xg_xen_net net[3]; /* as dom0's vifD.N counts them */
@@ -58,7 +61,7 @@ static int f_snapshot(void *h, xg_xen_snap *s)
             xg_xen_vcpu *c = xg_xen_snap_vcpu(s);
             assert_non_null(c);
             c->ns = f->vcpu_ns[v];
-            c->online = true;
+            c->online = !f->vcpu_off[v];
         }
         for (unsigned v = 0; v < f->n_vbd; v++) {
             xg_xen_vbd *b = xg_xen_snap_vbd(s);
@@ -442,6 +445,99 @@ static void test_reboot(void **state)
     xg_xen_close(p);
 }
 
+/* ---- the net and cpu collectors on the fake (issue 11) ---- */
+
+extern const xg_collector xg_collector_net;
+extern const xg_collector xg_collector_cpu;
+
+static const xg_platform_ops xen_ops = {
+    .name = "xen",
+    .prepare = xg_xen_prepare,
+    .cpu_read = xg_xen_cpu_read,
+    .vcpu_read = xg_xen_vcpu_read,
+    .net_read = xg_xen_net_read,
+    .release = xg_xen_release,
+    .tick = xg_xen_tick,
+};
+
+/* Value of domain d's series (family, device, metric) at tick t. */
+static uint64_t value_at(const xg_ctx *ctx, size_t d, const char *family,
+                         const char *dev, const char *metric, uint32_t t)
+{
+    int64_t s = xg_store_find_series(&ctx->store, ctx->store_dom[d], family,
+                                     dev, metric);
+
+    if (s < 0)
+        fail_msg("no series %s %s %s", family, dev, metric);
+    return xg_store_get(&ctx->store, (uint32_t)s, t);
+}
+
+/* b's vif40.1 is plugged in at tick 3 (its line new after a whole read of
+ * dom0's /proc/net/dev: from_zero) and its vCPU 1, offline and never run,
+ * comes online then: both start at 0 at b's first reading (tick 0), so all
+ * their bytes and time are in the window. vif40.0 and vCPU 0, there from
+ * the start, are as read. */
+static void test_collectors_late(void **state)
+{
+    xg_options o = {.interval_s = 1.0, .families = XG_FAM_CPU | XG_FAM_NET};
+    xg_ctx ctx = {.opt = &o, .ops = &xen_ops};
+    const xg_collector *col[2] = {&xg_collector_net, &xg_collector_cpu};
+    void *st[2] = {NULL, NULL};
+    uint32_t sd[3];
+    int gone[3] = {0};
+    char err[256] = "";
+
+    (void)state;
+    g_dom[1].n_vcpu = 2;
+    g_dom[1].vcpu_off[1] = true;
+    g_dom[1].n_net = 1;
+    ctx.plat = open_fake();
+    list_prepared(ctx.plat, &ctx.doms);
+    assert_int_equal(ctx.doms.n, 3);
+    assert_string_equal(ctx.doms.v[1].info.name, "b");
+    xg_store_init(&ctx.store, 8);
+    for (size_t i = 0; i < 3; i++)
+        sd[i] = (uint32_t)xg_store_add_domain(&ctx.store,
+                                              &ctx.doms.v[i].info);
+    ctx.store_dom = sd;
+    ctx.gone = gone;
+    for (int k = 0; k < 2; k++)
+        assert_int_equal(col[k]->start(&ctx, &st[k], err, sizeof(err)), 0);
+    for (int t = 0; t < 6; t++) {
+        g_now += 1000000000;
+        g_dom[1].net[0].tx_bytes += 1000; /* the guest receives */
+        g_dom[1].vcpu_ns[0] += 100;
+        if (t == 3) {
+            g_dom[1].n_net = 2;
+            g_dom[1].net[1].tx_bytes = 9000;
+            g_dom[1].net[1].from_zero = true;
+            g_dom[1].vcpu_off[1] = false;
+            g_dom[1].vcpu_ns[1] = 300;
+        }
+        assert_int_equal(xg_store_tick(&ctx.store, g_now, g_now), t);
+        xg_xen_tick(ctx.plat);
+        for (int k = 0; k < 2; k++)
+            col[k]->sample(&ctx, st[k]);
+    }
+    for (int k = 0; k < 2; k++)
+        col[k]->stop(&ctx, st[k]);
+    /* plugged in at tick 3: 0 at tick 0 */
+    assert_true(value_at(&ctx, 1, "net", "vif40.1", "rx_bytes", 0) == 0);
+    assert_true(value_at(&ctx, 1, "net", "vif40.1", "rx_bytes", 2) ==
+                XG_NOVALUE);
+    assert_true(value_at(&ctx, 1, "net", "vif40.1", "rx_bytes", 3) == 9000);
+    assert_true(value_at(&ctx, 1, "cpu", "vcpu1", "usage", 0) == 0);
+    assert_true(value_at(&ctx, 1, "cpu", "vcpu1", "usage", 3) == 300);
+    /* there from the start: as read */
+    assert_true(value_at(&ctx, 1, "net", "vif40.0", "rx_bytes", 0) == 51000);
+    assert_true(value_at(&ctx, 1, "cpu", "vcpu0", "usage", 0) == 150);
+    xg_store_free(&ctx.store);
+    for (size_t i = 0; i < ctx.doms.n; i++)
+        xg_xen_release(ctx.plat, &ctx.doms.v[i]);
+    xg_pdomains_free(&ctx.doms);
+    xg_xen_close(ctx.plat);
+}
+
 static void test_open_fails(void **state)
 {
     xg_options o = {.interval_s = 1.0};
@@ -564,6 +660,7 @@ int main(void)
         cmocka_unit_test_setup(test_changed, setup),
         cmocka_unit_test_setup(test_cpu_backwards, setup),
         cmocka_unit_test_setup(test_tick0_fresh, setup),
+        cmocka_unit_test_setup(test_collectors_late, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,7 +8,11 @@
  * no figures of its own (its traffic is in the host row), and the note
  * says so; so does it for one that has no process yet, which is looked at
  * again at every sample until one shows up. Which case holds is decided
- * once, when the first process is seen. */
+ * once, when the first process is seen. An interface whose line shows
+ * after a whole read of the namespace's file (a veth or tap made in it
+ * mid-run) is marked from_zero (netdev.h); the lines of the first read are
+ * not, even when the cgroup had no process at the domain's first reading:
+ * the namespace may have counted long before it was found. */
 #include "platform/cgroup/cgroup_files.h"
 
 #include <errno.h>

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ typedef struct qd_thread {
     int fd;          /* task/TID/schedstat */
     int vcpu;        /* N of "CPU N/KVM", -1 for other threads */
     bool seen;       /* listed in this look at task/ */
+    bool late;       /* not in an earlier whole look: made since */
     uint64_t run_ns, wait_ns; /* as last read */
 } qd_thread;
 
@@ -35,6 +37,9 @@ typedef struct qd_dom {
     int fd_stat, fd_io, fd_task;
     qd_thread *th;
     size_t n_th, cap_th;
+    unsigned looks;          /* whole looks at task/ (every thread held) */
+    bool missed;             /* a look was cut short or could not hold a
+                              * thread: a thread seen later may be older */
     uint64_t dead_wait;      /* wait of the threads that have exited */
     bool fresh;              /* threads read by cpu_read, not by vcpu_read */
     xg_qmp *qmp;             /* NULL: /proc/PID/io instead */
@@ -61,8 +66,10 @@ static void dom_free(qd_dom *c)
     free(c);
 }
 
-/* Starts holding thread tid (its schedstat, and whether it is a vCPU). */
-static void thread_add(qd_dom *c, pid_t tid)
+/* Starts holding thread tid (its schedstat, and whether it is a vCPU).
+ * false when it could not be held (out of memory). A thread that was not
+ * in the last whole look at task/ was made since: late. */
+static bool thread_add(qd_dom *c, pid_t tid)
 {
     char rel[48], comm[64];
     int fd, cfd;
@@ -71,25 +78,27 @@ static void thread_add(qd_dom *c, pid_t tid)
         size_t cap = c->cap_th ? c->cap_th * 2 : 32;
         qd_thread *v = realloc(c->th, cap * sizeof(*v));
         if (!v)
-            return;
+            return false;
         c->th = v;
         c->cap_th = cap;
     }
     snprintf(rel, sizeof(rel), "%ld/schedstat", (long)tid);
     if ((fd = openat(c->fd_task, rel, O_RDONLY | O_CLOEXEC)) < 0)
-        return; /* gone already */
+        return errno == ENOENT || errno == ESRCH; /* gone already */
     qd_thread *t = &c->th[c->n_th++];
     memset(t, 0, sizeof(*t));
     t->tid = tid;
     t->fd = fd;
     t->vcpu = -1;
     t->seen = true;
+    t->late = c->looks > 0 && !c->missed;
     snprintf(rel, sizeof(rel), "%ld/comm", (long)tid);
     if ((cfd = openat(c->fd_task, rel, O_RDONLY | O_CLOEXEC)) >= 0) {
         if (xg_pread_text(cfd, comm, sizeof(comm)) > 0)
             t->vcpu = qp_vcpu_index(comm);
         close(cfd);
     }
+    return true;
 }
 
 /* Marks the threads task/ lists as seen, adding new ones. false when the
@@ -98,9 +107,12 @@ static bool threads_list(qd_dom *c)
 {
     union { struct dirent64 d; char b[4096]; } u;
     ssize_t n;
+    bool held = true;
 
-    if (lseek(c->fd_task, 0, SEEK_SET) != 0)
+    if (lseek(c->fd_task, 0, SEEK_SET) != 0) {
+        c->missed = true;
         return false;
+    }
     while ((n = getdents64(c->fd_task, u.b, sizeof(u.b))) > 0) {
         for (ssize_t off = 0; off < n;) {
             const struct dirent64 *e = (const void *)(u.b + off);
@@ -115,9 +127,13 @@ static bool threads_list(qd_dom *c)
             if (i < c->n_th)
                 c->th[i].seen = true;
             else
-                thread_add(c, (pid_t)v);
+                held &= thread_add(c, (pid_t)v);
         }
     }
+    if (n != 0 || !held)
+        c->missed = true;
+    else if (c->looks < UINT_MAX)
+        c->looks++;
     return n == 0;
 }
 
@@ -312,8 +328,11 @@ int qp_vcpu_read(xg_platform *p, xg_pdomain *d, xg_vcpu_cb cb, void *arg)
         const qd_thread *t = &c->th[i];
         if (t->vcpu < 0)
             continue;
+        /* a vCPU thread made since a whole look (a vCPU plugged in)
+         * started at 0 */
         xg_cpu_counters v = {.have = XG_CPU_USAGE | XG_CPU_WAIT,
-                             .usage_ns = t->run_ns, .wait_ns = t->wait_ns};
+                             .usage_ns = t->run_ns, .wait_ns = t->wait_ns,
+                             .from_zero = t->late};
         cb(arg, t->vcpu, &v);
     }
     return 0;

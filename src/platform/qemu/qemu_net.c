@@ -4,7 +4,10 @@
  * <root>/sys/class/net/IFACE/statistics/ files, held open. A tap counts from
  * the host's side, so rx and tx are swapped into the guest's view. A QEMU
  * without a tap (user-mode networking, macvtap, none) has no figures; the
- * platform's note names it. */
+ * platform's note names it. The taps are found once, when the domain is
+ * prepared: a tap added later is not seen, so a tap whose line shows late
+ * is one whose statistics could not be read before and whose counts are
+ * not from 0 (never from_zero). */
 #include "platform/qemu/qemu_proc.h"
 
 #include <dirent.h>
@@ -166,6 +169,7 @@ void qp_taps_read(struct qp_net *q, xg_net_cb cb, void *arg)
             .have_errors = have[6] && have[7],
             .rx_drops = v[4], .tx_drops = v[5],
             .rx_errors = v[6], .tx_errors = v[7],
+            .from_zero = false, /* found at prepare: see above */
         };
         cb(arg, &c);
     }

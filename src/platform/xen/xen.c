@@ -223,9 +223,14 @@ int xg_xen_vcpu_read(xg_platform *p, xg_pdomain *d, xg_vcpu_cb cb, void *arg)
 
     if (!s)
         return -1;
+    /* libxenstat lists every vCPU up to the domain's max_vcpu_id (fixed at
+     * its creation) with its time, or leaves the whole domain out; one not
+     * passed on was offline and had never run (0 ns), so when it comes
+     * online its time started at 0: from_zero. */
     for (size_t i = 0; i < s->n_vcpu; i++) {
         const xg_xen_vcpu *v = &p->snap.vcpu[s->vcpu0 + i];
-        xg_cpu_counters c = {.have = XG_CPU_USAGE, .usage_ns = v->ns};
+        xg_cpu_counters c = {.have = XG_CPU_USAGE, .usage_ns = v->ns,
+                             .from_zero = true};
         if (v->online || v->ns)
             cb(arg, (int)i, &c);
     }

@@ -23,6 +23,8 @@ typedef struct xg_xen_net {
     unsigned id;           /* vif N */
     uint64_t rx_bytes, rx_pkts, tx_bytes, tx_pkts;
     uint64_t rx_errs, rx_drop, tx_errs, tx_drop;
+    bool from_zero;        /* dom0's /proc/net/dev was read whole before:
+                            * a vif new to the reader was made since */
 } xg_xen_net;
 
 typedef struct xg_xen_vcpu {

@@ -181,7 +181,8 @@ static int fill_dom(xen_stat *x, xenstat_domain *xd, int n_info,
             *o = (xg_xen_net){v->id, v->c.rx_bytes, v->c.rx_packets,
                               v->c.tx_bytes, v->c.tx_packets,
                               v->c.rx_errors, v->c.rx_drops,
-                              v->c.tx_errors, v->c.tx_drops};
+                              v->c.tx_errors, v->c.tx_drops,
+                              v->c.from_zero};
         }
     return 0;
 }
