@@ -102,10 +102,10 @@ static void test_cache_names(void **state)
     assert_non_null(f = open_memstream(&buf, &len));
     assert_int_equal(xg_report_write(&s, &o, f), 0);
     fclose(f);
-    hdr = malloc(strlen(list) + 16);
-    sprintf(hdr, "\nCACHE (%s)\n", list);
+    assert_true(asprintf(&hdr, "\nCACHE (%s)\n", list) > 0);
     has(buf, hdr);
-    sprintf(hdr, "domain  %s", ev);
+    free(hdr);
+    assert_true(asprintf(&hdr, "domain  %s", ev) > 0);
     has(buf, hdr);
     free(hdr);
     free(buf);
