@@ -374,6 +374,31 @@ static void set_meta_i64(xg_store *s, const char *k, int64_t v)
     xg_store_meta_set(s, k, b);
 }
 
+/* The platform's note.<family> for each family on, where the collector
+ * set none of its own; with added, the keys set (at most one per
+ * collector) are listed there, so that a checkpoint can take them out
+ * again: a platform's note can change until the end (a cgroup that had no
+ * process yet), and the final one must win. Returns how many. */
+static size_t platform_notes(xg_ctx *ctx, char (*added)[64])
+{
+    const xg_collector *const *c = xg_collectors();
+    size_t k, n = 0;
+
+    for (k = 0; ctx->ops->note && c[k]; k++) {
+        const char *note = ctx->ops->note(ctx->plat, c[k]->flag);
+        char key[64];
+        if (!note || !(ctx->opt->families & c[k]->flag))
+            continue;
+        snprintf(key, sizeof(key), "note.%s", c[k]->name);
+        if (xg_store_meta_get(&ctx->store, key)) /* the collector's own */
+            continue;
+        xg_store_meta_set(&ctx->store, key, note);
+        if (added)
+            snprintf(added[n++], sizeof(added[0]), "%s", key);
+    }
+    return n;
+}
+
 static void fill_meta(xg_ctx *ctx, int sig,
                       int64_t overhead_ns, uint32_t ticks)
 {
@@ -403,15 +428,6 @@ static void fill_meta(xg_ctx *ctx, int sig,
             nc += snprintf(fams + nc, sizeof(fams) - (size_t)nc, "%s%s",
                            nc ? "," : "", c[k]->name);
     xg_store_meta_set(s, "families", fams);
-    for (k = 0; ctx->ops->note && c[k]; k++) {
-        const char *note = ctx->ops->note(ctx->plat, c[k]->flag);
-        if (note && (o->families & c[k]->flag)) {
-            char key[64];
-            snprintf(key, sizeof(key), "note.%s", c[k]->name);
-            if (!xg_store_meta_get(s, key)) /* the collector's own first */
-                xg_store_meta_set(s, key, note);
-        }
-    }
     cmd = o->command ? xg_argv_json(o->command) : NULL;
     xg_store_meta_set(s, "command", cmd ? cmd : "[]");
     free(cmd);
@@ -685,8 +701,9 @@ static int wait_tick(const xg_options *o, xg_jobs *jobs, int64_t next,
 static void checkpoint(xg_ctx *ctx, xg_spill *sp, int64_t overhead)
 {
     xg_store *s = &ctx->store;
-    char why[160], when[32] = "?";
+    char why[160], when[32] = "?", added[XG_N_COLLECTORS][64];
     int64_t w = s->tick_wall_ns[s->n_ticks - 1];
+    size_t n;
     time_t t = (time_t)(w / 1000000000);
     struct tm tm;
 
@@ -700,9 +717,12 @@ static void checkpoint(xg_ctx *ctx, xg_spill *sp, int64_t overhead)
     xg_store_meta_set(s, "partial", "1");
     xg_store_meta_set(s, "partial_reason", why);
     set_meta_i64(s, "checkpoint_wall_ns", w);
+    n = platform_notes(ctx, added); /* in the checkpoint only */
     if (xg_spill_checkpoint(sp, s, s->tick_mono_ns[s->n_ticks - 1]) < 0)
         xg_say("a checkpoint could not be taken (out of memory); the next "
                "one takes its samples");
+    while (n > 0)
+        xg_store_meta_del(s, added[--n]);
 }
 
 int xg_experiment(const xg_options *o, xg_result *res, char *err,
@@ -780,6 +800,7 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
     t_stop = xg_now_ns() - t_stop;
     xg_jobs_record(ctx, &jobs);
     fill_meta(ctx, sig, overhead, ctx->store.n_ticks);
+    platform_notes(ctx, NULL);
     part_meta(&s);
     set_meta_i64(&ctx->store, "collectors_start_ns", t_start);
     set_meta_i64(&ctx->store, "collectors_stop_ns", t_stop);

@@ -74,6 +74,20 @@ void xg_store_free(xg_store *s)
     memset(s, 0, sizeof(*s));
 }
 
+void xg_store_meta_del(xg_store *s, const char *key)
+{
+    for (size_t i = 0; i < s->n_meta; i++)
+        if (strcmp(s->meta[i].key, key) == 0) {
+            free(s->meta[i].key);
+            free(s->meta[i].value);
+            /* the order of the others stays (it is the file's) */
+            memmove(&s->meta[i], &s->meta[i + 1],
+                    (s->n_meta - i - 1) * sizeof(*s->meta));
+            s->n_meta--;
+            return;
+        }
+}
+
 int xg_store_meta_set(xg_store *s, const char *key, const char *value)
 {
     char *v = strdup(value ? value : "");

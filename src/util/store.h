@@ -94,6 +94,8 @@ void xg_store_free(xg_store *s);
 
 /* Sets (or replaces) a metadata value. Returns 0, -1 on ENOMEM. */
 int xg_store_meta_set(xg_store *s, const char *key, const char *value);
+/* Removes key (when there). */
+void xg_store_meta_del(xg_store *s, const char *key);
 /* The value for key, or NULL. */
 const char *xg_store_meta_get(const xg_store *s, const char *key);
 

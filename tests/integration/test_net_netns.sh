@@ -118,6 +118,16 @@ grep -q "xg-it-netbusy.*shares" "$out/report.txt" && fail "the note names the bu
 [ "$(sqlite3 "$out/recording.db" "select count(*) from series s join domains d on d.id = s.domain_id where s.family='net' and d.name='xg-it-netbusy' and s.source='netns'")" -eq 8 ] ||
     fail "the busy cgroup's 8 net series are not in the recording"
 
+# a cgroup empty at the start whose command (sharing the host's
+# namespace) joins after the first checkpoint: the final note says what
+# was found, not what the checkpoint saw ("had no process")
+late=machine.slice/xg-it-netlate-$$
+cg_make "$late"
+"$XG" run --platform cgroup -q --cgroup "$late" -i 0.2 -d 1.2 -o "$TMP/late" \
+    -- sleep 0.8 > /dev/null || fail "late run exited $?"
+grep -q "^note: xg-it-netlate-$$: shares the host's network namespace" "$TMP/late/report.txt" ||
+    fail "late cgroup's note: $(grep "^note: xg-it-netlate" "$TMP/late/report.txt")"
+
 # --nonet: no net series, no NET section
 "$XG" record --platform cgroup -q --cgroup "$busy" --cgroup "$idle" --nonet -i 0.2 -d 0.6 \
     -o "$TMP/nonet" || fail "--nonet exited $?"

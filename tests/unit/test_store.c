@@ -258,6 +258,14 @@ static void meta(void **state)
     assert_int_equal(s.n_meta, 2);
     assert_null(xg_store_meta_get(&s, "vers"));
     assert_null(xg_store_meta_get(&s, "version2"));
+    /* deleting keeps the others in their order */
+    assert_int_equal(xg_store_meta_set(&s, "third", "3"), 0);
+    xg_store_meta_del(&s, "version");
+    xg_store_meta_del(&s, "nosuch");
+    assert_null(xg_store_meta_get(&s, "version"));
+    assert_int_equal(s.n_meta, 2);
+    assert_string_equal(s.meta[0].key, "interval");
+    assert_string_equal(s.meta[1].key, "third");
     xg_store_free(&s);
 }
 
