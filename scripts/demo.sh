@@ -22,11 +22,9 @@ lab=$here/../tests/lab
 cgroup_demo() {
     cg_make machine.slice/xg-demo-burner
     cg_make machine.slice/xg-demo-writer
-    local blk=()
-    grep -qE ' /sys/fs/cgroup/blkio cgroup ' /proc/mounts && blk=(--blkio-enable)
     echo "demo: measuring 2 cgroups for 6 s: a CPU burner and a 64 MiB writer"
     "$XG" run --platform cgroup --cgroup machine.slice/xg-demo-burner --cgroup machine.slice/xg-demo-writer \
-        "${blk[@]}" --exec local -i 0.5 -d 6 -o "$out" --force \
+        -i 0.5 -d 6 -o "$out" --force \
         -- "$here/demo-load.sh" 4
     echo "demo: used the cgroup demo (two cgroups on this host)"
     echo "demo: recording and reports are in $out/"

@@ -121,6 +121,31 @@ static void times_in(const xg_store *s, const char *tz, const char *start,
     free(t);
 }
 
+/* With checkpoints, one line says how many and what they cost; without
+ * (--checkpoint 0, or an older recording), none. */
+static void test_checkpoints(void **state)
+{
+    xg_store s;
+    char *t;
+
+    (void)state;
+    xg_store_init(&s, 0);
+    xg_store_meta_set(&s, "checkpoint_s", "10.000");
+    xg_store_meta_set(&s, "checkpoints", "6");
+    xg_store_meta_set(&s, "checkpoint_pause_max_ns", "512000");
+    xg_store_meta_set(&s, "spill_write_cpu_ns", "55400000");
+    t = text_of(&s);
+    assert_non_null(strstr(t, "checkpoints: 6 during the run (every 10 s); "
+                              "taking them paused the sampling 0.51 ms at "
+                              "most; the background writer's CPU 55.4 ms\n"));
+    free(t);
+    xg_store_meta_set(&s, "checkpoint_s", "0.000");
+    t = text_of(&s);
+    assert_null(strstr(t, "checkpoints:"));
+    free(t);
+    xg_store_free(&s);
+}
+
 static void test_times_offset(void **state)
 {
     xg_store s;
@@ -143,6 +168,7 @@ static void test_times_offset(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_parts),
+                                       cmocka_unit_test(test_checkpoints),
                                        cmocka_unit_test(test_times_offset)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
