@@ -14,24 +14,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 n=${1:-100} iv=${2:-1} dur=${3:-60} ck=${4:-10}
 [ "$(id -u)" -eq 0 ] || { echo "checkpoint.sh: run as root (it creates cgroups)" >&2; exit 1; }
-B=${BENCH_BUILD:-$top/build-spill-bench}
-[ -f "$B/build.ninja" ] || meson setup "$B" "$top" -Dbuildtype=release -Dtests=false >/dev/null
-ninja -C "$B" >/dev/null
-W=$(mktemp -d /var/tmp/xgck.XXXXXX)
-CG=/sys/fs/cgroup
-P=machine.slice/xg-ckb-$$
-hier() { for h in cpuacct cpu blkio unified; do grep -qE " $CG/$h cgroup2? " /proc/mounts && echo "$CG/$h"; done; }
-cleanup() {
-    local h
-    for h in $(hier); do
-        [ -d "$h/$P" ] && find "$h/$P" -depth -type d -exec rmdir {} + 2>/dev/null
-    done
-    rm -rf "$W"
-}
-trap cleanup EXIT
-for i in $(seq 1 "$n"); do for h in $(hier); do mkdir -p "$h/$P/d$i"; done; done
-
-meta() { sqlite3 "$1" "select value from meta where key='$2'"; }
+PARENT=xg-ckb-$$
+source "$here/cgroups.sh"
 ms() { awk -v v="${1:-0}" 'BEGIN{printf "%.1f", v / 1e6}'; }
 echo "$n cgroups + host, -i $iv, -d $dur"
 for c in 0 "$ck"; do

@@ -2,33 +2,20 @@
 # bench/spill.sh — what --max-memory costs: the same run (N empty cgroups
 # and the host, -i I, -d D) with the default bound (no flush) and with a
 # small one (several flushes), and the figures of each from the recording's
-# meta. Needs root (it makes cgroups). Usage:
+# meta, with --checkpoint 0 (the bound alone; with checkpoints a flush is
+# an early checkpoint: bench/checkpoint.sh). Needs root (it makes
+# cgroups). Usage:
 #   bench/spill.sh [N [INTERVAL [DURATION [BOUND]]]]   (default 100 0.1 60 1M)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 n=${1:-100} iv=${2:-0.1} dur=${3:-60} bound=${4:-1M}
 [ "$(id -u)" -eq 0 ] || { echo "spill.sh: run as root (it creates cgroups)" >&2; exit 1; }
-B=${BENCH_BUILD:-$top/build-spill-bench}
-[ -f "$B/build.ninja" ] || meson setup "$B" "$top" -Dbuildtype=release -Dtests=false >/dev/null
-ninja -C "$B" >/dev/null
-W=$(mktemp -d /var/tmp/xgspill.XXXXXX)
-CG=/sys/fs/cgroup
-hier() { for h in cpuacct cpu blkio unified; do grep -qE " $CG/$h cgroup2? " /proc/mounts && echo "$CG/$h"; done; }
-cleanup() {
-    local h
-    for h in $(hier); do
-        [ -d "$h/machine.slice/xg-spill" ] && find "$h/machine.slice/xg-spill" -depth -type d -exec rmdir {} + 2>/dev/null
-    done
-    rm -rf "$W"
-}
-trap cleanup EXIT
-for i in $(seq 1 "$n"); do for h in $(hier); do mkdir -p "$h/machine.slice/xg-spill/d$i"; done; done
-
-meta() { sqlite3 "$1" "select value from meta where key='$2'"; }
+PARENT=xg-spill
+source "$here/cgroups.sh"
 for b in 256M "$bound"; do
     out=$W/$b
-    "$B/xengatherer" record --platform cgroup -q --cgroup-parent machine.slice/xg-spill \
+    "$B/xengatherer" record --platform cgroup -q --cgroup-parent "$P" --checkpoint 0 \
         -i "$iv" -d "$dur" --max-memory "$b" -o "$out" >/dev/null
     db=$out/recording.db
     t=$(meta "$db" overhead_ticks) ov=$(meta "$db" overhead_cpu_ns)
