@@ -49,7 +49,8 @@ cg_cleanup() {
         if [ -f "$d/cgroup.procs" ]; then
             while read -r p; do echo "$p" > "$(dirname "$d")/cgroup.procs" 2>/dev/null || true; done < "$d/cgroup.procs"
         fi
-        rmdir "$d" 2>/dev/null || true
+        # a task that is still exiting keeps it busy a moment
+        for _ in 1 2 3 4 5; do rmdir "$d" 2>/dev/null && break; sleep 0.1; done
     done
     [ -n "${TMP:-}" ] && rm -rf "$TMP"
     [ "$vg_bad" -eq 0 ] || exit 1

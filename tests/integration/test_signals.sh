@@ -64,6 +64,7 @@ done
 
 # while the reports of a large run are written: 60 cgroups at 200 Hz; the
 # signal as soon as report.csv is being written
+cg_make "machine.slice/xg-sigbig-$$" # first: removed last
 for k in $(seq 1 60); do cg_make "machine.slice/xg-sigbig-$$/c$k"; done
 out=$TMP/big
 "$XG" run --platform cgroup -q --cgroup-parent "machine.slice/xg-sigbig-$$" --nocache \
