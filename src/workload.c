@@ -31,24 +31,30 @@ int64_t xg_now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Appends NAME=VALUE to a NULL-terminated list with room (n counts). */
+/* Appends s, a malloc'd "NAME=VALUE" whose NAME is l bytes, to a
+ * NULL-terminated list with room (n counts); it owns s from then on. */
+static void env_add(char **env, size_t *n, char *s, size_t l)
+{
+    for (size_t i = 0; i < *n; i++) /* a later setting replaces an earlier */
+        if (strncmp(env[i], s, l + 1) == 0) {
+            free(env[i]);
+            env[i] = s;
+            return;
+        }
+    env[(*n)++] = s;
+    env[*n] = NULL;
+}
+
+/* Appends NAME=VALUE (nothing when val is NULL). 0, or -1 on ENOMEM. */
 static int env_put(char **env, size_t *n, const char *name, const char *val)
 {
-    size_t l = strlen(name), i;
     char *s;
 
     if (!val)
         return 0;
     if (asprintf(&s, "%s=%s", name, val) < 0)
         return -1;
-    for (i = 0; i < *n; i++) /* a later setting replaces an earlier one */
-        if (strncmp(env[i], s, l + 1) == 0) {
-            free(env[i]);
-            env[i] = s;
-            return 0;
-        }
-    env[(*n)++] = s;
-    env[*n] = NULL;
+    env_add(env, n, s, strlen(name));
     return 0;
 }
 
@@ -80,14 +86,16 @@ static char **job_env(const xg_options *o, const xg_jobs *jobs,
     bad |= env_put(env, &n, "XG_DOMAIN_ADDR", d->address);
     for (i = 0; i < o->n_env; i++) {
         const char *eq = strchr(o->env[i], '=');
-        char name[256];
+        char *s;
         if (!eq) { /* NAME: passed on from our environment */
             bad |= env_put(env, &n, o->env[i], getenv(o->env[i]));
             continue;
         }
-        snprintf(name, sizeof(name), "%.*s", (int)(eq - o->env[i]),
-                 o->env[i]);
-        bad |= env_put(env, &n, name, eq + 1);
+        if (!(s = strdup(o->env[i]))) { /* NAME=VALUE as given, whole */
+            bad = 1;
+            continue;
+        }
+        env_add(env, &n, s, (size_t)(eq - o->env[i]));
     }
     if (bad) {
         xg_argv_free(env);
