@@ -86,6 +86,16 @@ expect_2 "--cache-events LLC_MISSES:10000" "'LLC_MISSES:10000': .*counting needs
 rc=0; "$XG" list --cgroup-parent machine.slice/xg-none > /dev/null 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 2 ] && [ "$(wc -l < "$TMP/e")" -eq 1 ] && grep -q "cgroup parent 'machine.slice/xg-none'" "$TMP/e" \
     || fail "list --cgroup-parent nosuch: exit $rc: $(cat "$TMP/e")"
+# a long one is named whole (it was cut at 511 bytes), a longer one than
+# the message holds ends in "..."
+long=machine.slice; for i in $(seq 12); do long=$long/xg-none-$$-$(printf 'p%.0s' $(seq 50)); done
+rc=0; "$XG" list --platform cgroup --cgroup-parent "$long" > /dev/null 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 2 ] && grep -qF "cgroup parent '$long'" "$TMP/e" \
+    || fail "list --cgroup-parent (${#long} bytes): exit $rc: $(cat "$TMP/e")"
+for i in $(seq 80); do long=$long/xg-none-$(printf 'p%.0s' $(seq 50)); done
+rc=0; "$XG" list --platform cgroup --cgroup-parent "$long" > /dev/null 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 2 ] && [ "$(tail -c 4 "$TMP/e")" = "..." ] \
+    || fail "list --cgroup-parent (${#long} bytes): exit $rc: no '...': $(tail -c 80 "$TMP/e")"
 rc=0; "$XG" report --format xml "$TMP/nofile.db" > /dev/null 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 2 ] && [ "$(wc -l < "$TMP/e")" -eq 1 ] && grep -q "unknown format 'xml'" "$TMP/e" \
     || fail "report --format xml: exit $rc: $(cat "$TMP/e")"
