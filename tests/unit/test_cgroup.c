@@ -615,6 +615,35 @@ static void test_long_child(void **state)
     drop_copy();
 }
 
+/* The NET note names a domain whole: a 200-byte cgroup name was cut at
+ * 127 bytes. */
+static void test_net_note_long_name(void **state)
+{
+    char name[201];
+    xg_options o;
+    xg_pdomains l;
+    xg_platform *p;
+    const char *note;
+
+    (void)state;
+    memset(name, 'n', 200);
+    name[200] = '\0';
+    use_copy("v1/snap1");
+    sh("N=$(printf 'n%.0s' $(seq 200)); "
+       "for d in $(find \"$R/sys/fs/cgroup\" -type d -name xg-fix-a); do "
+       "cp -a \"$d\" \"${d%/*}/$N\"; done"); /* a copy of xg-fix-a */
+    o = opts();
+    o.families = XG_FAM_NET;
+    p = open_discover(&o, &l);
+    prepare_all(p, &l);
+    note = ops->note(p, XG_FAM_NET);
+    assert_non_null(note);
+    if (!strstr(note, name) || strstr(note, name)[200] != ':')
+        fail_msg("the note lacks the whole name: %s", note);
+    finish(p, &l);
+    drop_copy();
+}
+
 /* No machine.slice, or no cgroup mounted: just the host, no error. */
 static void test_only_host(void **state)
 {
@@ -892,6 +921,7 @@ int main(void)
         cmocka_unit_test_teardown(test_sorted_children, teardown),
         cmocka_unit_test_teardown(test_cgroup_errors, teardown),
         cmocka_unit_test_teardown(test_long_child, teardown),
+        cmocka_unit_test_teardown(test_net_note_long_name, teardown),
         cmocka_unit_test_teardown(test_only_host, teardown),
         cmocka_unit_test_teardown(test_comounted, teardown),
         cmocka_unit_test_teardown(test_removed_after_prepare, teardown),
