@@ -644,6 +644,46 @@ static void test_net_note_long_name(void **state)
     drop_copy();
 }
 
+/* A cgroup outside the perf_event hierarchy: the reason names its 613-byte
+ * path whole (it was cut at 191 bytes). */
+static void test_perf_why_long(void **state)
+{
+    char rel[700] = "machine.slice", want[800];
+    const char *names[1] = {rel};
+    xg_options o;
+    xg_pdomains l;
+    xg_platform *p;
+    xg_perf_target t;
+    char err[256];
+
+    (void)state;
+    for (int i = 0; i < 3; i++) {
+        size_t n = strlen(rel);
+        rel[n] = '/';
+        memset(rel + n + 1, 'p', 199);
+        rel[n + 200] = '\0';
+    }
+    use_copy("v1/snap1");
+    sh("P=$(printf '/p%.0s' 1 2 3 | sed \"s|p|$(printf 'p%.0s' $(seq 199))|g\"); "
+       "d=\"$R/sys/fs/cgroup/cpuacct/machine.slice\"; mkdir -p \"$d$P\" && "
+       "rmdir \"$d$P\" && cp -a \"$d/xg-fix-a\" \"$d$P\"");
+    o = opts();
+    o.cgroups = names;
+    o.n_cgroups = 1;
+    o.families = XG_FAM_CACHE;
+    p = open_discover(&o, &l);
+    prepare_all(p, &l);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(ops->perf_target(p, &l.v[1], &t, err, sizeof(err)), 0);
+    assert_int_equal(t.kind, XG_PERF_NONE);
+    snprintf(want, sizeof(want), "cgroup '%s' is not in the perf_event "
+             "hierarchy /sys/fs/cgroup/unified", rel);
+    assert_non_null(t.why);
+    assert_string_equal(t.why, want);
+    finish(p, &l);
+    drop_copy();
+}
+
 /* No machine.slice, or no cgroup mounted: just the host, no error. */
 static void test_only_host(void **state)
 {
@@ -922,6 +962,7 @@ int main(void)
         cmocka_unit_test_teardown(test_cgroup_errors, teardown),
         cmocka_unit_test_teardown(test_long_child, teardown),
         cmocka_unit_test_teardown(test_net_note_long_name, teardown),
+        cmocka_unit_test_teardown(test_perf_why_long, teardown),
         cmocka_unit_test_teardown(test_only_host, teardown),
         cmocka_unit_test_teardown(test_comounted, teardown),
         cmocka_unit_test_teardown(test_removed_after_prepare, teardown),
