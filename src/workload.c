@@ -17,6 +17,7 @@
 #include "joblog.h"
 #include "util/exectpl.h"
 #include "util/say.h"
+#include "util/strbuf.h"
 
 /* The running jobs, for xg_jobs_kill_now from a signal handler. */
 static xg_jobs *volatile g_jobs;
@@ -169,10 +170,11 @@ int xg_jobs_prepare(xg_ctx *ctx, xg_jobs *jobs, char *err, size_t errlen)
             goto fail;
         }
         if (!j->argv) {
-            char why[256];
-            snprintf(why, sizeof(why), "%s", err);
-            snprintf(err, errlen, "%s (give it in the vmfile: NAME ADDRESS, "
-                     "or change --exec)", why);
+            xg_sb why = XG_SB_INIT;
+            xg_sb_printf(&why, "%s (give it in the vmfile: NAME ADDRESS, or "
+                         "change --exec)", err);
+            xg_sb_put(&why, err, errlen); /* whole, or ending in "..." */
+            xg_sb_free(&why);
             goto fail;
         }
         jobs->n++;
@@ -227,14 +229,14 @@ static void start_one(xg_ctx *ctx, const xg_jobs *jobs, xg_job *j,
                       const int out[2])
 {
     int go[2], ex[2];
-    char ok = '1', err[200] = "";
+    char ok = '1', err[4400] = ""; /* a platform's line naming a path */
     ssize_t r;
     int e;
     pid_t pid;
 
     if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ex, O_CLOEXEC) < 0) {
         j->state = "failed";
-        snprintf(j->why, sizeof(j->why), "pipe: %s", strerror(errno));
+        j->why = xg_strfmt("pipe: %s", strerror(errno));
         return;
     }
     j->start_ns = xg_now_ns();
@@ -245,7 +247,7 @@ static void start_one(xg_ctx *ctx, const xg_jobs *jobs, xg_job *j,
     close(ex[1]);
     if (pid < 0) {
         j->state = "failed";
-        snprintf(j->why, sizeof(j->why), "fork: %s", strerror(errno));
+        j->why = xg_strfmt("fork: %s", strerror(errno));
         close(go[1]);
         close(ex[0]);
         return;
@@ -256,7 +258,8 @@ static void start_one(xg_ctx *ctx, const xg_jobs *jobs, xg_job *j,
         ctx->ops->attach(ctx->plat, &ctx->doms.v[j->dom], pid, err,
                          sizeof(err)) < 0) {
         ok = '0';
-        snprintf(j->why, sizeof(j->why), "%s", err);
+        xg_mark_cut(err, sizeof(err));
+        j->why = xg_strfmt("%s", err);
     }
     if (write(go[1], &ok, 1) != 1)
         ok = '0';
@@ -266,7 +269,8 @@ static void start_one(xg_ctx *ctx, const xg_jobs *jobs, xg_job *j,
     while (r < 0 && errno == EINTR);
     close(ex[0]);
     if (r == (ssize_t)sizeof(e)) {
-        snprintf(j->why, sizeof(j->why), "%s: %s", j->argv[0], strerror(e));
+        free(j->why); /* replaced, as before */
+        j->why = xg_strfmt("%s: %s", j->argv[0], strerror(e));
         ok = '0';
     }
     if (ok != '1') {
@@ -290,7 +294,7 @@ void xg_jobs_start(xg_ctx *ctx, xg_jobs *jobs)
         start_one(ctx, jobs, &jobs->v[i], out);
         if (jobs->log)
             xg_joblog_forked(jobs->log, i);
-        if (jobs->v[i].why[0]) /* said at once; also in the recording */
+        if (jobs->v[i].why) /* said at once; also in the recording */
             xg_say("the command on '%s' did not start: %s",
                    ctx->doms.v[jobs->v[i].dom].info.name, jobs->v[i].why);
     }
@@ -382,7 +386,8 @@ void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs)
         const xg_job *j = &jobs->v[i];
         xg_workload w = {0};
         char *json = xg_argv_json(j->argv);
-        char state[300];
+        char *state = j->why ? xg_strfmt("%s: %s", j->state, j->why)
+                             : xg_strfmt("%s", j->state);
 
         w.domain = ctx->store_dom[j->dom];
         w.argv = json;
@@ -392,11 +397,7 @@ void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs)
         w.signal = j->signal;
         if (strcmp(j->state, "exited") != 0 || j->exit_code != 0)
             g_failed++;
-        if (j->why[0])
-            snprintf(state, sizeof(state), "%s: %s", j->state, j->why);
-        else
-            snprintf(state, sizeof(state), "%s", j->state);
-        w.state = state;
+        w.state = state; /* NULL: out of memory */
         char *kept[2] = {NULL, NULL};
         for (int k = 0; jobs->log && k < 2; k++) {
             const xg_tail *t = xg_joblog_tail(jobs->log, i, k);
@@ -408,6 +409,7 @@ void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs)
         xg_store_add_workload(&ctx->store, &w);
         free(kept[0]);
         free(kept[1]);
+        free(state);
         free(json);
     }
 }
@@ -427,6 +429,7 @@ void xg_jobs_free(xg_jobs *jobs)
     for (i = 0; jobs->v && i < jobs->n; i++) {
         xg_argv_free(jobs->v[i].argv);
         xg_argv_free(jobs->v[i].envp);
+        free(jobs->v[i].why);
     }
     free(jobs->v);
     memset(jobs, 0, sizeof(*jobs));

@@ -103,6 +103,10 @@ expect_2 "missing cgroup" "cgroup 'machine.slice/xg-none'" run --cgroup machine.
 expect_2 "unknown --exec-user" "--exec-user 'no-such-user-xg': no such user" run --cgroup machine.slice/xg-bad-a --exec local --exec-user no-such-user-xg -d 1 -- true
 expect_2 "bad --env" "--env '1BAD=x'" run --cgroup machine.slice/xg-bad-a --exec local --env 1BAD=x -d 1 -- true
 expect_2 "no address for {addr}" "xg-bad-a.*has none.*vmfile" run --cgroup machine.slice/xg-bad-a --exec 'ssh root@{addr}' -d 1 -- true
+# the same with a 240-byte name: the hint at the end is not cut (it was at 255)
+longcg=xg-bad-$$-$(printf 'n%.0s' $(seq 240))
+cg_make "machine.slice/$longcg"
+expect_2 "no address for {addr}, long name" "$longcg.*has none.*or change --exec\)$" run --cgroup "machine.slice/$longcg" --exec 'ssh root@{addr}' -d 1 -- true
 
 # a vmfile that is a pipe (read to its end like a file)
 "$XG" record --platform cgroup -q --cgroup-parent machine.slice --vmfile <(printf 'xg-bad-a\n') \
@@ -175,6 +179,17 @@ rc=0; "$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-evil --exe
 grep -qF "the command on 'esc?[31mred?tab' did not start" "$TMP/evil.err" \
     || fail "stderr does not name the domain safely: $(cat -v "$TMP/evil.err")"
 LC_ALL=C grep -q '[[:cntrl:]]' <(tr -d '\n' < "$TMP/evil.err") && fail "a control byte reached stderr: $(cat -v "$TMP/evil.err")"
+# a long command that cannot start is recorded with its whole path (the
+# reason was cut at 255 bytes)
+longcmd=/nonexistent-xg-$$/$(printf 'c%.0s' $(seq 300))
+rc=0; "$XG" run --platform cgroup -q --cgroup machine.slice/xg-bad-a --exec local -d 0.5 -i 0.5 \
+    -o "$TMP/longcmd" -- "$longcmd" > /dev/null 2> "$TMP/longcmd.err" || rc=$?
+[ "$rc" -eq 3 ] || fail "run with a long missing command exited $rc, expected 3"
+[ "$(sqlite3 "$TMP/longcmd/recording.db" "select state from workloads")" = \
+  "failed: $longcmd: No such file or directory" ] \
+    || fail "long command's state: $(sqlite3 "$TMP/longcmd/recording.db" "select state from workloads")"
+grep -qF "$longcmd: No such file or directory" "$TMP/longcmd.err" \
+    || fail "stderr lacks the long command's reason: $(cat "$TMP/longcmd.err")"
 # the same names (those a vmfile can hold: no blank, no control byte) in a vmfile
 printf '%s\n' "${evil[@]:1:3}" > "$TMP/evil.vms"
 evil_run "$TMP/evil2" 3 --vmfile "$TMP/evil.vms" "${evil[@]:1:3}"
