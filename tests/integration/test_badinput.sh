@@ -101,6 +101,11 @@ rc=0; "$XG" report --format xml "$TMP/nofile.db" > /dev/null 2> "$TMP/e" || rc=$
     || fail "report --format xml: exit $rc: $(cat "$TMP/e")"
 expect_2 "missing cgroup" "cgroup 'machine.slice/xg-none'" run --cgroup machine.slice/xg-none -d 1
 expect_2 "unknown --exec-user" "--exec-user 'no-such-user-xg': no such user" run --cgroup machine.slice/xg-bad-a --exec local --exec-user no-such-user-xg -d 1 -- true
+# a long unknown event or template word is quoted whole, with what follows
+# (the line was cut at 511 bytes)
+longev=$(printf 'e%.0s' $(seq 600))
+expect_2 "long --cache-events" "unknown event '$longev' \(known: .*\)$" run --cgroup machine.slice/xg-bad-a --cache-events "$longev" -d 1 -- true
+expect_2 "long --exec word" "\{$longev\}' \(known: \{name\}.* braces\)$" run --cgroup machine.slice/xg-bad-a --exec "ssh {$longev}" -d 1 -- true
 expect_2 "bad --env" "--env '1BAD=x'" run --cgroup machine.slice/xg-bad-a --exec local --env 1BAD=x -d 1 -- true
 expect_2 "no address for {addr}" "xg-bad-a.*has none.*vmfile" run --cgroup machine.slice/xg-bad-a --exec 'ssh root@{addr}' -d 1 -- true
 # the same with a 240-byte name: the hint at the end is not cut (it was at 255)
