@@ -261,10 +261,11 @@ static int check_sets(xg_options *o, const char *cmd, bool exec_given)
 int xg_cli_platform(xg_options *o, const char *cmd)
 {
     const xg_platform_ops *ops;
-    char err[512];
+    char err[4400]; /* it may quote --platform: "..." if cut */
 
     ops = xg_platform_choose_why(o, &o->platform_why, err, sizeof(err));
     if (!ops) {
+        xg_mark_cut(err, sizeof(err));
         xg_err("%s: %s", cmd, err);
         return 2;
     }

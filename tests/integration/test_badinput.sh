@@ -106,6 +106,9 @@ expect_2 "unknown --exec-user" "--exec-user 'no-such-user-xg': no such user" run
 longev=$(printf 'e%.0s' $(seq 600))
 expect_2 "long --cache-events" "unknown event '$longev' \(known: .*\)$" run --cgroup machine.slice/xg-bad-a --cache-events "$longev" -d 1 -- true
 expect_2 "long --exec word" "\{$longev\}' \(known: \{name\}.* braces\)$" run --cgroup machine.slice/xg-bad-a --exec "ssh {$longev}" -d 1 -- true
+rc=0; "$XG" run --platform "$longev" -d 1 -- true > /dev/null 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 2 ] && grep -qE "'$longev' \(have: .*\)$" "$TMP/e" \
+    || fail "run --platform (600 bytes): exit $rc: $(tail -c 80 "$TMP/e")"
 expect_2 "bad --env" "--env '1BAD=x'" run --cgroup machine.slice/xg-bad-a --exec local --env 1BAD=x -d 1 -- true
 expect_2 "no address for {addr}" "xg-bad-a.*has none.*vmfile" run --cgroup machine.slice/xg-bad-a --exec 'ssh root@{addr}' -d 1 -- true
 # the same with a 240-byte name: the hint at the end is not cut (it was at 255)
