@@ -8,6 +8,7 @@
 #include "experiment.h"
 #include "platform/platform.h"
 #include "util/root.h"
+#include "util/strbuf.h"
 #include "util/table.h"
 
 static const char usage[] =
@@ -32,7 +33,7 @@ int cmd_list(int argc, char **argv)
     xg_pdomains l = {0};
     xg_options o;
     xg_table *t;
-    char err[512];
+    char err[4400]; /* a platform's line naming a path (cut: "...") */
     size_t i;
     int rc = xg_cli_parse(argc, argv, "list", XG_CLI_DOMAINS, &o, usage);
 
@@ -43,6 +44,7 @@ int cmd_list(int argc, char **argv)
     xg_root_set(o.root);
     ops = xg_platform_choose(&o, err, sizeof(err));
     if (!ops) {
+        xg_mark_cut(err, sizeof(err));
         xg_err("%s", err);
         free(o.cgroups);
         return XG_EXIT_USAGE;
@@ -52,6 +54,7 @@ int cmd_list(int argc, char **argv)
     p = ops->open(&o, err, sizeof(err));
     if (!p || ops->discover(p, &l, err, sizeof(err)) < 0) {
         rc = p ? XG_EXIT_USAGE : XG_EXIT_FAIL;
+        xg_mark_cut(err, sizeof(err));
         xg_err("%s", err);
         if (p)
             ops->close(p);

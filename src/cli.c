@@ -14,6 +14,7 @@
 #include "platform/platform.h"
 #include "util/exectpl.h"
 #include "util/say.h"
+#include "util/strbuf.h"
 
 void xg_err(const char *fmt, ...)
 {
@@ -260,10 +261,11 @@ static int check_sets(xg_options *o, const char *cmd, bool exec_given)
 int xg_cli_platform(xg_options *o, const char *cmd)
 {
     const xg_platform_ops *ops;
-    char err[512];
+    char err[4400]; /* it may quote --platform: "..." if cut */
 
     ops = xg_platform_choose_why(o, &o->platform_why, err, sizeof(err));
     if (!ops) {
+        xg_mark_cut(err, sizeof(err));
         xg_err("%s: %s", cmd, err);
         return 2;
     }
@@ -328,8 +330,9 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
             break;
         case O_NOBLKIO: o->no_blkio_enable = true; break;
         case O_EXEC: {
-            char err[512];
+            char err[4400]; /* it may quote the template: "..." if cut */
             if (xg_exectpl_check(optarg, err, sizeof(err)) < 0) {
+                xg_mark_cut(err, sizeof(err));
                 xg_err("%s: --exec '%s': %s", cmd, optarg, err);
                 return 2;
             }
@@ -347,8 +350,9 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
         case O_NOSCHED: o->families &= ~(unsigned)XG_FAM_SCHED; break;
         case O_NONET: o->families &= ~(unsigned)XG_FAM_NET; break;
         case O_CACHEEV: {
-            char err[512];
+            char err[4400]; /* it quotes the event: "..." if cut */
             if (xg_cache_events_check(optarg, err, sizeof(err)) < 0) {
+                xg_mark_cut(err, sizeof(err));
                 xg_err("%s: %s", cmd, err);
                 return 2;
             }

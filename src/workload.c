@@ -17,6 +17,7 @@
 #include "joblog.h"
 #include "util/exectpl.h"
 #include "util/say.h"
+#include "util/strbuf.h"
 
 /* The running jobs, for xg_jobs_kill_now from a signal handler. */
 static xg_jobs *volatile g_jobs;
@@ -31,24 +32,30 @@ int64_t xg_now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Appends NAME=VALUE to a NULL-terminated list with room (n counts). */
+/* Appends s, a malloc'd "NAME=VALUE" whose NAME is l bytes, to a
+ * NULL-terminated list with room (n counts); it owns s from then on. */
+static void env_add(char **env, size_t *n, char *s, size_t l)
+{
+    for (size_t i = 0; i < *n; i++) /* a later setting replaces an earlier */
+        if (strncmp(env[i], s, l + 1) == 0) {
+            free(env[i]);
+            env[i] = s;
+            return;
+        }
+    env[(*n)++] = s;
+    env[*n] = NULL;
+}
+
+/* Appends NAME=VALUE (nothing when val is NULL). 0, or -1 on ENOMEM. */
 static int env_put(char **env, size_t *n, const char *name, const char *val)
 {
-    size_t l = strlen(name), i;
     char *s;
 
     if (!val)
         return 0;
     if (asprintf(&s, "%s=%s", name, val) < 0)
         return -1;
-    for (i = 0; i < *n; i++) /* a later setting replaces an earlier one */
-        if (strncmp(env[i], s, l + 1) == 0) {
-            free(env[i]);
-            env[i] = s;
-            return 0;
-        }
-    env[(*n)++] = s;
-    env[*n] = NULL;
+    env_add(env, n, s, strlen(name));
     return 0;
 }
 
@@ -80,14 +87,16 @@ static char **job_env(const xg_options *o, const xg_jobs *jobs,
     bad |= env_put(env, &n, "XG_DOMAIN_ADDR", d->address);
     for (i = 0; i < o->n_env; i++) {
         const char *eq = strchr(o->env[i], '=');
-        char name[256];
+        char *s;
         if (!eq) { /* NAME: passed on from our environment */
             bad |= env_put(env, &n, o->env[i], getenv(o->env[i]));
             continue;
         }
-        snprintf(name, sizeof(name), "%.*s", (int)(eq - o->env[i]),
-                 o->env[i]);
-        bad |= env_put(env, &n, name, eq + 1);
+        if (!(s = strdup(o->env[i]))) { /* NAME=VALUE as given, whole */
+            bad = 1;
+            continue;
+        }
+        env_add(env, &n, s, (size_t)(eq - o->env[i]));
     }
     if (bad) {
         xg_argv_free(env);
@@ -161,10 +170,11 @@ int xg_jobs_prepare(xg_ctx *ctx, xg_jobs *jobs, char *err, size_t errlen)
             goto fail;
         }
         if (!j->argv) {
-            char why[256];
-            snprintf(why, sizeof(why), "%s", err);
-            snprintf(err, errlen, "%s (give it in the vmfile: NAME ADDRESS, "
-                     "or change --exec)", why);
+            xg_sb why = XG_SB_INIT;
+            xg_sb_printf(&why, "%s (give it in the vmfile: NAME ADDRESS, or "
+                         "change --exec)", err);
+            xg_sb_put(&why, err, errlen); /* whole, or ending in "..." */
+            xg_sb_free(&why);
             goto fail;
         }
         jobs->n++;
@@ -219,14 +229,14 @@ static void start_one(xg_ctx *ctx, const xg_jobs *jobs, xg_job *j,
                       const int out[2])
 {
     int go[2], ex[2];
-    char ok = '1', err[200] = "";
+    char ok = '1', err[4400] = ""; /* a platform's line naming a path */
     ssize_t r;
     int e;
     pid_t pid;
 
     if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ex, O_CLOEXEC) < 0) {
         j->state = "failed";
-        snprintf(j->why, sizeof(j->why), "pipe: %s", strerror(errno));
+        j->why = xg_strfmt("pipe: %s", strerror(errno));
         return;
     }
     j->start_ns = xg_now_ns();
@@ -237,7 +247,7 @@ static void start_one(xg_ctx *ctx, const xg_jobs *jobs, xg_job *j,
     close(ex[1]);
     if (pid < 0) {
         j->state = "failed";
-        snprintf(j->why, sizeof(j->why), "fork: %s", strerror(errno));
+        j->why = xg_strfmt("fork: %s", strerror(errno));
         close(go[1]);
         close(ex[0]);
         return;
@@ -248,7 +258,8 @@ static void start_one(xg_ctx *ctx, const xg_jobs *jobs, xg_job *j,
         ctx->ops->attach(ctx->plat, &ctx->doms.v[j->dom], pid, err,
                          sizeof(err)) < 0) {
         ok = '0';
-        snprintf(j->why, sizeof(j->why), "%s", err);
+        xg_mark_cut(err, sizeof(err));
+        j->why = xg_strfmt("%s", err);
     }
     if (write(go[1], &ok, 1) != 1)
         ok = '0';
@@ -258,7 +269,8 @@ static void start_one(xg_ctx *ctx, const xg_jobs *jobs, xg_job *j,
     while (r < 0 && errno == EINTR);
     close(ex[0]);
     if (r == (ssize_t)sizeof(e)) {
-        snprintf(j->why, sizeof(j->why), "%s: %s", j->argv[0], strerror(e));
+        free(j->why); /* replaced, as before */
+        j->why = xg_strfmt("%s: %s", j->argv[0], strerror(e));
         ok = '0';
     }
     if (ok != '1') {
@@ -282,7 +294,7 @@ void xg_jobs_start(xg_ctx *ctx, xg_jobs *jobs)
         start_one(ctx, jobs, &jobs->v[i], out);
         if (jobs->log)
             xg_joblog_forked(jobs->log, i);
-        if (jobs->v[i].why[0]) /* said at once; also in the recording */
+        if (jobs->v[i].why) /* said at once; also in the recording */
             xg_say("the command on '%s' did not start: %s",
                    ctx->doms.v[jobs->v[i].dom].info.name, jobs->v[i].why);
     }
@@ -374,7 +386,8 @@ void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs)
         const xg_job *j = &jobs->v[i];
         xg_workload w = {0};
         char *json = xg_argv_json(j->argv);
-        char state[300];
+        char *state = j->why ? xg_strfmt("%s: %s", j->state, j->why)
+                             : xg_strfmt("%s", j->state);
 
         w.domain = ctx->store_dom[j->dom];
         w.argv = json;
@@ -384,11 +397,7 @@ void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs)
         w.signal = j->signal;
         if (strcmp(j->state, "exited") != 0 || j->exit_code != 0)
             g_failed++;
-        if (j->why[0])
-            snprintf(state, sizeof(state), "%s: %s", j->state, j->why);
-        else
-            snprintf(state, sizeof(state), "%s", j->state);
-        w.state = state;
+        w.state = state; /* NULL: out of memory */
         char *kept[2] = {NULL, NULL};
         for (int k = 0; jobs->log && k < 2; k++) {
             const xg_tail *t = xg_joblog_tail(jobs->log, i, k);
@@ -400,6 +409,7 @@ void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs)
         xg_store_add_workload(&ctx->store, &w);
         free(kept[0]);
         free(kept[1]);
+        free(state);
         free(json);
     }
 }
@@ -419,6 +429,7 @@ void xg_jobs_free(xg_jobs *jobs)
     for (i = 0; jobs->v && i < jobs->n; i++) {
         xg_argv_free(jobs->v[i].argv);
         xg_argv_free(jobs->v[i].envp);
+        free(jobs->v[i].why);
     }
     free(jobs->v);
     memset(jobs, 0, sizeof(*jobs));

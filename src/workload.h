@@ -19,7 +19,8 @@ typedef struct xg_job {
     int64_t start_ns, end_ns;
     int exit_code, signal;
     const char *state; /* "running", "exited", "killed", "terminated", "failed" */
-    char why[256];     /* for "failed": what went wrong */
+    char *why;         /* for "failed": what went wrong, whole (malloc'd;
+                        * NULL when nothing, or out of memory) */
 } xg_job;
 
 struct xg_joblog;

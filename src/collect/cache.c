@@ -369,7 +369,7 @@ static int pick_events(cache_state *st, const char *list, char *err,
                        size_t errlen)
 {
     cache_ev want[MAXEV];
-    char text[MAXEV][256];
+    char text[MAXEV][256]; /* our texts and strerror: under 200 bytes */
     size_t n = 2;
     int bad[MAXEV];
 
@@ -395,7 +395,7 @@ static int pick_events(cache_state *st, const char *list, char *err,
                            "this process");
         }
     for (size_t i = 0; i < n; i++) {
-        char names[256] = "";
+        char names[256] = ""; /* <= MAXEV of our names (<= 16 bytes) */
         if (!bad[i])
             continue;
         for (size_t j = i; j < n; j++) /* every event this reason hit */
@@ -446,7 +446,7 @@ static int online_cpus(cache_state *st)
 }
 
 /* The threads of pid (from /proc/PID/task) into t. 0, or -1 + why. */
-static int list_threads(pid_t pid, cache_target *t, char *why, size_t len)
+static int list_threads(pid_t pid, cache_target *t, xg_sb *why)
 {
     char path[64];
     struct dirent *e;
@@ -454,7 +454,7 @@ static int list_threads(pid_t pid, cache_target *t, char *why, size_t len)
 
     snprintf(path, sizeof(path), "/proc/%ld/task", (long)pid);
     if (!(d = opendir(path))) {
-        snprintf(why, len, "%s: %s", path, strerror(errno));
+        xg_sb_printf(why, "%s: %s", path, strerror(errno));
         return -1;
     }
     while ((e = readdir(d))) {
@@ -463,39 +463,40 @@ static int list_threads(pid_t pid, cache_target *t, char *why, size_t len)
         if (tid <= 0)
             continue;
         if (!(nv = realloc(t->tids, (t->ngrp + 1) * sizeof(*nv)))) {
-            snprintf(why, len, "out of memory");
+            xg_sb_printf(why, "out of memory");
             break;
         }
         t->tids = nv;
         t->tids[t->ngrp++] = (pid_t)tid;
     }
     closedir(d);
-    if (!t->ngrp && !*why)
-        snprintf(why, len, "%s: no threads", path);
+    if (!t->ngrp && !why->len)
+        xg_sb_printf(why, "%s: no threads", path);
     return t->ngrp ? 0 : -1;
 }
 
-/* What to count for domain i. 0, or -1 + why. */
+/* What to count for domain i. 0, or -1 + why (an empty xg_sb, appended
+ * to whole). */
 static int resolve(const cache_state *st, xg_ctx *ctx, size_t i,
-                   cache_target *t, char *why, size_t len)
+                   cache_target *t, xg_sb *why)
 {
     xg_perf_target pt = {.kind = XG_PERF_NONE, .cgroup_fd = -1};
-    char err[256] = "";
+    char err[4400] = ""; /* a platform's line naming a path (cut: "...") */
 
     memset(t, 0, sizeof(*t));
-    *why = '\0';
     if (ctx->gone[i]) {
-        snprintf(why, len, "the domain is gone");
+        xg_sb_printf(why, "the domain is gone");
         return -1;
     }
     if (!ctx->ops->perf_target) {
-        snprintf(why, len, "the %s platform cannot say what to count",
-                 ctx->ops->name);
+        xg_sb_printf(why, "the %s platform cannot say what to count",
+                     ctx->ops->name);
         return -1;
     }
     if (ctx->ops->perf_target(ctx->plat, &ctx->doms.v[i], &pt, err,
                               sizeof(err)) < 0) {
-        snprintf(why, len, "%s", *err ? err : "no perf target");
+        xg_mark_cut(err, sizeof(err));
+        xg_sb_printf(why, "%s", *err ? err : "no perf target");
         return -1;
     }
     t->cpu_wide = true;
@@ -511,9 +512,9 @@ static int resolve(const cache_state *st, xg_ctx *ctx, size_t i,
     case XG_PERF_PID:
         t->cpu_wide = false;
         t->ngrp = 0;
-        return list_threads(pt.pid, t, why, len);
+        return list_threads(pt.pid, t, why);
     default:
-        snprintf(why, len, "%s", pt.why ? pt.why : "nothing to count");
+        xg_sb_printf(why, "%s", pt.why ? pt.why : "nothing to count");
         return -1;
     }
 }
@@ -625,7 +626,7 @@ static int dom_open(cache_state *st, xg_ctx *ctx, size_t i,
             opened += !r;
         }
         if (e) { /* a mode is all or nothing */
-            char text[256];
+            char text[256]; /* errno_text's: under 200 bytes */
             bool kern = st->mode[m] != M_USER;
             for (size_t g = 0; g < t->ngrp; g++)
                 for (size_t j = 0; j < st->nev; j++) {
@@ -704,28 +705,29 @@ static int cache_add(xg_ctx *ctx, void *state, size_t i)
 {
     cache_state *st = state;
     cache_target t;
-    char why[320];
+    xg_sb why = XG_SB_INIT;
     int r;
 
     if (cache_grow(st, i) < 0)
         return -1;
     if (st->off)
         return 0;
-    if (resolve(st, ctx, i, &t, why, sizeof(why)) < 0) {
-        why_add(st, ctx->doms.v[i].info.name, "%s", why);
+    if (resolve(st, ctx, i, &t, &why) < 0) {
+        why_add(st, ctx->doms.v[i].info.name, "%s", xg_sb_str(&why));
     } else if ((r = dom_open(st, ctx, i, &t)) > 0) {
         emfile_note(st, r, st->nmode * t.ngrp * st->nev);
     } else if (r == 0) {
         dom_series(st, ctx, i);
     }
     free(t.tids);
+    xg_sb_free(&why);
     why_publish(st, ctx);
     return 0;
 }
 
 static void set_events_meta(const cache_state *st, xg_ctx *ctx)
 {
-    char list[256] = "";
+    char list[256] = ""; /* <= MAXEV of our names (<= 16 bytes) */
 
     for (size_t j = 0; j < st->nev; j++)
         snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
@@ -764,11 +766,12 @@ static int cache_start(xg_ctx *ctx, void **state, char *err, size_t errlen)
         goto fail;
     /* every target first, so EMFILE can say how many are needed */
     for (size_t i = 0; !st->off && i < ctx->doms.n; i++) {
-        char why[320];
-        if (resolve(st, ctx, i, &t[i], why, sizeof(why)) < 0) {
-            why_add(st, ctx->doms.v[i].info.name, "%s", why);
+        xg_sb why = XG_SB_INIT;
+        if (resolve(st, ctx, i, &t[i], &why) < 0) {
+            why_add(st, ctx->doms.v[i].info.name, "%s", xg_sb_str(&why));
             t[i].ngrp = 0;
         }
+        xg_sb_free(&why);
         needed += st->nmode * t[i].ngrp * st->nev;
     }
     for (size_t i = 0; !st->off && i < ctx->doms.n && r <= 0; i++)

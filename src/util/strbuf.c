@@ -99,6 +99,14 @@ int xg_sb_put(const xg_sb *sb, char *dst, size_t len)
     return -1;
 }
 
+int xg_mark_cut(char *buf, size_t len)
+{
+    if (!buf || len <= 3 || strnlen(buf, len) != len - 1)
+        return 0;
+    memcpy(buf + len - 4, "...", 4);
+    return 1;
+}
+
 char *xg_strfmt(const char *fmt, ...)
 {
     xg_sb sb = XG_SB_INIT;

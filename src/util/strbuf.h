@@ -36,6 +36,10 @@ void xg_sb_free(xg_sb *sb);
  * 0, or -1 when it does not fit, and then dst ends in "..." so the cut
  * shows. */
 int xg_sb_put(const xg_sb *sb, char *dst, size_t len);
+/* For a buffer of len bytes (len > 3) that another's snprintf filled: when
+ * the text fills it (strlen == len - 1) it may have been cut, so it is made
+ * to end in "..." to show it. 1 when it did, else 0. */
+int xg_mark_cut(char *buf, size_t len);
 /* The formatted text in a new malloc'd string (caller frees), or NULL on
  * ENOMEM. */
 char *xg_strfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

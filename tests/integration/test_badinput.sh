@@ -86,13 +86,35 @@ expect_2 "--cache-events LLC_MISSES:10000" "'LLC_MISSES:10000': .*counting needs
 rc=0; "$XG" list --cgroup-parent machine.slice/xg-none > /dev/null 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 2 ] && [ "$(wc -l < "$TMP/e")" -eq 1 ] && grep -q "cgroup parent 'machine.slice/xg-none'" "$TMP/e" \
     || fail "list --cgroup-parent nosuch: exit $rc: $(cat "$TMP/e")"
+# a long one is named whole (it was cut at 511 bytes), a longer one than
+# the message holds ends in "..."
+long=machine.slice; for i in $(seq 12); do long=$long/xg-none-$$-$(printf 'p%.0s' $(seq 50)); done
+rc=0; "$XG" list --platform cgroup --cgroup-parent "$long" > /dev/null 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 2 ] && grep -qF "cgroup parent '$long'" "$TMP/e" \
+    || fail "list --cgroup-parent (${#long} bytes): exit $rc: $(cat "$TMP/e")"
+for i in $(seq 80); do long=$long/xg-none-$(printf 'p%.0s' $(seq 50)); done
+rc=0; "$XG" list --platform cgroup --cgroup-parent "$long" > /dev/null 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 2 ] && [ "$(tail -c 4 "$TMP/e")" = "..." ] \
+    || fail "list --cgroup-parent (${#long} bytes): exit $rc: no '...': $(tail -c 80 "$TMP/e")"
 rc=0; "$XG" report --format xml "$TMP/nofile.db" > /dev/null 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 2 ] && [ "$(wc -l < "$TMP/e")" -eq 1 ] && grep -q "unknown format 'xml'" "$TMP/e" \
     || fail "report --format xml: exit $rc: $(cat "$TMP/e")"
 expect_2 "missing cgroup" "cgroup 'machine.slice/xg-none'" run --cgroup machine.slice/xg-none -d 1
 expect_2 "unknown --exec-user" "--exec-user 'no-such-user-xg': no such user" run --cgroup machine.slice/xg-bad-a --exec local --exec-user no-such-user-xg -d 1 -- true
+# a long unknown event or template word is quoted whole, with what follows
+# (the line was cut at 511 bytes)
+longev=$(printf 'e%.0s' $(seq 600))
+expect_2 "long --cache-events" "unknown event '$longev' \(known: .*\)$" run --cgroup machine.slice/xg-bad-a --cache-events "$longev" -d 1 -- true
+expect_2 "long --exec word" "\{$longev\}' \(known: \{name\}.* braces\)$" run --cgroup machine.slice/xg-bad-a --exec "ssh {$longev}" -d 1 -- true
+rc=0; "$XG" run --platform "$longev" -d 1 -- true > /dev/null 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 2 ] && grep -qE "'$longev' \(have: .*\)$" "$TMP/e" \
+    || fail "run --platform (600 bytes): exit $rc: $(tail -c 80 "$TMP/e")"
 expect_2 "bad --env" "--env '1BAD=x'" run --cgroup machine.slice/xg-bad-a --exec local --env 1BAD=x -d 1 -- true
 expect_2 "no address for {addr}" "xg-bad-a.*has none.*vmfile" run --cgroup machine.slice/xg-bad-a --exec 'ssh root@{addr}' -d 1 -- true
+# the same with a 240-byte name: the hint at the end is not cut (it was at 255)
+longcg=xg-bad-$$-$(printf 'n%.0s' $(seq 240))
+cg_make "machine.slice/$longcg"
+expect_2 "no address for {addr}, long name" "$longcg.*has none.*or change --exec\)$" run --cgroup "machine.slice/$longcg" --exec 'ssh root@{addr}' -d 1 -- true
 
 # a vmfile that is a pipe (read to its end like a file)
 "$XG" record --platform cgroup -q --cgroup-parent machine.slice --vmfile <(printf 'xg-bad-a\n') \
@@ -165,6 +187,17 @@ rc=0; "$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-evil --exe
 grep -qF "the command on 'esc?[31mred?tab' did not start" "$TMP/evil.err" \
     || fail "stderr does not name the domain safely: $(cat -v "$TMP/evil.err")"
 LC_ALL=C grep -q '[[:cntrl:]]' <(tr -d '\n' < "$TMP/evil.err") && fail "a control byte reached stderr: $(cat -v "$TMP/evil.err")"
+# a long command that cannot start is recorded with its whole path (the
+# reason was cut at 255 bytes)
+longcmd=/nonexistent-xg-$$/$(printf 'c%.0s' $(seq 300))
+rc=0; "$XG" run --platform cgroup -q --cgroup machine.slice/xg-bad-a --exec local -d 0.5 -i 0.5 \
+    -o "$TMP/longcmd" -- "$longcmd" > /dev/null 2> "$TMP/longcmd.err" || rc=$?
+[ "$rc" -eq 3 ] || fail "run with a long missing command exited $rc, expected 3"
+[ "$(sqlite3 "$TMP/longcmd/recording.db" "select state from workloads")" = \
+  "failed: $longcmd: No such file or directory" ] \
+    || fail "long command's state: $(sqlite3 "$TMP/longcmd/recording.db" "select state from workloads")"
+grep -qF "$longcmd: No such file or directory" "$TMP/longcmd.err" \
+    || fail "stderr lacks the long command's reason: $(cat "$TMP/longcmd.err")"
 # the same names (those a vmfile can hold: no blank, no control byte) in a vmfile
 printf '%s\n' "${evil[@]:1:3}" > "$TMP/evil.vms"
 evil_run "$TMP/evil2" 3 --vmfile "$TMP/evil.vms" "${evil[@]:1:3}"

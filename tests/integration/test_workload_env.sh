@@ -12,8 +12,9 @@ cat > "$TMP/dump.sh" <<'EOS'
 { id -u; env | sort; } > "$1/out.$XG_DOMAIN"
 EOS
 chmod 755 "$TMP/dump.sh"; chmod 777 "$TMP"
+long=XG_LONG_$(printf 'N%.0s' $(seq 300)) # a NAME past any fixed buffer
 SECRET_XG=leak FOO_XG=passed "$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-env \
-    --exec local --exec-user nobody --env FOO_XG --env BAR_XG=set -i 0.2 -d 1 --until-done \
+    --exec local --exec-user nobody --env FOO_XG --env BAR_XG=set --env "$long=whole" -i 0.2 -d 1 --until-done \
     -o "$TMP/r" -- "$TMP/dump.sh" "$TMP" > /dev/null || fail "run exited $?"
 out=$TMP/out.e1
 [ -f "$out" ] || fail "the workload did not run"
@@ -22,6 +23,7 @@ grep -qx 'XG_DOMAIN=e1' "$out" || fail "XG_DOMAIN missing"
 grep -qE '^XG_DOMAIN_ID=[0-9]+$' "$out" || fail "XG_DOMAIN_ID missing"
 grep -qx 'FOO_XG=passed' "$out" || fail "--env FOO_XG not passed on"
 grep -qx 'BAR_XG=set' "$out" || fail "--env BAR_XG=set not set"
+grep -qx "$long=whole" "$out" || fail "--env with a ${#long}-byte NAME not set whole"
 grep -qx 'USER=nobody' "$out" || fail "USER is not nobody"
 grep -q 'SECRET_XG' "$out" && fail "our environment leaked into the workload"
 grep -q '^PATH=' "$out" || fail "no PATH"

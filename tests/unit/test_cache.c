@@ -310,16 +310,19 @@ static void test_none(void **state)
 /* ---- the collector, for real, with software events ---- */
 
 static xg_perf_target g_target; /* what the fake platform answers */
+static const char *g_err;       /* non-NULL: it fails with this err */
 
 static int fake_target(xg_platform *p, xg_pdomain *d, xg_perf_target *out,
                        char *err, size_t errlen)
 {
     (void)p;
-    (void)err;
-    (void)errlen;
     *out = g_target;
-    if (d->info.is_host)
+    if (d->info.is_host) {
         out->kind = XG_PERF_SYSTEM;
+    } else if (g_err) {
+        snprintf(err, errlen, "%s", g_err);
+        return -1;
+    }
     return 0;
 }
 
@@ -563,6 +566,31 @@ static void test_collect_long_names(void **state)
     rig_free(&r);
 }
 
+/* A platform's reason naming a 1000-byte cgroup reaches the note whole, as
+ * its why (was cut at 319 bytes) or as its error (at 255). */
+static void test_collect_long_reason(void **state)
+{
+    rig r;
+    char why[1100];
+    (void)state;
+    if (!have_perf())
+        skip();
+    snprintf(why, sizeof(why), "cgroup '%0*d' is not in the perf_event "
+             "hierarchy /x", 1000, 7);
+    for (int as_err = 0; as_err < 2; as_err++) {
+        g_target = (xg_perf_target){.kind = XG_PERF_NONE, .cgroup_fd = -1,
+                                    .why = as_err ? NULL : why};
+        g_err = as_err ? why : NULL;
+        rig_init(&r, false, "task-clock");
+        rig_start(&r);
+        rig_tick(&r);
+        assert_string_equal(xg_store_meta_get(&r.ctx.store, "note.cache"),
+                            why);
+        rig_free(&r);
+    }
+    g_err = NULL;
+}
+
 /* Defaults on a machine without a PMU: the one-line reason, nothing
  * stored; where a PMU exists, LLC series instead. */
 static void test_collect_defaults(void **state)
@@ -678,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_collect_modes),
         cmocka_unit_test(test_collect_no_target),
         cmocka_unit_test(test_collect_long_names),
+        cmocka_unit_test(test_collect_long_reason),
         cmocka_unit_test(test_collect_defaults),
         cmocka_unit_test(test_collect_emfile),
         cmocka_unit_test(test_events_check),

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -552,6 +553,137 @@ static void test_cgroup_errors(void **state)
     xg_root_set(NULL);
 }
 
+/* Makes the n-byte name c... in the directory fd. */
+static void mkdir_in(int fd, char c, size_t n)
+{
+    char name[256];
+
+    memset(name, c, n);
+    name[n] = '\0';
+    assert_int_equal(mkdirat(fd, name, 0755), 0);
+}
+
+/* Children of a deep --cgroup-parent: one whose key is past 4 KiB is
+ * listed with its key whole (it was refused as "out of memory"), one whose
+ * path is too long is named in the error (it was skipped silently). */
+static void test_long_child(void **state)
+{
+    char parent[4096] = "machine.slice", full[8192], err[8192] = "";
+    xg_options o;
+    xg_pdomains l = {0};
+    xg_platform *p;
+    size_t n;
+    int fd;
+
+    (void)state;
+    use_copy("v1/snap1");
+    while ((n = strlen(parent)) < 3800) { /* 4000 bytes in 200-byte steps */
+        parent[n] = '/';
+        memset(parent + n + 1, 'd', 199);
+        parent[n + 200] = '\0';
+    }
+    parent[n] = '/';
+    memset(parent + n + 1, 'e', 4000 - n - 1);
+    parent[4000] = '\0';
+    for (size_t i = 1; i <= 4000; i++) { /* each prefix, then the whole */
+        char c = parent[i];
+        if (c != '/' && c)
+            continue;
+        parent[i] = '\0';
+        snprintf(full, sizeof(full), "%s/sys/fs/cgroup/cpuacct/%s", root,
+                 parent);
+        assert_true(mkdir(full, 0755) == 0 || errno == EEXIST);
+        parent[i] = c;
+    }
+    assert_true((fd = open(full, O_DIRECTORY | O_RDONLY)) >= 0);
+    mkdir_in(fd, 'a', 92); /* a path of 4093 bytes, a key of 4100 */
+    o = opts();
+    o.cgroup_parent = parent;
+    p = open_discover(&o, &l);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(strlen(l.v[1].info.key), 7 + 4093);
+    assert_int_equal(strncmp(l.v[1].info.key, "cgroup:", 7), 0);
+    assert_int_equal(strncmp(l.v[1].info.key + 7, parent, 4000), 0);
+    xg_pdomains_free(&l);
+    mkdir_in(fd, 'b', 200); /* a path of 4201 bytes */
+    assert_int_equal(ops->discover(p, &l, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "/bbbbbbbbbb"));
+    assert_non_null(strstr(err, "': path too long"));
+    xg_pdomains_free(&l);
+    ops->close(p);
+    close(fd);
+    drop_copy();
+}
+
+/* The NET note names a domain whole: a 200-byte cgroup name was cut at
+ * 127 bytes. */
+static void test_net_note_long_name(void **state)
+{
+    char name[201];
+    xg_options o;
+    xg_pdomains l;
+    xg_platform *p;
+    const char *note;
+
+    (void)state;
+    memset(name, 'n', 200);
+    name[200] = '\0';
+    use_copy("v1/snap1");
+    sh("N=$(printf 'n%.0s' $(seq 200)); "
+       "for d in $(find \"$R/sys/fs/cgroup\" -type d -name xg-fix-a); do "
+       "cp -a \"$d\" \"${d%/*}/$N\"; done"); /* a copy of xg-fix-a */
+    o = opts();
+    o.families = XG_FAM_NET;
+    p = open_discover(&o, &l);
+    prepare_all(p, &l);
+    note = ops->note(p, XG_FAM_NET);
+    assert_non_null(note);
+    if (!strstr(note, name) || strstr(note, name)[200] != ':')
+        fail_msg("the note lacks the whole name: %s", note);
+    finish(p, &l);
+    drop_copy();
+}
+
+/* A cgroup outside the perf_event hierarchy: the reason names its 613-byte
+ * path whole (it was cut at 191 bytes). */
+static void test_perf_why_long(void **state)
+{
+    char rel[700] = "machine.slice", want[800];
+    const char *names[1] = {rel};
+    xg_options o;
+    xg_pdomains l;
+    xg_platform *p;
+    xg_perf_target t;
+    char err[256];
+
+    (void)state;
+    for (int i = 0; i < 3; i++) {
+        size_t n = strlen(rel);
+        rel[n] = '/';
+        memset(rel + n + 1, 'p', 199);
+        rel[n + 200] = '\0';
+    }
+    use_copy("v1/snap1");
+    sh("P=$(printf '/p%.0s' 1 2 3 | sed \"s|p|$(printf 'p%.0s' $(seq 199))|g\"); "
+       "d=\"$R/sys/fs/cgroup/cpuacct/machine.slice\"; mkdir -p \"$d$P\" && "
+       "rmdir \"$d$P\" && cp -a \"$d/xg-fix-a\" \"$d$P\"");
+    o = opts();
+    o.cgroups = names;
+    o.n_cgroups = 1;
+    o.families = XG_FAM_CACHE;
+    p = open_discover(&o, &l);
+    prepare_all(p, &l);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(ops->perf_target(p, &l.v[1], &t, err, sizeof(err)), 0);
+    assert_int_equal(t.kind, XG_PERF_NONE);
+    snprintf(want, sizeof(want), "cgroup '%s' is not in the perf_event "
+             "hierarchy /sys/fs/cgroup/unified", rel);
+    assert_non_null(t.why);
+    assert_string_equal(t.why, want);
+    finish(p, &l);
+    drop_copy();
+}
+
 /* No machine.slice, or no cgroup mounted: just the host, no error. */
 static void test_only_host(void **state)
 {
@@ -828,6 +960,9 @@ int main(void)
         cmocka_unit_test_teardown(test_named_cgroups, teardown),
         cmocka_unit_test_teardown(test_sorted_children, teardown),
         cmocka_unit_test_teardown(test_cgroup_errors, teardown),
+        cmocka_unit_test_teardown(test_long_child, teardown),
+        cmocka_unit_test_teardown(test_net_note_long_name, teardown),
+        cmocka_unit_test_teardown(test_perf_why_long, teardown),
         cmocka_unit_test_teardown(test_only_host, teardown),
         cmocka_unit_test_teardown(test_comounted, teardown),
         cmocka_unit_test_teardown(test_removed_after_prepare, teardown),

@@ -2,7 +2,8 @@
  * through is kept whole or refused with a clear error, never cut
  * silently: a damaged recording's message quoting a 2000-byte
  * format_version (the reader cut its details at 511 bytes), the same message into a small err
- * (ends in "..."), and the report's CACHE title and column names made of a
+ * (ends in "..."), the writer's message into a small err (was cut
+ * silently, now ends in "..." too), and the report's CACHE title and column names made of a
  * recording's long event names (cut at 319 and 63 bytes). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -84,6 +85,31 @@ static void test_recording_message(void **state)
     free(key);
 }
 
+/* The writer's one line, too long for err, ends in "..." where it is cut
+ * (it used to end anywhere, with nothing to show it was cut). */
+static void test_writer_message(void **state)
+{
+    char path[128], big[4096], small[48], want[4096];
+    xg_store s;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/w.db", dir);
+    small_store(&s, "x");
+    assert_int_equal(xg_recording_write(&s, path, false, big, sizeof(big)), 0);
+    /* there already: refused without --force */
+    assert_int_equal(xg_recording_write(&s, path, false, big, sizeof(big)), -1);
+    snprintf(want, sizeof(want), "%s: File exists (use --force to "
+             "overwrite)", path);
+    assert_string_equal(big, want);
+    assert_int_equal(xg_recording_write(&s, path, false, small, sizeof(small)),
+                     -1);
+    assert_int_equal(strlen(small), sizeof(small) - 1);
+    assert_memory_equal(small, want, sizeof(small) - 4);
+    assert_string_equal(small + sizeof(small) - 4, "...");
+    xg_store_free(&s);
+    unlink(path);
+}
+
 /* The CACHE section's title names the recording's events and its columns
  * their names: long ones are printed whole. */
 static void test_cache_names(void **state)
@@ -130,6 +156,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_recording_message),
+        cmocka_unit_test(test_writer_message),
         cmocka_unit_test(test_cache_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -169,7 +169,8 @@ static void test_cmdline(void **state)
         assert_int_equal(parse(&c, b), -1);
         assert_int_equal(qp_parse_cmdline("", 0, &c), -1);
     }
-    {   /* a name longer than the field is cut between UTF-8 characters */
+    {   /* a name longer than the field is cut between UTF-8 characters,
+         * and ends in "..." to show it */
         char name[600];
         size_t n = 0;
         while (n + 2 < sizeof(name) - 1) {
@@ -179,8 +180,31 @@ static void test_cmdline(void **state)
         name[n] = '\0';
         const char *a[] = {"qemu-system-x86_64", "-name", name, NULL};
         assert_int_equal(parse(&c, a), 0);
-        assert_int_equal(strlen(c.name), 254); /* 127 two-byte chars */
-        assert_memory_equal(c.name, name, 254);
+        assert_int_equal(strlen(c.name), 255); /* 126 two-byte chars */
+        assert_memory_equal(c.name, name, 252);
+        assert_string_equal(c.name + 252, "...");
+    }
+    {   /* a QMP chardev path or -mon id too long to hold: no QMP (it was
+         * cut, naming another socket, or another chardev) */
+        char dev[4400], mon[400], dev2[400];
+        const char *a[] = {"qemu-system-x86_64", "-chardev", dev, "-mon",
+                           "chardev=m,mode=control", NULL};
+        const char *b[] = {"qemu-system-x86_64", "-chardev", dev2, "-mon",
+                           mon, NULL};
+        int n = snprintf(dev, sizeof(dev), "socket,id=m,server=on,path=/");
+        memset(dev + n, 'd', 4200);
+        dev[n + 4200] = '\0';
+        assert_int_equal(parse(&c, a), 0);
+        assert_string_equal(c.qmp, "");
+        n = snprintf(mon, sizeof(mon), "mode=control,chardev=");
+        memset(mon + n, 'm', 300); /* the id of none */
+        mon[n + 300] = '\0';
+        n = snprintf(dev2, sizeof(dev2), "socket,id=");
+        memset(dev2 + n, 'm', 255); /* the first 255 bytes of it */
+        snprintf(dev2 + n + 255, sizeof(dev2) - (size_t)n - 255,
+                 ",path=/m.sock,server=on");
+        assert_int_equal(parse(&c, b), 0);
+        assert_string_equal(c.qmp, "");
     }
     {   /* a value cut off at the end of the buffer is not taken */
         char buf[256];

@@ -222,6 +222,16 @@ static void on_blk(void *arg, const xg_qmp_blk *b)
     d->b[d->n++] = *b;
 }
 
+/* A device whose name is 300 'q's, whole. */
+static void on_long(void *arg, const xg_qmp_blk *b)
+{
+    devs *d = arg;
+
+    assert_int_equal(strlen(b->device), 300);
+    assert_int_equal(strspn(b->device, "q"), 300);
+    d->n++;
+}
+
 #define GREET {NULL, "greeting.json", NULL, 0, 0}
 #define CAPS {"\"qmp_capabilities\"", "capabilities.json", NULL, 0, 0}
 #define QUERY "\"query-blockstats\""
@@ -474,6 +484,24 @@ static void test_names(void **state)
         json_decref(j);
         j = json_loads("{\"error\": {}}", 0, NULL);
         assert_int_equal(xg_qmp_parse_blockstats(j, on_blk, &d), -1);
+        json_decref(j);
+    }
+    { /* 300-byte names: whole (they were cut at 255), never cut */
+        char big[400], want[301];
+        devs d = {0};
+        json_t *j;
+        memset(want, 'q', 300);
+        want[300] = '\0';
+        snprintf(big, sizeof(big), "{\"qdev\": \"/machine/peripheral/%s/"
+                 "virtio-backend\"}", want);
+        j = json_loads(big, 0, NULL);
+        assert_null(xg_qmp_dev_name(j, buf, sizeof(buf))); /* no room */
+        json_decref(j);
+        snprintf(big, sizeof(big), "{\"return\": [{\"device\": \"%s\", "
+                 "\"stats\": {\"rd_bytes\": 1}}]}", want);
+        j = json_loads(big, 0, NULL);
+        assert_int_equal(xg_qmp_parse_blockstats(j, on_long, &d), 0);
+        assert_int_equal(d.n, 1);
         json_decref(j);
     }
 }

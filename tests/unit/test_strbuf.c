@@ -87,6 +87,20 @@ static void test_strfmt(void **state)
     free(s);
 }
 
+/* A buffer that a snprintf filled ends in "..."; one with room is kept. */
+static void test_mark_cut(void **state)
+{
+    char b[8];
+
+    (void)state;
+    memcpy(b, "abcdefg", 8); /* as snprintf leaves "abcdefghij" */
+    assert_int_equal(xg_mark_cut(b, sizeof(b)), 1);
+    assert_string_equal(b, "abcd...");
+    memcpy(b, "abc", 4);
+    assert_int_equal(xg_mark_cut(b, sizeof(b)), 0);
+    assert_string_equal(b, "abc");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -94,6 +108,7 @@ int main(void)
         cmocka_unit_test(test_pieces),
         cmocka_unit_test(test_failure_sticks),
         cmocka_unit_test(test_strfmt),
+        cmocka_unit_test(test_mark_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -184,6 +184,36 @@ static void test_discover(void **state)
     xg_xen_close(p);
 }
 
+/* A 300-byte name (a xenstore value may be 4096) is listed whole, in the
+ * name and in the key made of it when the uuid is nil; it was cut at 127
+ * bytes. */
+static void test_long_name(void **state)
+{
+    xg_platform *p = open_fake();
+    xg_pdomains l = {0};
+    char name[301], key[320];
+    xg_cpu_counters c;
+
+    (void)state;
+    memset(name, 'x', 300);
+    name[300] = '\0';
+    g_dom[2].name = name;
+    g_dom[2].uuid = UZ;
+    list_prepared(p, &l);
+    snprintf(key, sizeof(key), "xen:%s:7", name);
+    assert_string_equal(l.v[2].info.name, name);
+    assert_string_equal(l.v[2].info.key, key);
+    /* matched by that name (a nil uuid) in the next tick's snapshot */
+    g_now += 1000000000;
+    g_dom[2].cpu_ns = 11000;
+    assert_int_equal(xg_xen_cpu_read(p, &l.v[2], &c), 0);
+    assert_int_equal(c.usage_ns, 11000);
+    for (size_t i = 0; i < l.n; i++)
+        xg_xen_release(p, &l.v[i]);
+    xg_pdomains_free(&l);
+    xg_xen_close(p);
+}
+
 static void on_cpu(void *arg, int vcpu, const xg_cpu_counters *c)
 {
     uint64_t *v = arg;
@@ -649,6 +679,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_discover, setup),
+        cmocka_unit_test_setup(test_long_name, setup),
         cmocka_unit_test_setup(test_cpu_one_snapshot_per_sample, setup),
         cmocka_unit_test_setup(test_disk, setup),
         cmocka_unit_test_setup(test_net, setup),

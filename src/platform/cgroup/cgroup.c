@@ -13,6 +13,7 @@
 
 #include "platform/host.h"
 #include "util/root.h"
+#include "util/strbuf.h"
 
 extern const xg_platform_ops xg_platform_cgroup;
 
@@ -241,24 +242,28 @@ static void not_found(const xg_platform *p, const char *what, const char *in,
 
 static int push_cgroup(const xg_platform *p, xg_pdomains *out, const char *rel)
 {
-    char key[4096];
+    char *key = xg_strfmt(CG_KEY "%s", rel); /* as long as rel is */
     const char *slash = strrchr(rel, '/');
     struct stat st;
-    int h = primary(p);
+    int h = primary(p), rc;
     xg_pdomain d = {.info = {.platform_id = -1, .first_tick = -1,
                              .last_tick = -1}};
 
-    if (snprintf(key, sizeof(key), CG_KEY "%s", rel) >= (int)sizeof(key))
+    if (!key)
         return -1;
     for (size_t i = 0; i < out->n; i++)
-        if (strcmp(out->v[i].info.key, key) == 0)
+        if (strcmp(out->v[i].info.key, key) == 0) {
+            free(key);
             return 0; /* named twice */
+        }
     if ((h >= 0 && dir_stat(p, h, rel, &st)) ||
         dir_stat(p, CG_V2, rel, &st) || dir_stat(p, CG_CPUACCT, rel, &st))
         d.info.platform_id = (int64_t)st.st_ino;
     d.info.key = key;
     d.info.name = (char *)(slash ? slash + 1 : rel);
-    return xg_pdomains_push(out, &d);
+    rc = xg_pdomains_push(out, &d);
+    free(key);
+    return rc;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -305,6 +310,7 @@ static int push_children(const xg_platform *p, int h, const char *parent,
     struct dirent *e;
     DIR *dp;
     int rc = -1;
+    bool nomem = true; /* what rc < 0 means, unless said otherwise */
 
     if (!cg_dir(p, h, parent, dir, sizeof(dir)) ||
         !xg_root_path(full, sizeof(full), dir)) {
@@ -322,8 +328,13 @@ static int push_children(const xg_platform *p, int h, const char *parent,
                                                        !e->d_name[2])))
             continue;
         if (snprintf(rel, sizeof(rel), "%s%s%s", parent, *parent ? "/" : "",
-                     e->d_name) >= (int)sizeof(rel))
-            continue;
+                     e->d_name) >= (int)sizeof(rel)) {
+            snprintf(err, errlen, "cgroup '%s%s%s': path too long (over %zu "
+                     "bytes)", parent, *parent ? "/" : "", e->d_name,
+                     sizeof(rel) - 1);
+            nomem = false;
+            goto out;
+        }
         if (e->d_type != DT_DIR &&
             (e->d_type != DT_UNKNOWN || !dir_stat(p, h, rel, &st)))
             continue;
@@ -340,6 +351,7 @@ static int push_children(const xg_platform *p, int h, const char *parent,
     if (n)
         qsort(names, n, sizeof(*names), cmp_str);
     for (size_t i = 0; i < n; i++) {
+        /* fits: each was checked above */
         snprintf(rel, sizeof(rel), "%s%s%s", parent, *parent ? "/" : "",
                  names[i]);
         if (push_cgroup(p, out, rel) < 0)
@@ -347,7 +359,7 @@ static int push_children(const xg_platform *p, int h, const char *parent,
     }
     rc = 0;
 out:
-    if (rc < 0)
+    if (rc < 0 && nomem)
         snprintf(err, errlen, "out of memory");
     for (size_t i = 0; i < n; i++)
         free(names[i]);

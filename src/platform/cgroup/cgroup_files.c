@@ -14,6 +14,7 @@
 
 #include "platform/host.h"
 #include "util/root.h"
+#include "util/strbuf.h"
 
 #define CG_KEY "cgroup:"
 #define CG_MAXBUF (64u << 20)
@@ -36,7 +37,8 @@ typedef struct cg_dom {
     bool cpu_v2;        /* fd_usage is v2 cpu.stat, else v1 cpuacct.usage */
     int fd_usage, fd_stat, fd_throttle, fd_pressure;
     int fd_perf;        /* perf_event cgroup directory, opened on demand */
-    char perf_why[192]; /* why there is none, for cg_perf_target */
+    char *perf_why;     /* why there is none, for cg_perf_target (whole:
+                         * it names the cgroup) */
     int disk;           /* CG_BLKIO, CG_V2, or -1: no disk figures */
     int fd_bytes, fd_ios; /* v1 io_service_bytes + io_serviced; v2 io.stat */
     char *buf;          /* disk file text; grows only when a file outgrows it */
@@ -324,6 +326,7 @@ static void dom_free(cg_dom *c)
                       c->rules[i].minor);
     free(c->rules);
     free(c->blkio_dir);
+    free(c->perf_why);
     free(c->dev);
     free(c->buf);
     free(c);
@@ -634,18 +637,20 @@ int cg_perf_target(xg_platform *p, xg_pdomain *d, xg_perf_target *out,
         return 0;
     }
     rel = d->info.key + strlen(CG_KEY);
-    out->why = c->perf_why;
+    free(c->perf_why); /* NULL (out of memory): "nothing to count" */
     if (h < 0) {
-        snprintf(c->perf_why, sizeof(c->perf_why), "no cgroup hierarchy "
-                 "with perf_event (neither a v1 perf_event mount nor "
-                 "cgroup2)");
+        out->why = c->perf_why = xg_strfmt("no cgroup hierarchy with "
+                                           "perf_event (neither a v1 "
+                                           "perf_event mount nor cgroup2)");
         return 0;
     }
     if (!cg_has(p, h, rel) || !cg_dir(p, h, rel, dir, sizeof(dir))) {
-        snprintf(c->perf_why, sizeof(c->perf_why), "cgroup '%s' is not in "
-                 "the perf_event hierarchy %s", rel, p->mnt[h]);
+        out->why = c->perf_why = xg_strfmt("cgroup '%s' is not in the "
+                                           "perf_event hierarchy %s", rel,
+                                           p->mnt[h]);
         return 0;
     }
+    c->perf_why = NULL;
     if (c->fd_perf < 0 &&
         (c->fd_perf = xg_root_open(dir, O_RDONLY | O_DIRECTORY)) < 0) {
         cg_path_err(err, errlen, dir, errno);

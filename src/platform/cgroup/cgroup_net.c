@@ -30,13 +30,14 @@
 enum { CN_PENDING, CN_SHARED, CN_OWN, CN_UNKNOWN };
 
 struct cg_net {
-    char name[128];     /* the domain's, for the note */
     int state;          /* CN_* */
     int fd_procs[4];    /* cgroup.procs in each hierarchy that has the
                          * cgroup (v1 and v2 members differ on hybrid
                          * hosts), held while CN_PENDING; -1 = none */
     xg_netdev_file dev; /* CN_OWN: /proc/PID/net/dev */
-    char why[160];      /* CN_UNKNOWN: why */
+    char why[160];      /* CN_UNKNOWN: why (our fixed texts, and strerror:
+                         * under 150 bytes) */
+    char name[];        /* the domain's, for the note, whole */
 };
 
 /* The link text of <root>/proc/<pid>/ns/net ("net:[4026531833]") into buf.
@@ -133,7 +134,9 @@ struct cg_net *cg_net_open(xg_platform *p, const char *rel, const char *name)
     char dir[4096], path[4200];
     int nfd = 0;
 
-    if (!p->want_net || !(n = calloc(1, sizeof(*n))))
+    if (!name)
+        name = rel;
+    if (!p->want_net || !(n = calloc(1, sizeof(*n) + strlen(name) + 1)))
         return NULL;
     if (p->n_nets == p->cap_nets) {
         size_t nc = p->cap_nets ? p->cap_nets * 2 : 8;
@@ -146,7 +149,7 @@ struct cg_net *cg_net_open(xg_platform *p, const char *rel, const char *name)
         p->cap_nets = nc;
     }
     p->nets[p->n_nets++] = n;
-    snprintf(n->name, sizeof(n->name), "%s", name ? name : rel);
+    memcpy(n->name, name, strlen(name) + 1);
     n->dev.fd = -1;
     n->state = CN_PENDING;
     for (int i = 0; i < 4; i++) {

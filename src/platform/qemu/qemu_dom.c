@@ -176,15 +176,19 @@ static int read_stat(qd_dom *c, qp_stat *s)
     return 0;
 }
 
-/* The QMP socket path: relative ones are relative to QEMU's cwd. */
+/* The QMP socket path: relative ones are relative to QEMU's cwd. NULL
+ * when it does not fit (never a cut path: another file). */
 static const char *qmp_path(pid_t pid, const char *given, char *buf,
                             size_t len)
 {
-    char rel[4200];
+    char rel[4200]; /* given is < 4096 bytes (qp_cmd.qmp) */
+    int n;
 
     if (given[0] == '/')
         return given;
-    snprintf(rel, sizeof(rel), "/proc/%ld/cwd/%s", (long)pid, given);
+    n = snprintf(rel, sizeof(rel), "/proc/%ld/cwd/%s", (long)pid, given);
+    if (n < 0 || (size_t)n >= sizeof(rel))
+        return NULL;
     return xg_root_path(buf, len, rel);
 }
 

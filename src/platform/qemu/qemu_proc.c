@@ -69,20 +69,25 @@ static bool opt_next(const char **p, char *buf, size_t len)
     return true;
 }
 
-/* src into buf, cut between UTF-8 characters when it does not fit. */
-static void copy_cut(char *buf, size_t len, const char *src)
+/* src into buf, cut between UTF-8 characters when it does not fit: 1
+ * whole, 2 cut. */
+static int copy_cut(char *buf, size_t len, const char *src)
 {
     size_t n = strlen(src);
+    int rc = n >= len ? 2 : 1;
 
     if (n >= len)
         n = utf8_cut(src, len - 1);
     memcpy(buf, src, n);
     buf[n] = '\0';
+    return rc;
 }
 
 /* The value of key=VALUE among the fields of opts (the first field too, or
- * only the first when key is NULL and it has no '='). */
-static bool opt_get(const char *opts, const char *key, char *buf, size_t len)
+ * only the first when key is NULL and it has no '='): 0 none, 1 whole, 2
+ * cut to fit len (a field past f's 4351 bytes is cut too, and longer than
+ * any buf here). */
+static int opt_get(const char *opts, const char *key, char *buf, size_t len)
 {
     char f[4352] = ""; /* zeroed for clang-analyzer (set-up time only) */
     size_t kl = key ? strlen(key) : 0;
@@ -91,13 +96,22 @@ static bool opt_get(const char *opts, const char *key, char *buf, size_t len)
     for (const char *p = opts; opt_next(&p, f, sizeof(f)); first = false) {
         if (!key) {
             if (first && !strchr(f, '='))
-                return copy_cut(buf, len, f), true;
-            return false;
+                return copy_cut(buf, len, f);
+            return 0;
         }
         if (strncmp(f, key, kl) == 0 && f[kl] == '=')
-            return copy_cut(buf, len, f + kl + 1), true;
+            return copy_cut(buf, len, f + kl + 1);
     }
-    return false;
+    return 0;
+}
+
+/* A name cut to fit buf (len bytes) ends in "..." to show it. */
+static void mark_cut(char *buf, size_t len)
+{
+    size_t n = strlen(buf);
+
+    n = utf8_cut(buf, n > len - 4 ? len - 4 : n);
+    memcpy(buf + n, "...", 4);
 }
 
 static bool is_on(const char *v)
@@ -114,7 +128,7 @@ static bool opt_flag(const char *opts, const char *key)
     for (const char *p = opts; opt_next(&p, f, sizeof(f));)
         if (!strcmp(f, key))
             return true;
-    return opt_get(opts, key, f, sizeof(f)) && is_on(f);
+    return opt_get(opts, key, f, sizeof(f)) == 1 && is_on(f);
 }
 
 /* -qmp / -qmp-pretty "unix:PATH,server=on,wait=off": the path. */
@@ -140,10 +154,10 @@ static bool chardev_path(const char *const *dev, int n, const char *id,
     for (int i = 0; i < n; i++) {
         const char *p = dev[i];
         if (!opt_next(&p, f, sizeof(f)) || strcmp(f, "socket") != 0 ||
-            !opt_get(dev[i], "id", f, sizeof(f)) || strcmp(f, id) != 0 ||
+            opt_get(dev[i], "id", f, sizeof(f)) != 1 || strcmp(f, id) != 0 ||
             !opt_flag(dev[i], "server"))
             continue;
-        return opt_get(dev[i], "path", path, len) && *path;
+        return opt_get(dev[i], "path", path, len) == 1 && *path; /* whole */
     }
     return false;
 }
@@ -189,9 +203,13 @@ int qp_parse_cmdline(const char *buf, size_t len, qp_cmd *out)
         if (strnlen(v, (size_t)(end - v)) == (size_t)(end - v))
             break; /* unterminated value: the buffer was cut */
         if (!strcmp(o, "name")) {
-            if (!opt_get(v, "guest", out->name, sizeof(out->name)))
-                opt_get(v, NULL, out->name, sizeof(out->name));
+            int r = opt_get(v, "guest", out->name, sizeof(out->name));
+            if (!r)
+                r = opt_get(v, NULL, out->name, sizeof(out->name));
+            if (r == 2) /* a label: shown cut, and said so */
+                mark_cut(out->name, sizeof(out->name));
         } else if (!strcmp(o, "uuid")) {
+            /* QEMU takes only a 36-byte UUID: it fits */
             snprintf(out->uuid, sizeof(out->uuid), "%s", v);
         } else if (!strcmp(o, "qmp") || !strcmp(o, "qmp-pretty")) {
             if (!*out->qmp && !qmp_unix(v, out->qmp, sizeof(out->qmp)))
@@ -210,9 +228,12 @@ int qp_parse_cmdline(const char *buf, size_t len, qp_cmd *out)
         v += strlen(v) + 1; /* the value was taken */
     }
     for (int i = 0; i < nmon && !*out->qmp; i++) {
-        if (!opt_get(mon[i], "mode", f, sizeof(f)) || strcmp(f, "control") ||
-            (!opt_get(mon[i], "chardev", f, sizeof(f)) &&
-             !opt_get(mon[i], NULL, f, sizeof(f))))
+        int r;
+        if (!opt_get(mon[i], "mode", f, sizeof(f)) || strcmp(f, "control"))
+            continue;
+        if (!(r = opt_get(mon[i], "chardev", f, sizeof(f))))
+            r = opt_get(mon[i], NULL, f, sizeof(f));
+        if (r != 1) /* none, or an id cut: another chardev's, maybe */
             continue;
         if (!chardev_path(dev, ndev, f, out->qmp, sizeof(out->qmp)))
             out->qmp[0] = '\0';

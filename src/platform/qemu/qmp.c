@@ -280,37 +280,58 @@ const char *xg_qmp_dev_name(const json_t *entry, char *buf, size_t len)
     static const char *const pre[] = {"/machine/peripheral/",
                                       "/machine/peripheral-anon/"};
 
-    if (dev && *dev) {
-        snprintf(buf, len, "%s", dev);
-        return buf;
-    }
-    if (!qdev || !*qdev)
+    const char *p = dev && *dev ? dev : qdev;
+    size_t n;
+
+    if (!p || !*p)
         return NULL;
-    for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
+    n = strlen(p);
+    for (size_t i = 0; p == qdev && i < sizeof(pre) / sizeof(pre[0]); i++) {
         size_t pl = strlen(pre[i]);
         if (strncmp(qdev, pre[i], pl) == 0 && qdev[pl] && qdev[pl] != '/') {
-            snprintf(buf, len, "%.*s", (int)strcspn(qdev + pl, "/"),
-                     qdev + pl);
-            return buf;
+            p = qdev + pl;
+            n = strcspn(p, "/");
+            break;
         }
     }
-    snprintf(buf, len, "%s", qdev);
+    if (n >= len)
+        return NULL; /* never a cut name: another device's, maybe */
+    memcpy(buf, p, n);
+    buf[n] = '\0';
     return buf;
+}
+
+/* Room for any name xg_qmp_dev_name finds in entry. */
+static size_t dev_name_room(const json_t *entry)
+{
+    return json_string_length(json_object_get(entry, "device")) +
+           json_string_length(json_object_get(entry, "qdev")) + 1;
 }
 
 int xg_qmp_parse_blockstats(const json_t *reply, xg_qmp_blk_cb cb, void *arg)
 {
     const json_t *list = json_object_get(reply, "return"), *e;
-    char name[256];
-    size_t i;
+    char *name = NULL; /* sized to each entry's names: never cut */
+    size_t i, cap = 0;
+    int rc = 0;
 
     if (!json_is_array(list))
         return -1;
     json_array_foreach(list, i, e) {
         const json_t *st = json_object_get(e, "stats");
+        size_t room = dev_name_room(e);
         xg_qmp_blk b;
+        if (room > cap) {
+            char *nn = realloc(name, room);
+            if (!nn) {
+                rc = -1; /* out of memory */
+                break;
+            }
+            name = nn;
+            cap = room;
+        }
         if (!json_is_object(st) ||
-            !(b.device = xg_qmp_dev_name(e, name, sizeof(name))))
+            !(b.device = xg_qmp_dev_name(e, name, cap)))
             continue;
         b.rd_bytes = stat_u64(st, "rd_bytes");
         b.wr_bytes = stat_u64(st, "wr_bytes");
@@ -320,7 +341,8 @@ int xg_qmp_parse_blockstats(const json_t *reply, xg_qmp_blk_cb cb, void *arg)
         b.wr_time_ns = stat_u64(st, "wr_total_time_ns");
         cb(arg, &b);
     }
-    return 0;
+    free(name);
+    return rc;
 }
 
 int xg_qmp_blockstats(xg_qmp *q, xg_qmp_blk_cb cb, void *arg)

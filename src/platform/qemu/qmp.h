@@ -41,7 +41,7 @@ int xg_qmp_parse_blockstats(const json_t *reply, xg_qmp_blk_cb cb,
                             void *arg);
 /* The device name of one entry into buf: "device" when not empty, else the
  * id in "qdev" ("/machine/peripheral/ID/virtio-backend" gives ID), else
- * NULL. */
+ * NULL; NULL too when it does not fit in len (never cut). */
 const char *xg_qmp_dev_name(const json_t *entry, char *buf, size_t len);
 
 #endif

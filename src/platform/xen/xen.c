@@ -99,7 +99,7 @@ static void dom_key(const xg_xen_dom *d, char *buf, size_t len)
 
 static int push_dom(xg_pdomains *out, const xg_xen_dom *x)
 {
-    char key[200];
+    char key[XG_XEN_NAME_MAX + 64]; /* "xen:" NAME ":" DOMID, or a uuid */
     xg_pdomain d = {.info = {.platform_id = x->domid, .first_tick = -1,
                              .last_tick = -1}};
 

@@ -32,9 +32,13 @@ typedef struct xg_xen_vcpu {
     bool online;
 } xg_xen_vcpu;
 
+/* A domain's name is a xenstore value, at most XENSTORE_PAYLOAD_MAX (4096)
+ * bytes by the protocol: the fields hold any. */
+#define XG_XEN_NAME_MAX 4096
+
 typedef struct xg_xen_dom {
     unsigned domid;
-    char name[128];
+    char name[XG_XEN_NAME_MAX + 1];
     char uuid[40];         /* "" when unknown */
     bool dying;            /* being destroyed: not a running domain */
     uint64_t cpu_ns;
@@ -121,7 +125,7 @@ struct xg_platform {
 typedef struct xen_dom {
     unsigned domid;
     char uuid[40];
-    char name[128];
+    char name[XG_XEN_NAME_MAX + 1];
     bool cmt_attached;    /* this run started its cache monitoring */
     uint64_t last_cpu_ns; /* the last CPU time handed out */
 } xen_dom;

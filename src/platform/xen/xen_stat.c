@@ -142,6 +142,7 @@ static int fill_dom(xen_stat *x, xenstat_domain *xd, int n_info,
     if (!d)
         return -1;
     d->domid = xenstat_domain_id(xd);
+    /* fits: a xenstore value (XG_XEN_NAME_MAX) */
     snprintf(d->name, sizeof(d->name), "%s", name ? name : "");
     d->dying = xenstat_domain_dying(xd) != 0;
     d->cpu_ns = xenstat_domain_cpu_ns(xd);
