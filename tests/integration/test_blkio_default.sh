@@ -90,4 +90,23 @@ no_rules_left optout
 grep -qx "$devno 1099511627776" "$B/$other/blkio.throttle.read_bps_device" ||
     fail "the other cgroup's rule was touched"
 echo "$devno 0" > "$B/$other/blkio.throttle.read_bps_device"
+
+# 4. a user who may not write the rule (by default, not asked for): the
+#    domains are still watched, and the DISK note says why no rule was set
+if command -v setpriv > /dev/null; then
+    chmod o+x "$TMP"
+    mkdir -m 0777 "$TMP/user"
+    rc=0
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$XG" record -q --platform cgroup \
+        --cgroup "machine.slice/xg-bd-w$$" -i 0.2 -d 0.6 -o "$TMP/user/out" 2> "$TMP/user.err" || rc=$?
+    [ "$rc" -eq 0 ] || fail "non-root: exit $rc: $(cat "$TMP/user.err")"
+    [ "$(sqlite3 "$TMP/user/out/recording.db" "select count(*) from series s join domains d
+        on d.id = s.domain_id where d.name = 'xg-bd-w$$' and s.family = 'cpu'")" -gt 0 ] ||
+        fail "non-root: the cgroup was not watched"
+    sqlite3 "$TMP/user/out/recording.db" "select value from meta where key = 'note.disk'" |
+        grep -q "the no-op rule could not be set (.*Permission denied" ||
+        fail "non-root: note.disk: $(sqlite3 "$TMP/user/out/recording.db" "select value from meta where key = 'note.disk'")"
+    no_rules_left user
+    echo "non-root: watched, the note says why no rule was set"
+fi
 echo "PASS"

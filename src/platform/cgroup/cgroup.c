@@ -136,6 +136,7 @@ static void cg_close(xg_platform *p)
     free(p->parent);
     free(p->watched);
     free(p->nets);
+    free(p->rules_why);
     cg_rules_close(p->rules);
     free(p);
 }
@@ -158,6 +159,7 @@ static xg_platform *cg_open(const xg_options *o, char *err, size_t errlen)
     text = NULL;
     p->ncpus = -1;
     p->blkio_enable = !o->no_blkio_enable && p->mnt[CG_BLKIO];
+    p->blkio_asked = o->blkio_enable;
     /* also removes the rules of runs killed before they could */
     if (p->mnt[CG_BLKIO] && !(p->rules = cg_rules_open()) &&
         p->blkio_enable) {
@@ -458,6 +460,16 @@ static const char *cg_note(xg_platform *p, unsigned family)
         return "cgroup v1 blkio counts a device's I/O only while a throttle "
                "rule exists on it (in any cgroup), and --no-blkio-enable "
                "added none: the figures may miss I/O";
+    if (p->rules_why) {
+        n = snprintf(p->disk_note, sizeof(p->disk_note), "cgroup v1 blkio "
+                     "counts a device's I/O only while a throttle rule "
+                     "exists on it, and the no-op rule could not be set "
+                     "(%s): the figures may miss I/O (--blkio-enable makes "
+                     "this an error)", p->rules_why);
+        if (n > 0 && (size_t)n >= sizeof(p->disk_note)) /* cut: say so */
+            memcpy(p->disk_note + sizeof(p->disk_note) - 4, "...", 4);
+        return p->disk_note;
+    }
     if (!p->rules_set)
         return NULL; /* the rules were there already */
     n = snprintf(p->disk_note, sizeof(p->disk_note), "cgroup v1 blkio counts "

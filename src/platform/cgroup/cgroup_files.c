@@ -290,6 +290,22 @@ out:
     return rc;
 }
 
+/* A rule add_rules could not set. Asked for (--blkio-enable), that is
+ * the domain's error; by default (a user without the right to write the
+ * rule, a read-only cgroupfs) the domain is watched all the same, its
+ * devices not counted from the start (a zero would claim what blkio may
+ * not have counted), and the note says why (the first reason). */
+static int rules_failed(xg_platform *p, cg_dom *c, const char *why)
+{
+    for (size_t i = 0; i < c->n_dev; i++)
+        c->dev[i].always = false;
+    if (p->blkio_asked)
+        return -1;
+    if (!p->rules_why && !(p->rules_why = strdup(why)))
+        return -1;
+    return 0;
+}
+
 /* cgroup2 io.stat counts every device, but prints a line only from the
  * device's first I/O: every whole disk counts from the start. */
 static int all_disks(cg_dom *c, char *err, size_t errlen)
@@ -385,7 +401,8 @@ static int open_disk(xg_platform *p, cg_dom *c, const char *rel, char *err,
                                  err, errlen)) < 0)
             return -1;
         c->disk = CG_BLKIO;
-        if (p->blkio_enable && add_rules(p, c, dir, err, errlen) < 0)
+        if (p->blkio_enable && add_rules(p, c, dir, err, errlen) < 0 &&
+            rules_failed(p, c, err) < 0)
             return -1;
     } else if (cg_has(p, CG_V2, rel)) {
         cg_dir(p, CG_V2, rel, dir, sizeof(dir));

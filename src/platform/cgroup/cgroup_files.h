@@ -14,6 +14,9 @@ enum { CG_CPUACCT, CG_CPU, CG_BLKIO, CG_V2, CG_PERF, CG_NH };
 struct xg_platform {
     char *mnt[CG_NH];    /* mount point inside the root, NULL if absent */
     bool blkio_enable;   /* v1: add the no-op rules (no --no-blkio-enable) */
+    bool blkio_asked;    /* --blkio-enable given: a rule that cannot be
+                          * set is an error, not a note */
+    char *rules_why;     /* the first rule that could not be set, why */
     struct cg_rules *rules; /* the record of them (v1 blkio mounted) */
     size_t rules_set;    /* rules this run wrote */
     char *parent;        /* --cgroup-parent, or NULL */
@@ -28,7 +31,8 @@ struct xg_platform {
     struct cg_net **nets; /* every prepared domain's, for the note */
     size_t n_nets, cap_nets;
     char net_note[640];  /* note(XG_FAM_NET), made when asked */
-    char disk_note[320]; /* note(XG_FAM_DISK), made when asked */
+    char disk_note[4400]; /* note(XG_FAM_DISK), made when asked (a reason
+                          * names a path: cut at 4 KiB, "...") */
 };
 
 /* "<mnt[h]>/<rel>" (root-relative) into buf; NULL if h is not mounted or it
