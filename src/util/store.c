@@ -275,7 +275,13 @@ int xg_store_put_first(xg_store *s, uint32_t series, uint32_t t,
 
     if (t >= s->n_ticks || x->n != 0 || x->taken_to != 0)
         return -1;
-    return put_at(s, series, t, value);
+    /* every tick from t to the current one: the counter stood at value
+     * all along (a line that was not there had counted nothing), and a
+     * series with a hole inside its span would read as samples lost */
+    for (uint32_t u = t; u < s->n_ticks; u++)
+        if (put_at(s, series, u, value) < 0)
+            return -1;
+    return 0;
 }
 
 uint64_t xg_store_get(const xg_store *s, uint32_t series, uint32_t t)

@@ -123,10 +123,11 @@ int64_t xg_store_tick(xg_store *s, int64_t mono_ns, int64_t wall_ns);
  * domain's first/last tick. Gaps since the series' previous value are filled
  * with XG_NOVALUE. Returns 0, -1 on ENOMEM. */
 int xg_store_put(xg_store *s, uint32_t series, uint64_t value);
-/* Stores value at tick t (at or before the current one) as the first value
- * of a series that never had one (e.g. the zero a device's counter started
- * from before its first reading). Returns 0, -1 on ENOMEM or when the
- * series has values or t is not a tick yet. */
+/* Stores value at every tick from t (at or before the current one) to the
+ * current one, as the first values of a series that never had one (e.g.
+ * the zero a device's counter stood at before its line showed; the
+ * caller then puts the current tick's own value). Returns 0, -1 on ENOMEM
+ * or when the series has values or t is not a tick yet. */
 int xg_store_put_first(xg_store *s, uint32_t series, uint32_t t,
                        uint64_t value);
 /* Value of series at tick t, or XG_NOVALUE (also for a value moved out by
