@@ -29,6 +29,8 @@ enum {
  * does not answer after ConnectTimeout seconds (--connect-timeout). */
 #define XG_EXEC_SSH_FMT "ssh -o BatchMode=yes -o ConnectTimeout=%d root@{addr}"
 #define XG_CONNECT_TIMEOUT_S 10
+/* The libvirt platform's --connect default. */
+#define XG_LIBVIRT_URI "qemu:///system"
 
 typedef struct xg_options {
     const char *root;          /* --root / $XG_ROOT; "" = real root */
@@ -47,6 +49,7 @@ typedef struct xg_options {
     bool until_done;           /* --until-done */
     const char *exec_tpl;      /* --exec; XG_EXEC_SSH_FMT by default */
     int connect_timeout_s;     /* --connect-timeout; 0 = not given */
+    const char *connect_uri;   /* --connect (libvirt); NULL = XG_LIBVIRT_URI */
     unsigned families;         /* XG_FAM_* switched on */
     const char *cache_events;  /* --cache-events LIST; NULL = LLC refs+misses */
     bool nosumcache;           /* --nosumcache: cache counts per mode */

@@ -13,13 +13,19 @@ extern const xg_platform_ops xg_platform_cgroup;
 #ifdef XG_HAVE_XEN
 extern const xg_platform_ops xg_platform_xen;
 #endif
+#ifdef XG_HAVE_LIBVIRT
+extern const xg_platform_ops xg_platform_libvirt;
+#endif
 
-/* Every platform compiled in, in --platform auto order: xen, then qemu, then
- * cgroup (the fallback, whose detect() is always true). xen and qemu join
+/* Every platform compiled in, in --platform auto order: xen, libvirt, qemu,
+ * then cgroup (the fallback, whose detect() is always true). xen and qemu join
  * here, each under its own #ifdef, when they land. */
 static const xg_platform_ops *const g_platforms[] = {
 #ifdef XG_HAVE_XEN
     &xg_platform_xen,
+#endif
+#ifdef XG_HAVE_LIBVIRT
+    &xg_platform_libvirt, /* before qemu: libvirt's QEMUs are its own */
 #endif
     &xg_platform_qemu,
     &xg_platform_cgroup,

@@ -152,9 +152,13 @@ typedef struct xg_platform_ops {
     int (*cmt_start)(xg_platform *p, xg_pdomain *d, char *why, size_t len);
     /* Optional: the domain's cache monitoring figures. 0; -1 when gone. */
     int (*cmt_read)(xg_platform *p, xg_pdomain *d, xg_cmt_counters *out);
+    /* Optional: non-NULL once the platform can measure no more (its
+     * daemon went away): one line saying so; the run ends at that sample
+     * and keeps what it measured. */
+    const char *(*lost)(xg_platform *p);
 } xg_platform_ops;
 
-/* The platform called name ("auto" picks: xen, then qemu, then cgroup; this
+/* The platform called name ("auto" picks: xen, libvirt, qemu, cgroup; this
  * is the one place that order lives). NULL + err when unknown. */
 const xg_platform_ops *xg_platform_pick(const char *name, char *err,
                                         size_t errlen);
