@@ -54,7 +54,7 @@ int cmd_list(int argc, char **argv)
         if (p)
             ops->close(p);
         free(o.cgroups);
-        return XG_EXIT_FAIL;
+        return p ? XG_EXIT_FAIL : XG_EXIT_USAGE; /* not here: bad input */
     }
     t = xg_table_new(5, hdr, "rllll");
     for (i = 0; t && i < l.n; i++) {

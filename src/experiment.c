@@ -494,8 +494,8 @@ int xg_session_select(xg_session *s, const xg_options *o, char *err,
     if (!ctx->ops)
         return XG_EXIT_USAGE;
     ctx->plat = ctx->ops->open(o, err, errlen);
-    if (!ctx->plat)
-        return XG_EXIT_FAIL;
+    if (!ctx->plat) /* not here, or not at --connect: bad input */
+        return XG_EXIT_USAGE;
     if (ctx->ops->discover(ctx->plat, &all, err, errlen) == 0 &&
         select_domains(ctx, &all, err, errlen) == 0)
         rc = XG_EXIT_OK;

@@ -43,7 +43,15 @@ daemons() {
     local dir=$1
     if virsh_ version >/dev/null 2>&1; then echo running; return; fi
     mkdir -p /run/libvirt "$dir"
-    pgrep -x virtlogd >/dev/null || virtlogd -d -p "$dir/virtlogd.pid"
+    # As Debian's udev rules would: /dev/kvm root:kvm 0660. With it 0600,
+    # libvirt finds KVM when it probes QEMU (as root) but not for its QEMU
+    # user, calls its cache stale and probes again at every start (~60 s).
+    if [ -c /dev/kvm ] && getent group kvm >/dev/null &&
+       [ "$(stat -c %G:%a /dev/kvm)" != kvm:660 ]; then
+        stat -c '%u:%g %a' /dev/kvm > "$dir/kvm.mode"
+        chgrp kvm /dev/kvm && chmod 660 /dev/kvm
+    fi
+    ps -C virtlogd -o stat= | grep -q '^[^Z]' || virtlogd -d -p "$dir/virtlogd.pid"
     libvirtd -d -p "$dir/libvirtd.pid"
     for _ in $(seq 1 100); do
         virsh_ version >/dev/null 2>&1 && { echo started; return; }
@@ -63,6 +71,11 @@ stop_daemons() {
         fi
         rm -f "$dir/$f.pid"
     done
+    if [ -s "$dir/kvm.mode" ]; then
+        read -r owner mode < "$dir/kvm.mode"
+        chown "$owner" /dev/kvm && chmod "$mode" /dev/kvm
+        rm -f "$dir/kvm.mode"
+    fi
 }
 
 xml() { # NAME DIR
@@ -78,6 +91,8 @@ xml() { # NAME DIR
     <initrd>$cache/initramfs.cpio</initrd>
     <cmdline>console=ttyS0 quiet panic=-1 no_timer_check xg.name=$n</cmdline>
   </os>
+  <features><acpi/><apic/></features>
+  <cpu mode='custom' match='exact'><model fallback='allow'>qemu64</model></cpu>
   <on_reboot>destroy</on_reboot>
   <seclabel type='static' model='dac' relabel='no'><label>+0:+0</label></seclabel>
   <devices>
@@ -120,7 +135,9 @@ create() { # NAME DIR
 wait_agent() { # NAME DIR T0
     local n=$1 d=$2 end=$(( $3 + boot_timeout ))
     while [ "$(date +%s)" -lt "$end" ]; do
-        if [ -S "$d/$n.agent" ] && "$here/vm-exec" -d "$d" -t 10 "$n" -- hostname >/dev/null 2>&1; then
+        # short tries, as start-vms.sh: a request sent before the guest's
+        # agent opened its port is lost, and vm-exec would wait 30 s on it
+        if [ -S "$d/$n.agent" ] && "$d/agent-client" -b 5 -t 10 "$d/$n.agent" hostname >/dev/null 2>&1; then
             return 0
         fi
         sleep 0.5

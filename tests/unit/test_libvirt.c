@@ -324,6 +324,11 @@ static void test_one_snapshot_per_sample(void **state)
     sample(p, &l, &c);
     sample(p, &l, &c);
     assert_int_equal(g_snaps - before, 2);
+    /* an early last sample (--until-done) gets a snapshot of its own too,
+     * however soon after the one before */
+    g_now += 1000;
+    assert_int_equal(xg_lv_cpu_read(p, &l.v[1], &c), 0);
+    assert_int_equal(g_snaps - before, 3);
     assert_int_equal(g_last_n_uuids, 99); /* no vmfile: every domain */
     close_all(p, &l);
 }
@@ -345,10 +350,11 @@ static void test_skipped(void **state)
     drop(&g_dom[0], "block.0.wr.bytes");
     drop(&g_dom[0], "cpu.time");
     g_calls = 0;
-    sample(p, &l, &c); /* #1 */
-    assert_int_equal(g_calls, 0);
+    g_now += 1000000000; /* #1, by hand */
     assert_int_equal(xg_lv_cpu_read(p, &l.v[1], &c), 0);
     assert_int_equal(c.have, 0); /* a gap, never 0 */
+    assert_int_equal(xg_lv_disk_read(p, &l.v[1], count_disk, NULL), 0);
+    assert_int_equal(g_calls, 0);
     sample(p, &l, &c); /* #2 */
     lab_dom(&g_dom[0], "vm1", U1, 1, 9579164000ULL);
     sample(p, &l, &c); /* #3 */

@@ -1,7 +1,7 @@
 /* libvirt.c — the libvirt platform's logic over a snapshot backend: the
  * active domains keyed by uuid and named by libvirt, and their figures
- * from one stats call per sample (retaken only when older than half the
- * interval). No libvirt here (lv_virt.c is the real backend), so the unit
+ * from one stats call per sample (taken at the sample's first read, so
+ * its figures are of the sample's moment). No libvirt here (lv_virt.c is the real backend), so the unit
  * tests drive it with canned records. */
 #include "platform/libvirt/lv.h"
 
@@ -26,20 +26,20 @@ static int64_t now_ns(const xg_platform *p)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static int refresh(xg_platform *p, bool force)
+/* Takes a snapshot: of every active domain for discover, else of the
+ * watched ones (with a vmfile) or all. -1 once the connection is lost. */
+static int refresh(xg_platform *p, bool discover)
 {
     int64_t t = now_ns(p);
     char err[512];
+    bool all = discover || !p->by_list;
 
     if (p->lost)
         return -1;
-    if (!force && p->have && t - p->snap_ns < p->max_age_ns)
-        return 0;
     p->snap.n_dom = p->snap.n_vcpu = p->snap.n_disk = p->snap.n_net = 0;
     p->have = false;
-    if (p->be->snapshot(p->h, force || !p->by_list ? NULL : p->watch,
-                        force || !p->by_list ? 0 : p->n_watch, &p->snap, err,
-                        sizeof(err)) < 0) {
+    if (p->be->snapshot(p->h, all ? NULL : p->watch, all ? 0 : p->n_watch,
+                        &p->snap, err, sizeof(err)) < 0) {
         p->lost = true;
         snprintf(p->lost_why, sizeof(p->lost_why), "libvirt at %.200s "
                  "stopped answering (%.250s): the run ended there, what was "
@@ -47,6 +47,7 @@ static int refresh(xg_platform *p, bool force)
         return -1;
     }
     p->have = true;
+    p->from_discover = discover;
     p->snap_ns = t;
     p->taken++;
     return 0;
@@ -61,7 +62,6 @@ xg_platform *xg_lv_open_with(const xg_lv_backend *be, const xg_options *o,
                              char *err, size_t errlen)
 {
     xg_platform *p = calloc(1, sizeof(*p));
-    double iv = o && o->interval_s > 0 ? o->interval_s : 1.0;
     const char *uri = o && o->connect_uri ? o->connect_uri : XG_LIBVIRT_URI;
     int tmo = o && o->connect_timeout_s > 0 ? o->connect_timeout_s
                                              : XG_CONNECT_TIMEOUT_S;
@@ -82,9 +82,6 @@ xg_platform *xg_lv_open_with(const xg_lv_backend *be, const xg_options *o,
     p->sample = -1;
     p->by_list = o && o->vmfile;
     p->want_addr = o && o->exec_tpl && strstr(o->exec_tpl, "{addr}");
-    p->max_age_ns = (int64_t)(iv * 1e9 / 2);
-    if (p->max_age_ns < 1000000)
-        p->max_age_ns = 1000000;
     if (!(p->h = be->open(p->uri, tmo, err, errlen))) {
         free(p);
         return NULL;
@@ -250,16 +247,21 @@ void xg_lv_release(xg_platform *p, xg_pdomain *d)
     d->priv = NULL;
 }
 
-const xg_lv_dom *xg_lv_find(xg_platform *p, xg_pdomain *d)
+const xg_lv_dom *xg_lv_find(xg_platform *p, xg_pdomain *d, int fam)
 {
-    const lv_dom *x = d->priv;
+    lv_dom *x = d->priv;
 
-    if (!x || refresh(p, false) < 0)
+    if (!x || p->lost)
         return NULL;
-    if (p->served != p->taken) { /* the first read of a new snapshot */
-        p->served = p->taken;
+    /* a new sample: the first read since the last snapshot was used */
+    if (!p->have || p->from_discover ||
+        (fam >= 0 && x->seen[fam] == p->taken)) {
+        if (refresh(p, false) < 0)
+            return NULL;
         p->sample++;
     }
+    if (fam >= 0)
+        x->seen[fam] = p->taken;
     for (size_t i = 0; i < p->snap.n_dom; i++)
         if (strcmp(p->snap.dom[i].uuid, x->uuid) == 0)
             return running(&p->snap.dom[i]) ? &p->snap.dom[i] : NULL;
@@ -318,7 +320,7 @@ int xg_lv_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out)
         return -1;
     if (x->host)
         return xg_host_cpu_read(&x->hc, out);
-    if (!(s = xg_lv_find(p, d)))
+    if (!(s = xg_lv_find(p, d, LV_F_CPU)))
         return p->lost ? 0 : -1; /* lost: a gap, the run ends this tick */
     if (!(s->have & LV_HAVE_CPU)) {
         note_skip(p, x);
@@ -348,7 +350,7 @@ int xg_lv_vcpu_read(xg_platform *p, xg_pdomain *d, xg_vcpu_cb cb, void *arg)
 
     if (d->info.is_host)
         return 0;
-    if (!(s = xg_lv_find(p, d)))
+    if (!(s = xg_lv_find(p, d, LV_F_VCPU)))
         return p->lost ? 0 : -1;
     for (size_t i = 0; i < s->n_vcpu; i++) {
         const xg_lv_vcpu *v = &p->snap.vcpu[s->vcpu0 + i];
@@ -376,7 +378,7 @@ int xg_lv_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg)
 
     if (d->info.is_host)
         return 0;
-    if (!(s = xg_lv_find(p, d)))
+    if (!(s = xg_lv_find(p, d, LV_F_DISK)))
         return p->lost ? 0 : -1;
     for (size_t i = 0; i < s->n_disk; i++) {
         const xg_lv_disk *k = &p->snap.disk[s->disk0 + i];
@@ -410,7 +412,7 @@ int xg_lv_net_read(xg_platform *p, xg_pdomain *d, xg_net_cb cb, void *arg)
 
     if (d->info.is_host)
         return 0;
-    if (!(s = xg_lv_find(p, d)))
+    if (!(s = xg_lv_find(p, d, LV_F_NET)))
         return p->lost ? 0 : -1;
     for (size_t i = 0; i < s->n_net; i++) {
         const xg_lv_net *k = &p->snap.net[s->net0 + i];
@@ -471,7 +473,7 @@ int xg_lv_cmt_start(xg_platform *p, xg_pdomain *d, char *why, size_t len)
                  "--enable cmt,mbmt,mbml; they need Intel RDT in perf)");
         return -1;
     }
-    if (!(s = xg_lv_find(p, d))) {
+    if (!(s = xg_lv_find(p, d, -1))) {
         snprintf(why, len, "the domain is gone");
         return -1;
     }
@@ -485,7 +487,7 @@ int xg_lv_cmt_start(xg_platform *p, xg_pdomain *d, char *why, size_t len)
 
 int xg_lv_cmt_read(xg_platform *p, xg_pdomain *d, xg_cmt_counters *out)
 {
-    const xg_lv_dom *s = xg_lv_find(p, d);
+    const xg_lv_dom *s = xg_lv_find(p, d, LV_F_CMT);
 
     memset(out, 0, sizeof(*out));
     if (!s)

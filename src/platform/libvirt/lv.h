@@ -116,6 +116,9 @@ typedef struct xg_lv_backend {
     pid_t (*pid)(void *h, const char *name, const char *uuid);
 } xg_lv_backend;
 
+/* The families a domain's figures are read for, once per sample each. */
+enum { LV_F_CPU, LV_F_VCPU, LV_F_DISK, LV_F_NET, LV_F_CMT, LV_N_F };
+
 /* Per watched domain (its priv). */
 typedef struct lv_dom {
     bool host;                 /* the host row: /proc/stat */
@@ -123,6 +126,7 @@ typedef struct lv_dom {
     char uuid[40];
     char name[256];
     uint64_t last_cpu_ns;
+    unsigned long seen[LV_N_F]; /* the snapshot each family last read */
     long skipped_at;           /* the last sample noted as skipped; -1 */
     bool said_times, said_net, said_usersys, said_wait;
 } lv_dom;
@@ -133,12 +137,12 @@ struct xg_platform {
     char uri[512];
     xg_lv_snap snap;
     bool have;                 /* snap holds a snapshot */
+    bool from_discover;        /* taken by discover: not a sample's */
     bool lost;                 /* the connection failed */
     char lost_why[600];
-    int64_t snap_ns, max_age_ns;
+    int64_t snap_ns;           /* when the last was taken */
     unsigned long taken;       /* snapshots taken */
-    long sample;               /* the sample the last snapshot served */
-    unsigned long served;      /* the snapshot serial that sample used */
+    long sample;               /* samples served (0-based), -1 before */
     bool want_addr;            /* the --exec template has {addr} */
     int ncpus;                 /* the host row's */
     const char **watch;        /* uuids of the watched domains (vmfile) */
@@ -169,9 +173,12 @@ int xg_lv_discover(xg_platform *p, xg_pdomains *out, char *err,
                    size_t errlen);
 int xg_lv_prepare(xg_platform *p, xg_pdomain *d, char *err, size_t errlen);
 void xg_lv_release(xg_platform *p, xg_pdomain *d);
-/* The domain's record in a fresh enough snapshot; NULL when it is gone
- * (not active, or the connection was lost). */
-const xg_lv_dom *xg_lv_find(xg_platform *p, xg_pdomain *d);
+/* The domain's record for this sample; NULL when it is gone (not active,
+ * or the connection was lost). One snapshot serves a sample: it is taken
+ * at the first read of a sample, known by a family (LV_F_*) read again for
+ * a domain that already read it from the last snapshot (or the last was
+ * discover's); fam -1 reads without counting. */
+const xg_lv_dom *xg_lv_find(xg_platform *p, xg_pdomain *d, int fam);
 int xg_lv_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out);
 int xg_lv_vcpu_read(xg_platform *p, xg_pdomain *d, xg_vcpu_cb cb, void *arg);
 int xg_lv_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg);
