@@ -1,10 +1,11 @@
 /* lv_virt.c — the libvirt platform as registered (built only with
- * libvirt-dev): detection by libvirtd's socket, and the backend over the
- * libvirt API: one virConnectGetAllDomainStats (or virDomainListGetStats
+ * libvirt-dev's headers; libvirt.so.0 is loaded at open): detection by
+ * libvirtd's socket, and the backend over the libvirt API: one virConnectGetAllDomainStats (or virDomainListGetStats
  * for the watched domains) per snapshot, with NOWAIT, its typed
  * parameters copied for lv_parse.c. */
 #include "platform/libvirt/lv.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -26,6 +27,50 @@
                   VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_BLOCK |      \
                   VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_PERF)
 
+/* libvirt is loaded when the platform is opened, not linked: the binary
+ * (report, the other platforms) starts on a machine without libvirt0. */
+#define LV_FUNCS(X)                                                          \
+    X(virSetErrorFunc) X(virGetLastErrorMessage) X(virConnectOpen)           \
+    X(virConnectClose) X(virDomainFree) X(virDomainGetName)                  \
+    X(virDomainGetID) X(virDomainGetUUIDString) X(virDomainListGetStats)     \
+    X(virConnectGetAllDomainStats) X(virDomainStatsRecordListFree)           \
+    X(virDomainLookupByUUIDString) X(virConnectListDomains)                  \
+    X(virDomainInterfaceAddresses) X(virDomainInterfaceFree)
+
+static struct {
+#define LV_PTR(f) __typeof__(f) *f;
+    LV_FUNCS(LV_PTR)
+#undef LV_PTR
+} lv;
+
+/* dlopen()s libvirt.so.0 once and finds every function the platform uses.
+ * 0, or -1 + one line saying what is missing. */
+static int lv_load(char *err, size_t errlen)
+{
+    static void *h;
+    void *sym;
+
+    if (h)
+        return 0;
+    if (!(h = dlopen("libvirt.so.0", RTLD_NOW | RTLD_LOCAL))) {
+        snprintf(err, errlen, "libvirt platform: cannot load libvirt.so.0 "
+                 "(%s): install libvirt0", dlerror());
+        return -1;
+    }
+#define LV_SYM(f)                                                            \
+    if (!(sym = dlsym(h, #f))) {                                             \
+        snprintf(err, errlen, "libvirt platform: libvirt.so.0 has no %s "     \
+                 "(libvirt older than 4.0?)", #f);                           \
+        dlclose(h);                                                          \
+        h = NULL;                                                            \
+        return -1;                                                           \
+    }                                                                        \
+    memcpy(&lv.f, &sym, sizeof(sym));
+    LV_FUNCS(LV_SYM)
+#undef LV_SYM
+    return 0;
+}
+
 typedef struct lv_conn {
     virConnectPtr c;
     xg_lv_param *ps;           /* one record's parameters, copied */
@@ -46,7 +91,7 @@ static void quiet(void *arg, virErrorPtr e)
 
 static const char *last_error(void)
 {
-    const char *m = virGetLastErrorMessage();
+    const char *m = lv.virGetLastErrorMessage();
 
     return m && *m ? m : "no reason given";
 }
@@ -68,8 +113,8 @@ static void *open_thread(void *arg)
     virConnectPtr c;
     bool drop;
 
-    virSetErrorFunc(NULL, quiet);
-    c = virConnectOpen(o->uri);
+    lv.virSetErrorFunc(NULL, quiet);
+    c = lv.virConnectOpen(o->uri);
     pthread_mutex_lock(&o->mu);
     if (!c)
         snprintf(o->why, sizeof(o->why), "%s", last_error());
@@ -80,7 +125,7 @@ static void *open_thread(void *arg)
     pthread_mutex_unlock(&o->mu);
     if (drop) {
         if (c)
-            virConnectClose(c);
+            lv.virConnectClose(c);
         free(o);
     }
     return NULL;
@@ -139,9 +184,9 @@ static void lv_conn_close(void *h)
         return;
     for (size_t i = 0; i < l->n_dom; i++)
         if (l->dom[i].d)
-            virDomainFree(l->dom[i].d);
+            lv.virDomainFree(l->dom[i].d);
     if (l->c)
-        virConnectClose(l->c);
+        lv.virConnectClose(l->c);
     free(l->dom);
     free(l->list);
     free(l->ps);
@@ -157,7 +202,11 @@ static void *lv_conn_open(const char *uri, int timeout_s, char *err,
         snprintf(err, errlen, "libvirt platform: out of memory");
         return NULL;
     }
-    virSetErrorFunc(NULL, quiet);
+    if (lv_load(err, errlen) < 0) {
+        free(l);
+        return NULL;
+    }
+    lv.virSetErrorFunc(NULL, quiet);
     if (!(l->c = open_timed(uri, timeout_s, err, errlen))) {
         free(l);
         return NULL;
@@ -185,8 +234,8 @@ static void copy_param(const virTypedParameter *v, xg_lv_param *p)
 static int add_record(lv_conn *l, virDomainStatsRecordPtr r, xg_lv_snap *s)
 {
     char uuid[VIR_UUID_STRING_BUFLEN] = "";
-    const char *name = virDomainGetName(r->dom);
-    unsigned id = virDomainGetID(r->dom);
+    const char *name = lv.virDomainGetName(r->dom);
+    unsigned id = lv.virDomainGetID(r->dom);
 
     if (r->nparams > 0 &&
         xg_grow_to((void **)&l->ps, &l->n_ps, &l->cap_ps, sizeof(*l->ps),
@@ -194,7 +243,7 @@ static int add_record(lv_conn *l, virDomainStatsRecordPtr r, xg_lv_snap *s)
         return -1;
     for (int i = 0; i < r->nparams; i++)
         copy_param(&r->params[i], &l->ps[i]);
-    virDomainGetUUIDString(r->dom, uuid);
+    lv.virDomainGetUUIDString(r->dom, uuid);
     return xg_lv_snap_add(s, name, uuid, id == (unsigned)-1 ? -1 : (int)id,
                           l->ps, r->nparams > 0 ? (size_t)r->nparams : 0);
 }
@@ -214,7 +263,7 @@ static int watched(lv_conn *l, const char *const *uuids, size_t n)
                            sizeof(*l->dom), k) < 0)
                 return -1;
             snprintf(l->dom[k].uuid, sizeof(l->dom[k].uuid), "%s", uuids[i]);
-            l->dom[k].d = virDomainLookupByUUIDString(l->c, uuids[i]);
+            l->dom[k].d = lv.virDomainLookupByUUIDString(l->c, uuids[i]);
         }
         if (!l->dom[k].d)
             continue;
@@ -244,10 +293,10 @@ static int lv_snapshot(void *h, const char *const *uuids, size_t n,
         }
         if (!l->n_list)
             return 0;
-        nrec = virDomainListGetStats(l->list, LV_STATS, &recs,
+        nrec = lv.virDomainListGetStats(l->list, LV_STATS, &recs,
                                      VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
     } else {
-        nrec = virConnectGetAllDomainStats(
+        nrec = lv.virConnectGetAllDomainStats(
             l->c, LV_STATS, &recs,
             VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE |
                 VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
@@ -260,7 +309,7 @@ static int lv_snapshot(void *h, const char *const *uuids, size_t n,
         rc = add_record(l, recs[i], s);
     if (rc < 0)
         snprintf(err, errlen, "out of memory");
-    virDomainStatsRecordListFree(recs);
+    lv.virDomainStatsRecordListFree(recs);
     return rc;
 }
 
@@ -268,7 +317,7 @@ static int lv_ids(void *h, int *ids, size_t cap)
 {
     lv_conn *l = h;
 
-    return virConnectListDomains(l->c, ids, (int)cap);
+    return lv.virConnectListDomains(l->c, ids, (int)cap);
 }
 
 /* The first address of an interface list that is not loopback, IPv4
@@ -297,22 +346,22 @@ static int lv_address(void *h, const char *uuid, char *buf, size_t len,
     static const unsigned src[2] = {VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE,
                                     VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT};
     lv_conn *l = h;
-    virDomainPtr d = virDomainLookupByUUIDString(l->c, uuid);
+    virDomainPtr d = lv.virDomainLookupByUUIDString(l->c, uuid);
     bool found = false;
 
     snprintf(why, whylen, "%s", d ? "no address" : last_error());
     for (int s = 0; d && s < 2 && !found; s++) {
         virDomainInterfacePtr *ifs = NULL;
-        int n = virDomainInterfaceAddresses(d, &ifs, src[s], 0);
+        int n = lv.virDomainInterfaceAddresses(d, &ifs, src[s], 0);
         if (n < 0)
             snprintf(why, whylen, "%s", last_error());
         found = n > 0 && pick_addr(ifs, n, buf, len);
         for (int i = 0; i < n; i++)
-            virDomainInterfaceFree(ifs[i]);
+            lv.virDomainInterfaceFree(ifs[i]);
         free(ifs);
     }
     if (d)
-        virDomainFree(d);
+        lv.virDomainFree(d);
     return found ? 0 : -1;
 }
 
