@@ -203,7 +203,9 @@ PY
 )
 htd=$(cat "/sys/class/net/$btap/statistics/tx_dropped")
 echo "$B's vNIC $btap (guest's view): rx drops $nrd, tx drops $ntd, tx $ntb B; the host's tap: $htd tx dropped"
-[ "$nrd" -ge 1 ] && [ "$nrd" -eq "$htd" ] || fail "$B's vNIC: the frames dropped on their way to the guest are not its rx drops ($nrd)"
+# read after the window, the host's count may have grown since (the host
+# still sends to the guest now and then)
+[ "$nrd" -ge 500 ] && [ "$nrd" -le "$htd" ] && [ "$nrd" -ge $(( htd - 20 )) ] || fail "$B's vNIC: the frames dropped on their way to the guest are not its rx drops ($nrd)"
 [ "$ntd" -eq 0 ] && [ "$ntb" -lt 100000 ] || fail "$B's vNIC: frames sent to the guest count as its tx (drops $ntd, $ntb B)"
 span_end() { awk -F, -v d="$1" '$1=="window" && $2=="cpu" && $3==d && $4=="" && $5=="cpu_s" {print $7}' "$csv"; }
 span_start() { awk -F, -v d="$1" '$1=="window" && $2=="cpu" && $3==d && $4=="" && $5=="cpu_s" {print $6}' "$csv"; }
