@@ -405,6 +405,39 @@ static void test_missing_fields_said(void **state)
     close_all(p, &l);
 }
 
+/* Odd records: a string where a number is expected, an index past its
+ * group's count or past any believable one, a field without a value. */
+static void test_odd_records(void **state)
+{
+    xg_lv_snap s = {0};
+    fake_dom d = {0};
+
+    (void)state;
+    add(&d, STR("cpu.time", "12"));
+    add(&d, INT("block.count", 1));
+    add(&d, STR("block.0.name", "vda"));
+    add(&d, ULL("block.0.rd.bytes", 5));
+    add(&d, ULL("block.0.wr.bytes", 6));
+    add(&d, ULL("block.3.wr.bytes", 7));
+    add(&d, ULL("vcpu.5000.time", 8));
+    add(&d, ULL("vcpu.x.time", 9));
+    add(&d, STR("net.0.name", NULL));
+    add(&d, ULL("net.0.rx.bytes", 10));
+    assert_int_equal(xg_lv_snap_add(&s, "odd", U1, 3, d.p, d.n), 0);
+    assert_int_equal(s.n_dom, 1);
+    assert_int_equal(s.dom[0].have & LV_HAVE_CPU, 0);
+    assert_int_equal(s.dom[0].n_disk, 1);
+    assert_string_equal(s.disk[0].name, "vda");
+    assert_int_equal(s.disk[0].wr_bytes, 6);
+    assert_true(s.disk[0].have_bytes);
+    assert_false(s.disk[0].have_reqs);
+    assert_int_equal(s.dom[0].n_vcpu, 0);
+    assert_int_equal(s.dom[0].n_net, 1); /* no net.count: the index seen */
+    assert_string_equal(s.net[0].name, "net0");
+    assert_false(s.net[0].have); /* rx bytes alone are not figures */
+    xg_lv_snap_free(&s);
+}
+
 static void test_gone_and_lost(void **state)
 {
     xg_pdomains l = {0}, again = {0};
@@ -473,6 +506,7 @@ int main(void)
         cmocka_unit_test_setup(test_one_snapshot_per_sample, setup),
         cmocka_unit_test_setup(test_skipped, setup),
         cmocka_unit_test_setup(test_missing_fields_said, setup),
+        cmocka_unit_test_setup(test_odd_records, setup),
         cmocka_unit_test_setup(test_gone_and_lost, setup),
         cmocka_unit_test_setup(test_vmfile_lists, setup),
         cmocka_unit_test_setup(test_address_and_uri, setup),

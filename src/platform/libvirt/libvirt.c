@@ -1,8 +1,8 @@
 /* libvirt.c — the libvirt platform's logic over a snapshot backend: the
  * active domains keyed by uuid and named by libvirt, and their figures
  * from one stats call per sample (taken at the sample's first read, so
- * its figures are of the sample's moment). No libvirt here (lv_virt.c is the real backend), so the unit
- * tests drive it with canned records. */
+ * its figures are of the sample's moment). No libvirt here (lv_virt.c is
+ * the real backend), so the unit tests drive it with canned records. */
 #include "platform/libvirt/lv.h"
 
 #include <stdarg.h>

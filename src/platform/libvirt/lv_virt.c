@@ -1,8 +1,9 @@
 /* lv_virt.c — the libvirt platform as registered (built only with
  * libvirt-dev's headers; libvirt.so.0 is loaded at open): detection by
- * libvirtd's socket, and the backend over the libvirt API: one virConnectGetAllDomainStats (or virDomainListGetStats
- * for the watched domains) per snapshot, with NOWAIT, its typed
- * parameters copied for lv_parse.c. */
+ * libvirtd's socket, and the backend over the libvirt API: one
+ * virConnectGetAllDomainStats (or virDomainListGetStats for the watched
+ * domains) per snapshot, with NOWAIT, its typed parameters copied for
+ * lv_parse.c. */
 #include "platform/libvirt/lv.h"
 
 #include <dlfcn.h>
@@ -219,15 +220,37 @@ static void copy_param(const virTypedParameter *v, xg_lv_param *p)
 {
     memset(p, 0, sizeof(*p));
     p->field = v->field;
+    p->type = LV_P_STRING; /* an unknown type: a NULL string, skipped */
     switch (v->type) {
-    case VIR_TYPED_PARAM_INT: p->type = LV_P_INT; p->u = (uint64_t)(int64_t)v->value.i; break;
-    case VIR_TYPED_PARAM_UINT: p->type = LV_P_UINT; p->u = v->value.ui; break;
-    case VIR_TYPED_PARAM_LLONG: p->type = LV_P_LLONG; p->u = (uint64_t)v->value.l; break;
-    case VIR_TYPED_PARAM_ULLONG: p->type = LV_P_ULLONG; p->u = v->value.ul; break;
-    case VIR_TYPED_PARAM_DOUBLE: p->type = LV_P_DOUBLE; p->d = v->value.d; break;
-    case VIR_TYPED_PARAM_BOOLEAN: p->type = LV_P_BOOLEAN; p->u = v->value.b != 0; break;
-    case VIR_TYPED_PARAM_STRING: p->type = LV_P_STRING; p->s = v->value.s; break;
-    default: p->type = LV_P_STRING; p->s = NULL; break;
+    case VIR_TYPED_PARAM_INT:
+        p->type = LV_P_INT;
+        p->u = (uint64_t)(int64_t)v->value.i;
+        break;
+    case VIR_TYPED_PARAM_UINT:
+        p->type = LV_P_UINT;
+        p->u = v->value.ui;
+        break;
+    case VIR_TYPED_PARAM_LLONG:
+        p->type = LV_P_LLONG;
+        p->u = (uint64_t)v->value.l;
+        break;
+    case VIR_TYPED_PARAM_ULLONG:
+        p->type = LV_P_ULLONG;
+        p->u = v->value.ul;
+        break;
+    case VIR_TYPED_PARAM_DOUBLE:
+        p->type = LV_P_DOUBLE;
+        p->d = v->value.d;
+        break;
+    case VIR_TYPED_PARAM_BOOLEAN:
+        p->type = LV_P_BOOLEAN;
+        p->u = v->value.b != 0;
+        break;
+    case VIR_TYPED_PARAM_STRING:
+        p->s = v->value.s;
+        break;
+    default:
+        break;
     }
 }
 
