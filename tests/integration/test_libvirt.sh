@@ -135,7 +135,7 @@ out=$TMP/run
 poll_stats &
 poller=$!
 sleep 0.5
-"$XG" run -q --platform libvirt --env XG_LAB_DIR \
+"$XG" run -q --platform libvirt --env XG_LAB_DIR --cache-events task-clock \
     --exec "$lab/vm-exec -d $XG_LAB_DIR {name} --" -i 0.5 -d 30 --until-done -o "$out" \
     -- sh -c "$role" > "$TMP/stdout" 2> "$TMP/stderr" &
 xg=$!
@@ -194,6 +194,13 @@ for vm in "$W" "$I"; do
     fcmp "$burn" '>' "${o:-0}" || fail "burner $burn s is not above $vm's $o s"
 done
 [ -n "$(csv_get "$csv" cpu "$B" vcpu0 cpu_s)" ] || fail "no per-vCPU row for $B"
+# CACHE: perf_event_open on each domain's QEMU (its pid from libvirt's pid
+# file); task-clock (a software event) counts on any machine
+bclk=$(csv_get "$csv" cache "$B" "" task-clock) wclk=$(csv_get "$csv" cache "$W" "" task-clock)
+echo "task-clock of the QEMUs: burner $bclk s, writer $wclk s (CPU $burn s)"
+[ -n "$bclk" ] && [ -n "$wclk" ] || fail "no task-clock for a domain's QEMU: $(grep -A3 '^CACHE' "$out/report.txt")"
+fcmp "$bclk" '>' "$wclk" || fail "burner's QEMU task-clock $bclk s not above the writer's $wclk s"
+fcmp "$bclk" '>=' "$(awk -v b="$burn" 'BEGIN{print 0.8 * b}')" || fail "burner's QEMU task-clock $bclk s is far below its CPU $burn s"
 read -r nrd ntd ntb < <(python3 - "$out/report.json" "$B" "$btap" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1])); mb = 1048576
