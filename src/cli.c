@@ -319,6 +319,12 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
         snprintf(ssh, sizeof(ssh), XG_EXEC_SSH_FMT, o->connect_timeout_s);
         o->exec_tpl = ssh;
     }
+    if (o->connect_uri && o->platform && strcmp(o->platform, "auto") != 0 &&
+        strcmp(o->platform, "libvirt") != 0) {
+        xg_err("%s: --connect is for the libvirt platform, not '%s'", cmd,
+               o->platform);
+        return 2;
+    }
     if (o->until_done && !o->command) {
         xg_err("%s: --until-done needs a command after --", cmd);
         return 2;

@@ -70,6 +70,8 @@ const xg_platform_ops *xg_platform_choose(const xg_options *o, char *err,
     if ((!name || !*name || strcmp(name, "auto") == 0) &&
         (o->n_cgroups || o->cgroup_parent || o->blkio_enable))
         name = "cgroup";
+    else if ((!name || !*name || strcmp(name, "auto") == 0) && o->connect_uri)
+        name = "libvirt"; /* --connect says which */
     return xg_platform_pick(name, err, errlen);
 }
 

@@ -163,8 +163,8 @@ typedef struct xg_platform_ops {
 const xg_platform_ops *xg_platform_pick(const char *name, char *err,
                                         size_t errlen);
 /* The platform the options ask for: --platform, where "auto" means cgroup
- * when --cgroup, --cgroup-parent or --blkio-enable is given, else as
- * xg_platform_pick. */
+ * when --cgroup, --cgroup-parent or --blkio-enable is given, libvirt when
+ * --connect is, else as xg_platform_pick. */
 const xg_platform_ops *xg_platform_choose(const xg_options *o, char *err,
                                           size_t errlen);
 /* Every platform compiled in, NULL-terminated, for --help and errors. */

@@ -61,8 +61,14 @@ bad() { # URI TIMEOUT WHAT
         fail "$3: took longer than --connect-timeout $2 s"
     echo "$3: $(cat "$TMP/bad.err")"
 }
+rc=0; "$XG" run -q --platform qemu --connect qemu:///system -d 1 -o "$TMP/bad" -- true 2> "$TMP/bad.err" || rc=$?
+[ $rc -eq 2 ] && grep -q "^xengatherer: run: --connect is for the libvirt platform, not 'qemu'\$" "$TMP/bad.err" ||
+    fail "--connect with --platform qemu: exit $rc, $(cat "$TMP/bad.err")"
 bad "qemu+unix:///system?socket=$TMP/none.sock" 5 "no libvirtd"
 bad "nosuchdriver:///x" 5 "wrong URI"
+rc=0; "$XG" list --connect "qemu+unix:///system?socket=$TMP/none.sock" 2> "$TMP/bad.err" || rc=$?
+[ $rc -eq 2 ] && grep -q "cannot connect to libvirt at" "$TMP/bad.err" ||
+    fail "list --connect (auto): exit $rc, $(cat "$TMP/bad.err")"
 python3 -c 'import socket, sys, time
 s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1); time.sleep(30)' \
     "$TMP/hang.sock" &
