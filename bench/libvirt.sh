@@ -7,7 +7,8 @@
 #   bench/libvirt.sh [N_DOMAINS [SECONDS [RATE_HZ]]]   (default 3 15 10)
 # Figures per domain per sample: xengatherer's own sampling CPU (meta
 # overhead_cpu_ns; the host row is counted in it but not in the divisor),
-# the CPU libvirtd spent meanwhile (utime+stime of its process, what
+# the CPU libvirtd spent meanwhile (the stats groups: state, cpu-total,
+# vcpu, block, interface; the runs are --nocache, so no perf group) (utime+stime of its process, what
 # answering the stats calls cost it), and for virsh the CPU of the virsh
 # processes (one per sample, as a script would run it).
 set -euo pipefail
@@ -52,13 +53,14 @@ xg_run() { # PLATFORM — prints "own_ns ticks libvirtd_ns"
 }
 read -r lv_own lv_ticks lv_d <<< "$(xg_run libvirt)"
 read -r qm_own qm_ticks qm_d <<< "$(xg_run qemu)"
-# virsh domstats with the same groups, at the same rate, as many times
+# virsh domstats with the same groups (--nocache: no perf group), at the
+# same rate, as many times
 names=$(tr '\n' ' ' < "$W/vms.txt")
 d0=$(daemon_ns)
 vt=$( { /usr/bin/time -f "%U %S" bash -c '
     end=$(( $(date +%s%N) + '"$secs"' * 1000000000 )); next=$(date +%s%N); k=0
     while [ $k -lt '"$samples"' ]; do
-        virsh -q domstats --state --cpu-total --vcpu --block --interface --perf '"$names"' >/dev/null
+        virsh -q domstats --state --cpu-total --vcpu --block --interface '"$names"' >/dev/null
         k=$((k + 1)); next=$(( next + '"$(awk -v i="$iv" 'BEGIN{printf "%d", i * 1e9}')"' ))
         now=$(date +%s%N)
         if [ $now -lt $next ]; then sleep "$(awk -v a=$next -v b=$now "BEGIN{printf \"%.3f\", (a - b) / 1e9}")"; fi

@@ -51,11 +51,14 @@ static void *f_open(const char *uri, int tmo, char *err, size_t errlen)
     return &g_n;
 }
 
-static int f_snapshot(void *h, const char *const *uuids, size_t n,
-                      xg_lv_snap *s, char *err, size_t errlen)
+static unsigned g_groups; /* what the last snapshot asked for */
+
+static int f_snapshot(void *h, unsigned groups, const char *const *uuids,
+                      size_t n, xg_lv_snap *s, char *err, size_t errlen)
 {
     (void)h;
     g_snaps++;
+    g_groups = groups;
     g_last_n_uuids = uuids ? n : 99;
     if (g_fail_snap) {
         snprintf(err, errlen, "End of file while reading data");
@@ -481,6 +484,28 @@ static void test_vmfile_lists(void **state)
     close_all(p, &l);
 }
 
+/* libvirtd is asked only for the groups of the families measured. */
+static void test_groups(void **state)
+{
+    xg_pdomains l = {0};
+    xg_platform *p;
+
+    (void)state;
+    p = open_all(&l);
+    assert_int_equal(g_groups, LV_G_STATE | LV_G_CPU | LV_G_VCPU |
+                               LV_G_BLOCK | LV_G_NET | LV_G_PERF);
+    close_all(p, &l);
+    g_o.families = XG_FAM_DISK;
+    p = open_all(&l);
+    assert_int_equal(g_groups, LV_G_STATE | LV_G_BLOCK | LV_G_VCPU);
+    g_now += 1000000000;
+    g_calls = 0;
+    assert_int_equal(xg_lv_disk_read(p, &l.v[1], count_disk, NULL), 0);
+    assert_int_equal(g_groups, LV_G_STATE | LV_G_BLOCK); /* a sample's */
+    assert_int_equal(g_calls, 1);
+    close_all(p, &l);
+}
+
 static void test_address_and_uri(void **state)
 {
     xg_pdomains l = {0};
@@ -510,6 +535,7 @@ int main(void)
         cmocka_unit_test_setup(test_gone_and_lost, setup),
         cmocka_unit_test_setup(test_vmfile_lists, setup),
         cmocka_unit_test_setup(test_address_and_uri, setup),
+        cmocka_unit_test_setup(test_groups, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,7 +38,9 @@ static int refresh(xg_platform *p, bool discover)
         return -1;
     p->snap.n_dom = p->snap.n_vcpu = p->snap.n_disk = p->snap.n_net = 0;
     p->have = false;
-    if (p->be->snapshot(p->h, all ? NULL : p->watch, all ? 0 : p->n_watch,
+    /* discover wants the vCPU count, whatever is measured */
+    if (p->be->snapshot(p->h, p->groups | (discover ? LV_G_VCPU : 0u),
+                        all ? NULL : p->watch, all ? 0 : p->n_watch,
                         &p->snap, err, sizeof(err)) < 0) {
         p->lost = true;
         snprintf(p->lost_why, sizeof(p->lost_why), "libvirt at %.200s "
@@ -56,6 +58,22 @@ static int refresh(xg_platform *p, bool discover)
 unsigned long xg_lv_snapshots(const xg_platform *p)
 {
     return p->taken;
+}
+
+/* The stats groups the measured families need. */
+static unsigned groups_of(unsigned families)
+{
+    unsigned g = LV_G_STATE;
+
+    if (families & XG_FAM_CPU)
+        g |= LV_G_CPU | LV_G_VCPU;
+    if (families & XG_FAM_DISK)
+        g |= LV_G_BLOCK;
+    if (families & XG_FAM_NET)
+        g |= LV_G_NET;
+    if (families & XG_FAM_CACHE)
+        g |= LV_G_PERF;
+    return g;
 }
 
 xg_platform *xg_lv_open_with(const xg_lv_backend *be, const xg_options *o,
@@ -81,6 +99,7 @@ xg_platform *xg_lv_open_with(const xg_lv_backend *be, const xg_options *o,
     p->ncpus = -1;
     p->sample = -1;
     p->by_list = o && o->vmfile;
+    p->groups = groups_of(o ? o->families : XG_FAM_ALL);
     p->want_addr = o && o->exec_tpl && strstr(o->exec_tpl, "{addr}");
     if (!(p->h = be->open(p->uri, tmo, err, errlen))) {
         free(p);

@@ -93,6 +93,17 @@ int xg_lv_snap_add(xg_lv_snap *s, const char *name, const char *uuid, int id,
                    const xg_lv_param *params, size_t n);
 void xg_lv_snap_free(xg_lv_snap *s);
 
+/* The stats groups a snapshot asks for (VIR_DOMAIN_STATS_*): only those
+ * of the families measured, so libvirtd does no more than needed. */
+enum {
+    LV_G_STATE = 1u << 0,
+    LV_G_CPU = 1u << 1,        /* cpu-total */
+    LV_G_VCPU = 1u << 2,
+    LV_G_BLOCK = 1u << 3,
+    LV_G_NET = 1u << 4,        /* interface */
+    LV_G_PERF = 1u << 5,
+};
+
 /* Where snapshots come from. */
 typedef struct xg_lv_backend {
     /* Connects to uri, giving up after timeout_s; NULL + one line naming
@@ -101,8 +112,8 @@ typedef struct xg_lv_backend {
     /* Empties s and refills it: every active domain (uuids NULL), else
      * the n domains named by uuid (those that exist). 0, or -1 + err (the
      * connection failed). */
-    int (*snapshot)(void *h, const char *const *uuids, size_t n,
-                    xg_lv_snap *s, char *err, size_t errlen);
+    int (*snapshot)(void *h, unsigned groups, const char *const *uuids,
+                    size_t n, xg_lv_snap *s, char *err, size_t errlen);
     void (*close)(void *h);
     /* CLOCK_MONOTONIC ns; NULL = the real clock. */
     int64_t (*now_ns)(void);
@@ -148,6 +159,7 @@ struct xg_platform {
     const char **watch;        /* uuids of the watched domains (vmfile) */
     size_t n_watch, cap_watch;
     bool by_list;              /* snapshot the watched ones only */
+    unsigned groups;           /* LV_G_* of the families measured */
     int *ids;                  /* active domains' ids at the last discover */
     size_t n_ids, cap_ids;
     struct lv_addr { char uuid[40]; char addr[64]; } *addr; /* asked once */

@@ -24,9 +24,6 @@
 #include "util/root.h"
 
 #define LV_SOCK "/run/libvirt/libvirt-sock-ro"
-#define LV_STATS (VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | \
-                  VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_BLOCK |      \
-                  VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_PERF)
 
 /* libvirt is loaded when the platform is opened, not linked: the binary
  * (report, the other platforms) starts on a machine without libvirt0. */
@@ -302,10 +299,22 @@ static int watched(lv_conn *l, const char *const *uuids, size_t n)
     return 0;
 }
 
-static int lv_snapshot(void *h, const char *const *uuids, size_t n,
-                       xg_lv_snap *s, char *err, size_t errlen)
+/* LV_G_* as VIR_DOMAIN_STATS_*. */
+static unsigned stats_of(unsigned groups)
+{
+    return (groups & LV_G_STATE ? VIR_DOMAIN_STATS_STATE : 0u) |
+           (groups & LV_G_CPU ? VIR_DOMAIN_STATS_CPU_TOTAL : 0u) |
+           (groups & LV_G_VCPU ? VIR_DOMAIN_STATS_VCPU : 0u) |
+           (groups & LV_G_BLOCK ? VIR_DOMAIN_STATS_BLOCK : 0u) |
+           (groups & LV_G_NET ? VIR_DOMAIN_STATS_INTERFACE : 0u) |
+           (groups & LV_G_PERF ? VIR_DOMAIN_STATS_PERF : 0u);
+}
+
+static int lv_snapshot(void *h, unsigned groups, const char *const *uuids,
+                       size_t n, xg_lv_snap *s, char *err, size_t errlen)
 {
     lv_conn *l = h;
+    unsigned stats = stats_of(groups);
     virDomainStatsRecordPtr *recs = NULL;
     int nrec, rc = 0;
 
@@ -316,11 +325,11 @@ static int lv_snapshot(void *h, const char *const *uuids, size_t n,
         }
         if (!l->n_list)
             return 0;
-        nrec = lv.virDomainListGetStats(l->list, LV_STATS, &recs,
+        nrec = lv.virDomainListGetStats(l->list, stats, &recs,
                                      VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
     } else {
         nrec = lv.virConnectGetAllDomainStats(
-            l->c, LV_STATS, &recs,
+            l->c, stats, &recs,
             VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE |
                 VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
     }
