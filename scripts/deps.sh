@@ -11,6 +11,7 @@ pkgs=(build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
       openssh-client               # the default exec template (ssh)
       libxen-dev                   # the xen platform (libxenstat, libxenctrl)
       debhelper dpkg-dev           # the .debs (scripts/deb-check.sh)
+      libvirt-dev libvirt-daemon-system libvirt-clients # the libvirt platform and its test
       sysstat time linux-perf      # the benchmark's peers and timers
       qemu-system-x86 busybox-static xz-utils cpio) # the QEMU VM lab
 missing=()

@@ -12,12 +12,14 @@
 #include "util/table.h"
 
 static const char usage[] =
-    "usage: xengatherer list [--platform NAME] [--root DIR]\n"
+    "usage: xengatherer list [--platform NAME] [--connect URI] [--root DIR]\n"
     "                        [--cgroup-parent PATH] [--cgroup PATH]...\n\n"
     "Prints every domain the platform sees: id, name, address, platform, key.\n"
-    "  --platform NAME       auto (default: xen in a Xen dom0, else qemu when\n"
-    "                        qemu processes run, else cgroup), xen, qemu,\n"
-    "                        cgroup (--cgroup* options imply cgroup)\n"
+    "  --platform NAME       auto (default: xen in a Xen dom0, else libvirt\n"
+    "                        when libvirtd answers, else qemu when qemu\n"
+    "                        processes run, else cgroup), xen, libvirt,\n"
+    "                        qemu, cgroup (--cgroup* options imply cgroup)\n"
+    "  --connect URI         libvirt: the URI (default qemu:///system)\n"
     "  --root DIR            read /proc and /sys under DIR (also $XG_ROOT)\n"
     "  --cgroup-parent PATH  domains are the children of this cgroup\n"
     "                        (default: machine.slice when it exists)\n"
@@ -60,7 +62,7 @@ int cmd_list(int argc, char **argv)
             ops->close(p);
         free(o.cgroups);
         xg_pdomains_free(&l);
-        return rc;
+        return XG_EXIT_USAGE; /* not here, or not what the options name */
     }
     t = xg_table_new(5, hdr, "rllll");
     for (i = 0; t && i < l.n; i++) {

@@ -102,7 +102,7 @@ enum {
     O_EXEC, O_NOCPU, O_NODISK, O_NOCACHE, O_NOSCHED, O_UNTIL, O_FORCE, O_PARTS,
     O_CONNTMO,
     O_CACHEEV, O_NOSUMCACHE, O_EXECUSER, O_ENV, O_MAXMEM, O_NONET,
-    O_CKPT, O_NOBLKIO,
+    O_CKPT, O_NOBLKIO, O_CONNECT,
 };
 
 static const struct option longopts[] = {
@@ -120,6 +120,7 @@ static const struct option longopts[] = {
     {"no-blkio-enable", no_argument, NULL, O_NOBLKIO},
     {"exec", required_argument, NULL, O_EXEC},
     {"connect-timeout", required_argument, NULL, O_CONNTMO},
+    {"connect", required_argument, NULL, O_CONNECT},
     {"nocpu", no_argument, NULL, O_NOCPU},
     {"nodisk", no_argument, NULL, O_NODISK},
     {"nocache", no_argument, NULL, O_NOCACHE},
@@ -241,14 +242,22 @@ static int check_sets(xg_options *o, const char *cmd, bool exec_given)
 
     if ((rc = check_window(o, cmd)) || (rc = check_conflicts(o, cmd)))
         return rc;
-    if (o->connect_timeout_s && exec_given) {
+    /* with libvirt it also bounds the connection to libvirtd */
+    if (o->connect_timeout_s && exec_given &&
+        !(o->platform && strcmp(o->platform, "libvirt") == 0)) {
         xg_err("%s: --connect-timeout is for the default ssh template; with "
                "--exec, put -o ConnectTimeout=N in the template", cmd);
         return 2;
     }
-    if (o->connect_timeout_s) {
+    if (o->connect_timeout_s && !exec_given) {
         snprintf(ssh, sizeof(ssh), XG_EXEC_SSH_FMT, o->connect_timeout_s);
         o->exec_tpl = ssh;
+    }
+    if (o->connect_uri && o->platform && strcmp(o->platform, "auto") != 0 &&
+        strcmp(o->platform, "libvirt") != 0) {
+        xg_err("%s: --connect is for the libvirt platform, not '%s'", cmd,
+               o->platform);
+        return 2;
     }
     o->exec_given = exec_given || o->connect_timeout_s;
     if (o->until_done && !o->command) {
@@ -318,6 +327,7 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
         case 'q': o->quiet = true; break;
         case O_VMFILE: o->vmfile = optarg; break;
         case O_PLATFORM: o->platform = optarg; break;
+        case O_CONNECT: o->connect_uri = optarg; break;
         case O_ROOT: o->root = optarg; break;
         case O_CGPARENT: o->cgroup_parent = optarg; break;
         case O_CGROUP:

@@ -173,12 +173,14 @@ static int select_domains(xg_ctx *ctx, xg_pdomains *all, char *err,
             }
             continue;
         }
-        hit->info.address = vf.v[j].address; /* borrowed for the copy */
-        if (xg_pdomains_push(&ctx->doms, hit) < 0) {
-            hit->info.address = NULL;
-            goto out;
+        if (vf.v[j].address) { /* else the platform's, if it has one */
+            free(hit->info.address);
+            hit->info.address = strdup(vf.v[j].address);
+            if (!hit->info.address)
+                goto out;
         }
-        hit->info.address = NULL;
+        if (xg_pdomains_push(&ctx->doms, hit) < 0)
+            goto out;
     }
     rc = 0;
 out:
@@ -536,8 +538,8 @@ int xg_session_select(xg_session *s, const xg_options *o, char *err,
     if (!ctx->ops)
         return XG_EXIT_USAGE;
     ctx->plat = ctx->ops->open(o, err, errlen);
-    if (!ctx->plat)
-        return XG_EXIT_FAIL;
+    if (!ctx->plat) /* not here, or not at --connect: bad input */
+        return XG_EXIT_USAGE;
     if (ctx->ops->discover(ctx->plat, &all, err, errlen) == 0 &&
         select_domains(ctx, &all, err, errlen) == 0)
         rc = XG_EXIT_OK;
@@ -666,6 +668,20 @@ void xg_session_close(xg_session *s)
     memset(s, 0, sizeof(*s));
 }
 
+/* When the platform could measure no more (its daemon went away): said,
+ * and the recording marked partial with why (the run still succeeds: what
+ * it measured is all there). */
+static void platform_lost(xg_ctx *ctx)
+{
+    const char *why = ctx->ops->lost ? ctx->ops->lost(ctx->plat) : NULL;
+
+    if (!why)
+        return;
+    xg_say("%s", why);
+    xg_store_meta_set(&ctx->store, "partial", "1");
+    xg_store_meta_set(&ctx->store, "partial_reason", why);
+}
+
 /* Sleeps until the next tick, the end of the window, a stop signal or (with
  * --until-done) the end of the last command. Returns 1 when this tick is
  * the last. */
@@ -780,6 +796,8 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
         last = wait_tick(o, &jobs, next, end, &sig);
         c0 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
         xg_session_sample(&s, xg_now_ns(), wall_ns(), !last);
+        if (ctx->ops->lost && ctx->ops->lost(ctx->plat))
+            last = 1; /* the platform can measure no more */
         xg_spill_tick(sp, &ctx->store);
         overhead += cpu_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
         if (!last && ctx->store.n_ticks &&
@@ -801,6 +819,7 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
     xg_jobs_record(ctx, &jobs);
     fill_meta(ctx, sig, overhead, ctx->store.n_ticks);
     platform_notes(ctx, NULL);
+    platform_lost(ctx);
     part_meta(&s);
     set_meta_i64(&ctx->store, "collectors_start_ns", t_start);
     set_meta_i64(&ctx->store, "collectors_stop_ns", t_stop);

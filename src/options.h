@@ -29,6 +29,8 @@ enum {
  * does not answer after ConnectTimeout seconds (--connect-timeout). */
 #define XG_EXEC_SSH_FMT "ssh -o BatchMode=yes -o ConnectTimeout=%d root@{addr}"
 #define XG_CONNECT_TIMEOUT_S 10
+/* The libvirt platform's --connect default. */
+#define XG_LIBVIRT_URI "qemu:///system"
 
 /* -i at least 1 ms: one tick of one cgroup and the host costs about 75 us
  * of CPU here, so below 1 ms a few domains no longer keep up (at 0.1 ms a
@@ -60,6 +62,7 @@ typedef struct xg_options {
                                 * else XG_EXEC_SSH_FMT (xg_cli_platform) */
     bool exec_given;           /* --exec or --connect-timeout given */
     int connect_timeout_s;     /* --connect-timeout; 0 = not given */
+    const char *connect_uri;   /* --connect (libvirt); NULL = XG_LIBVIRT_URI */
     unsigned families;         /* XG_FAM_* switched on */
     const char *cache_events;  /* --cache-events LIST; NULL = LLC refs+misses */
     bool nosumcache;           /* --nosumcache: cache counts per mode */

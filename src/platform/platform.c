@@ -17,13 +17,19 @@ extern const xg_platform_ops xg_platform_cgroup;
 #ifdef XG_HAVE_XEN
 extern const xg_platform_ops xg_platform_xen;
 #endif
+#ifdef XG_HAVE_LIBVIRT
+extern const xg_platform_ops xg_platform_libvirt;
+#endif
 
-/* Every platform compiled in, in --platform auto order: xen, then qemu, then
- * cgroup (the fallback, whose detect() is always true). xen and qemu join
+/* Every platform compiled in, in --platform auto order: xen, libvirt, qemu,
+ * then cgroup (the fallback, whose detect() is always true). xen and qemu join
  * here, each under its own #ifdef, when they land. */
 static const xg_platform_ops *const g_platforms[] = {
 #ifdef XG_HAVE_XEN
     &xg_platform_xen,
+#endif
+#ifdef XG_HAVE_LIBVIRT
+    &xg_platform_libvirt, /* before qemu: libvirt's QEMUs are its own */
 #endif
     &xg_platform_qemu,
     &xg_platform_cgroup,
@@ -64,6 +70,9 @@ static const char *auto_why(const xg_platform_ops *p)
 {
     if (strcmp(p->name, "xen") == 0)
         return "auto: this host is a Xen dom0";
+    if (strcmp(p->name, "libvirt") == 0)
+        return "auto: libvirtd answers; --platform qemu for the raw QEMU "
+               "processes";
     if (strcmp(p->name, "qemu") == 0)
         return "auto: a qemu-system process runs; --platform cgroup or "
                "--cgroup for containers";
@@ -86,6 +95,10 @@ const xg_platform_ops *xg_platform_choose_why(const xg_options *o,
                : o->cgroup_parent ? "auto: --cgroup-parent given"
                                   : "auto: --blkio-enable given";
         return xg_platform_pick("cgroup", err, errlen);
+    }
+    if (is_auto && o->connect_uri) { /* --connect says which */
+        *why = "auto: --connect given";
+        return xg_platform_pick("libvirt", err, errlen);
     }
     p = xg_platform_pick(name, err, errlen);
     *why = !p ? NULL : is_auto ? auto_why(p) : "--platform";

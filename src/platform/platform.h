@@ -170,15 +170,19 @@ typedef struct xg_platform_ops {
      * here, else -1 + why (one line); path gets the module's path. For
      * --version. NULL for a platform wholly built in. */
     int (*loadable)(char *path, size_t pathlen, char *why, size_t len);
+    /* Optional: non-NULL once the platform can measure no more (its
+     * daemon went away): one line saying so; the run ends at that sample
+     * and keeps what it measured. */
+    const char *(*lost)(xg_platform *p);
 } xg_platform_ops;
 
-/* The platform called name ("auto" picks: xen, then qemu, then cgroup; this
+/* The platform called name ("auto" picks: xen, libvirt, qemu, cgroup; this
  * is the one place that order lives). NULL + err when unknown. */
 const xg_platform_ops *xg_platform_pick(const char *name, char *err,
                                         size_t errlen);
 /* The platform the options ask for: --platform, where "auto" means cgroup
- * when --cgroup, --cgroup-parent or --blkio-enable is given, else as
- * xg_platform_pick. */
+ * when --cgroup, --cgroup-parent or --blkio-enable is given, libvirt when
+ * --connect is, else as xg_platform_pick. */
 const xg_platform_ops *xg_platform_choose(const xg_options *o, char *err,
                                           size_t errlen);
 /* The same, and in *why a static line saying why that one ("--platform",

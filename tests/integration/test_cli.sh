@@ -103,7 +103,7 @@ sed -n '/^\.SH EXIT STATUS/,/^\.SH FILES/p' "$man" | grep -qx '\.B 3' || fail "t
 # --platform xen off Xen: the tool's own line only, no raw libxc lines
 if "$XG" --version | grep -q xen && ! grep -q control_d /proc/xen/capabilities 2>/dev/null; then
     rc=0; "$XG" list --platform xen > /dev/null 2> "$TMP/e" || rc=$?
-    [ "$rc" -eq 1 ] && [ "$(wc -l < "$TMP/e")" -eq 1 ] && ! grep -q "xencall\|xc_interface_open" "$TMP/e" \
+    [ "$rc" -eq 2 ] && [ "$(wc -l < "$TMP/e")" -eq 1 ] && ! grep -q "xencall\|xc_interface_open" "$TMP/e" \
         || fail "--platform xen off Xen: exit $rc: $(cat "$TMP/e")"
 fi
 echo "PASS"

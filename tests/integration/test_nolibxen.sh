@@ -67,9 +67,10 @@ grep -q "xg-it-nolibxen-$$" "$TMP/list.txt" || fail "list did not show the cgrou
 [ "$(rc version)" = 0 ] || fail "--version exited $(rc version)"
 grep -q "^xen: a module, does not load here: $mod: libxen[a-z]*\.so[.0-9]*: cannot open shared object file" \
     "$TMP/version.txt" || fail "--version: $(cat "$TMP/version.txt")"
-# --platform xen: exit 1 and one line (what, which file, what to install)
+# --platform xen: exit 2 (the platform asked for cannot be used here) and
+# one line (what, which file, what to install)
 for k in xen xenrec; do
-    [ "$(rc $k)" = 1 ] || fail "$k: exit $(rc $k), not 1"
+    [ "$(rc $k)" = 2 ] || fail "$k: exit $(rc $k), not 2"
     [ "$(wc -l < "$TMP/$k.err")" -eq 1 ] || fail "$k: not one line: $(cat "$TMP/$k.err")"
     grep -q "^xengatherer: xen platform: $mod: libxen[a-z]*\.so[.0-9]*: cannot open shared object file: No such file or directory; install the xengatherer-xen package" \
         "$TMP/$k.err" || fail "$k: $(cat "$TMP/$k.err")"
