@@ -171,7 +171,9 @@ wait "$xg" || rc=$?
 sleep 0.5
 touch "$TMP/poll.stop"
 wait "$poller" || true
-[ $rc -eq 0 ] || fail "run exited $rc: $(cat "$TMP/stderr")"
+# the destroyed domain's command could not end well: exit 3, said
+[ $rc -eq 3 ] || fail "run exited $rc, not 3 (a command failed): $(cat "$TMP/stderr")"
+grep -q "1 command failed" "$TMP/stderr" || fail "the run does not say a command failed: $(cat "$TMP/stderr")"
 echo "measured run done after $(elapsed)"
 csv=$out/report.csv
 cat "$out/report.txt"
@@ -243,7 +245,8 @@ if [ "$daemons" = started ]; then
     rc=0
     wait "$xg" || rc=$?
     echo "run with libvirtd stopped: exit $rc after $(( $(date +%s) - t0 )) s: $(cat "$TMP/lost.err")"
-    [ $rc -eq 0 ] || fail "run with libvirtd stopped exited $rc"
+    # the commands (sleep 25) outlived the ended window: exit 3
+    [ $rc -eq 3 ] || fail "run with libvirtd stopped exited $rc, not 3"
     fcmp "$(( $(date +%s) - t0 ))" '<' 10 || fail "the run did not end soon after libvirtd stopped"
     grep -q "stopped answering" "$TMP/lost.err" || fail "the run does not say libvirtd went away"
     grep -q "stopped answering" "$TMP/lost/report.txt" || fail "the report does not say libvirtd went away"
