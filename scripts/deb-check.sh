@@ -9,7 +9,7 @@
 #    xengatherer-xen;
 #  - xengatherer alone, unpacked into a scratch root: --version, a 1 s
 #    record of a new cgroup and its report run from the unpacked copy, and
-#    --platform xen says in one line what to install (exit 1);
+#    --platform xen says in one line what to install (exit 2);
 #  - with xengatherer-xen unpacked too, --version says the module loads.
 # Root (for the cgroup). DEB_OUT=DIR keeps the .debs there.
 set -euo pipefail
@@ -108,7 +108,7 @@ head -n 1 "$TMP/version" | grep -q "^xengatherer $version (platforms: .*xen" ||
 grep -qF "xen: a module, does not load here: $mod: cannot open shared object file" \
     "$TMP/version" || fail "--version without xengatherer-xen: $(cat "$TMP/version")"
 rc=0; "$bin" list --platform xen > /dev/null 2> "$TMP/xen.err" || rc=$?
-[ "$rc" -eq 1 ] && [ "$(wc -l < "$TMP/xen.err")" -eq 1 ] &&
+[ "$rc" -eq 2 ] && [ "$(wc -l < "$TMP/xen.err")" -eq 1 ] &&
     grep -qF "xengatherer: xen platform: $mod: cannot open shared object file: No such file or directory; install the xengatherer-xen package" \
         "$TMP/xen.err" || fail "--platform xen (exit $rc): $(cat "$TMP/xen.err")"
 

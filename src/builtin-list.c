@@ -51,11 +51,10 @@ int cmd_list(int argc, char **argv)
         free(o.cgroups);
         return XG_EXIT_USAGE;
     }
-    /* as run: a platform that can't open is a failure (1); one that can't
-     * find what the options name (--cgroup-parent nosuch) is bad input (2) */
+    /* as run: a platform that can't be used here, or can't find what the
+     * options name (--cgroup-parent nosuch), is bad input (2) */
     p = ops->open(&o, err, sizeof(err));
     if (!p || ops->discover(p, &l, err, sizeof(err)) < 0) {
-        rc = p ? XG_EXIT_USAGE : XG_EXIT_FAIL;
         xg_mark_cut(err, sizeof(err));
         xg_err("%s", err);
         if (p)

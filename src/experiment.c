@@ -784,12 +784,15 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
     xg_session_sample(&s, xg_now_ns(), wall_ns(), 0);
     xg_spill_tick(sp, &ctx->store);
     overhead = cpu_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
-    set_meta_num(&ctx->store, "checkpoint_s", o->checkpoint_s, 3);
-    if (xg_spill_checkpoint_due(sp, ctx->store.tick_mono_ns[0]))
-        checkpoint(ctx, sp, overhead); /* the recording is there from now */
     t0 = ctx->store.tick_mono_ns[0];
     end = t0 + (int64_t)llround(o->duration_s * 1e9);
     xg_jobs_start(ctx, &jobs);
+    /* the first checkpoint, after the commands are forked: the writer
+     * thread it starts must not be in the middle of an allocation in a
+     * child's copy of this process */
+    set_meta_num(&ctx->store, "checkpoint_s", o->checkpoint_s, 3);
+    if (xg_spill_checkpoint_due(sp, t0))
+        checkpoint(ctx, sp, overhead); /* the recording is there from now */
     next = t0 + interval_ns;
     while (!last) {
         progress(o, t0, end, ctx->doms.n);

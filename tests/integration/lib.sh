@@ -112,7 +112,14 @@ build_standin() {
 }
 # await_window DIR — returns once a run's output folder DIR exists (made
 # just before the window starts; startup is slow under valgrind), so sleeps
-# after it count from the window's start.
+# after it count from about the window's start. Tests whose checks need the
+# window's own time read it from the recording (window_t, below).
 await_window() {
     for _ in $(seq 500); do [ -d "$1" ] && return 0; sleep 0.02; done
+}
+# now_s — the wall clock, seconds with fractions
+now_s() { date +%s.%N; }
+# window_t DB WALL — WALL (now_s) as seconds into DB's window
+window_t() {
+    sqlite3 "$1" "select printf('%.3f', $2 - wall_ns / 1e9) from ticks where seq = 0"
 }

@@ -123,8 +123,8 @@ grep -q "xg-it-netbusy.*shares" "$out/report.txt" && fail "the note names the bu
 # was found, not what the checkpoint saw ("had no process")
 late=machine.slice/xg-it-netlate-$$
 cg_make "$late"
-"$XG" run --platform cgroup -q --cgroup "$late" -i 0.2 -d 1.2 -o "$TMP/late" \
-    -- sleep 0.8 > /dev/null || fail "late run exited $?"
+"$XG" run --platform cgroup -q --cgroup "$late" -i 0.2 -d 5 --until-done \
+    -o "$TMP/late" -- sleep 0.8 > /dev/null || fail "late run exited $?"
 grep -q "^note: xg-it-netlate-$$: shares the host's network namespace" "$TMP/late/report.txt" ||
     fail "late cgroup's note: $(grep "^note: xg-it-netlate" "$TMP/late/report.txt")"
 

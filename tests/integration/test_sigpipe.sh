@@ -9,7 +9,7 @@ for i in $(seq 1 40); do cg_make "machine.slice/xg-pipe/d$i"; done
 set +o pipefail # PIPESTATUS is read by hand below
 
 # run: the reader is gone long before the report is printed
-"$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-pipe -i 0.1 -d 1 \
+"$XG" run --platform cgroup -q --cgroup-parent machine.slice/xg-pipe -i 0.1 -d 2 \
     -o "$TMP/a" 2> "$TMP/err" | true
 rc=${PIPESTATUS[0]}
 [ "$rc" -eq 0 ] || fail "run | true: exit $rc: $(cat "$TMP/err")"

@@ -12,17 +12,26 @@ pid=$!
 # (made just before it starts), as startup is slow under valgrind
 await_window "$TMP/a"
 sleep 1.2
-cg_make machine.slice/xg-span/late
+tm=$(now_s); cg_make machine.slice/xg-span/late
 sleep 1
-for h in $(cg_hierarchies); do rmdir "$h/machine.slice/xg-span/early"; done
+tr=$(now_s); for h in $(cg_hierarchies); do rmdir "$h/machine.slice/xg-span/early"; done
 wait "$pid" || fail "run exited $?"
+# when late was made and early removed, in the window's own time
+mk=$(window_t "$TMP/a/recording.db" "$tm") rm=$(window_t "$TMP/a/recording.db" "$tr")
+echo "late made at $mk s, early removed at $rm s"
 early=$(awk -F, '$1=="window" && $2=="cpu" && $3=="early" && $5=="cpu_s" {print $6 "-" $7}' "$TMP/a/report.csv")
 late=$(awk -F, '$1=="window" && $2=="cpu" && $3=="late" && $5=="cpu_s" {print $6 "-" $7}' "$TMP/a/report.csv")
 echo "early span $early, late span $late"
 [ -n "$early" ] && [ -n "$late" ] || fail "a domain is missing from the report"
 fcmp "${early%-*}" '==' 0 || fail "early starts at ${early%-*}"
-fcmp "${early#*-}" '>=' 1.5 && fcmp "${early#*-}" '<=' 3 || fail "early ends at ${early#*-}"
-fcmp "${late%-*}" '>=' 1 && fcmp "${late%-*}" '<=' 2.5 || fail "late starts at ${late%-*}"
+# early's last sample is before its removal (at most an interval and the
+# sampling's lateness before it), late's first after it was made
+fcmp "${early#*-}" '>=' "$(awk -v t="$rm" 'BEGIN{print t - 0.7}')" &&
+    fcmp "${early#*-}" '<=' "$(awk -v t="$rm" 'BEGIN{print t + 0.8}')" ||
+    fail "early ends at ${early#*-}, removed at $rm s"
+fcmp "${late%-*}" '>=' "$(awk -v t="$mk" 'BEGIN{print t - 0.05}')" &&
+    fcmp "${late%-*}" '<=' "$(awk -v t="$mk" 'BEGIN{print t + 1.3}')" ||
+    fail "late starts at ${late%-*}, made at $mk s"
 fcmp "${late#*-}" '>=' 3.9 || fail "late ends at ${late#*-}"
 grep -qE '^early .*[0-9.]+-[0-9.]+ *$' "$TMP/a/report.txt" || fail "early's span not shown in the text"
 

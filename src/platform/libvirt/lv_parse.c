@@ -85,11 +85,11 @@ static void put_vcpu(xg_lv_vcpu *v, const char *rest, const xg_lv_param *p)
     if (strcmp(rest, "time") == 0) {
         v->time_ns = p->u;
         v->have_time = true;
-    } else if (strcmp(rest, "delay") == 0) {
-        v->wait_ns = p->u; /* schedstat's run-queue wait: preferred */
-        v->have_wait = true;
-    } else if (strcmp(rest, "wait") == 0 && !v->have_wait) {
-        v->wait_ns = p->u; /* sched's wait_sum: the same, coarser */
+    } else if (strcmp(rest, "delay") == 0 ||
+               (strcmp(rest, "wait") == 0 && !v->have_wait)) {
+        /* delay: schedstat's run-queue wait, preferred; wait: sched's
+         * wait_sum, the same, coarser, when there is no delay */
+        v->wait_ns = p->u;
         v->have_wait = true;
     }
 }

@@ -36,7 +36,7 @@
     X(virDomainInterfaceAddresses) X(virDomainInterfaceFree)
 
 static struct {
-#define LV_PTR(f) __typeof__(f) *f;
+#define LV_PTR(f) __typeof__(f) *f; // NOLINT(bugprone-macro-parentheses)
     LV_FUNCS(LV_PTR)
 #undef LV_PTR
 } lv;
@@ -288,12 +288,14 @@ static int watched(lv_conn *l, const char *const *uuids, size_t n)
         if (!l->dom[k].d)
             continue;
         if (xg_grow_to((void **)&l->list, &l->n_list, &l->cap_list,
-                       sizeof(*l->list), l->n_list) < 0)
+                       sizeof(*l->list), // NOLINT(bugprone-sizeof-expression)
+                       l->n_list) < 0)
             return -1;
         l->list[l->n_list - 1] = l->dom[k].d;
     }
     if (xg_grow_to((void **)&l->list, &l->n_list, &l->cap_list,
-                   sizeof(*l->list), l->n_list) < 0)
+                   sizeof(*l->list), // NOLINT(bugprone-sizeof-expression)
+                   l->n_list) < 0)
         return -1;
     l->list[--l->n_list] = NULL; /* the array ends with NULL */
     return 0;
