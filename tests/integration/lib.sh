@@ -113,12 +113,16 @@ build_standin() {
     printf '#include <unistd.h>\nint main(void) { alarm(60); for (;;) %s }\n' "$1" |
         cc -x c -o "$TMP/standin" - || fail "cannot build the stand-in"
 }
-# await_window DIR — returns once a run's output folder DIR exists (made
-# just before the window starts; startup is slow under valgrind), so sleeps
-# after it count from about the window's start. Tests whose checks need the
-# window's own time read it from the recording (window_t, below).
+# await_window DIR — returns once the run writing to DIR has taken its
+# first checkpoint (DIR/recording.db appears right after the baseline tick,
+# unless --checkpoint 0), so sleeps after it count from the window's start
+# even when start-up and the first samples are slow (valgrind). The folder
+# alone is made before the collectors start: too early by a second there.
+# Tests whose checks need the window's own time read it from the recording
+# (window_t, below).
 await_window() {
-    for _ in $(seq 500); do [ -d "$1" ] && return 0; sleep 0.02; done
+    for _ in $(seq 1500); do [ -f "$1/recording.db" ] && return 0; sleep 0.02; done
+    fail "no checkpoint in $1 after 30 s"
 }
 # now_s — the wall clock, seconds with fractions
 now_s() { date +%s.%N; }
