@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "recording.h"
-#include "util/store.h"
+#include "recording/recording.h"
+#include "core/store.h"
 
 int main(int argc, char **argv)
 {

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "recording.h"
+#include "recording/recording.h"
 #include "report/report.h"
 
 static char fz_path[256];

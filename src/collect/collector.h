@@ -7,9 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "options.h"
+#include "core/options.h"
 #include "platform/platform.h"
-#include "util/store.h"
+#include "core/store.h"
 
 typedef struct xg_ctx {
     const xg_options *opt;

@@ -1,5 +1,5 @@
-/* platform.h — the one small interface every platform implements (cgroup
- * now; qemu, xen later), in the manner of htop's Platform.h. A platform finds
+/* platform.h — the one small interface every platform implements (cgroup,
+ * qemu, libvirt, xen), in the manner of htop's Platform.h. A platform finds
  * domains and reads their raw cumulative counters; the collectors in
  * src/collect turn those into series. The host row's /proc readers are
  * shared by every Linux-based platform (see host.h). */
@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "options.h"
-#include "util/store.h"
+#include "core/options.h"
+#include "core/store.h"
 
 typedef struct xg_platform xg_platform; /* each implementation's own state */
 
@@ -118,7 +118,7 @@ typedef struct xg_cmt_counters {
 } xg_cmt_counters;
 
 typedef struct xg_platform_ops {
-    const char *name; /* "cgroup", later "qemu", "xen" */
+    const char *name; /* "cgroup", "qemu", "libvirt", "xen" */
     /* Whether this platform is what runs here (for --platform auto). */
     bool (*detect)(void);
     /* Opens the platform. On error returns NULL and writes a one-line

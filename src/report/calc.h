@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util/store.h"
+#include "core/store.h"
 
 /* The window is tick 0 .. n_ticks-1; interval k (1 <= k < n_ticks) is tick
  * k-1 .. k. Every delta goes through xg_counter_delta. */

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "util/store.h"
+#include "core/store.h"
 
 typedef enum xg_format { XG_FMT_TEXT, XG_FMT_CSV, XG_FMT_JSON } xg_format;
 

@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "options.h"
+#include "core/options.h"
 #include "report/report.h"
-#include "util/store.h"
+#include "core/store.h"
 
 /* CSV: one long table, header
  *   scope,family,domain,device,metric,start_s,end_s,value,unit

@@ -27,7 +27,7 @@
 
 #include "collect/collector.h"
 #include "report/report.h"
-#include "util/store.h"
+#include "core/store.h"
 
 #define NV XG_NOVALUE
 #define T0_MONO 1000000000000LL

@@ -15,7 +15,7 @@
 #include <time.h>
 
 #include "report/report.h"
-#include "util/store.h"
+#include "core/store.h"
 
 static char *render(const xg_store *s, xg_format fmt)
 {

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "options.h"
+#include "core/options.h"
 #include "platform/libvirt/lv.h"
 
 #define U1 "6ee38636-b398-4426-92cd-6c4f976b9e4a"

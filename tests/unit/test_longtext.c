@@ -18,9 +18,9 @@
 #include <unistd.h>
 
 #include "asserts.h"
-#include "recording.h"
+#include "recording/recording.h"
 #include "report/report.h"
-#include "util/store.h"
+#include "core/store.h"
 
 static char dir[] = "/tmp/xg-longtext-XXXXXX";
 

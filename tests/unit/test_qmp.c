@@ -23,7 +23,7 @@
 
 #include <cmocka.h>
 
-#include "experiment.h"
+#include "experiment/experiment.h"
 #include "platform/platform.h"
 #include "platform/qemu/qmp.h"
 #include "report/report.h"

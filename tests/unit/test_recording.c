@@ -1,4 +1,4 @@
-/* test_recording.c — unit tests for src/recording.c: store round trip, file creation rules, and the reader's refusals. */
+/* test_recording.c — unit tests for src/recording/reader.c: store round trip, file creation rules, and the reader's refusals. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,8 +17,8 @@
 
 #include <sqlite3.h>
 
-#include "recording.h"
-#include "util/store.h"
+#include "recording/recording.h"
+#include "core/store.h"
 
 #define VM_NAME "a \"quoted\" 'name' — ünïcødé ✓"
 #define BIG1 UINT64_C(18446744073709551000) /* stored as -616 */

@@ -15,8 +15,8 @@
 
 #include <sqlite3.h>
 
-#include "recording.h"
-#include "util/store.h"
+#include "recording/recording.h"
+#include "core/store.h"
 #include "util/xentrace.h"
 
 /* Writes the recording made by sql to path (replacing it). */

@@ -15,7 +15,7 @@
 #include <time.h>
 
 #include "report/report.h"
-#include "util/store.h"
+#include "core/store.h"
 
 #define NV XG_NOVALUE
 #define MIB (1024ull * 1024)

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "restart.h"
+#include "experiment/restart.h"
 
 typedef struct fixture {
     xg_ctx ctx;

@@ -1,6 +1,6 @@
 /* test_spill.c — --max-memory: a store whose values are moved out in chunks
  * mid-run and added to the recording (by hand, and by the writer thread of
- * src/spill.c) reads back value for value the same as the same store
+ * src/experiment/spill.c) reads back value for value the same as the same store
  * written whole; a failed finish keeps the added samples and the rescue
  * copy gets them back. */
 #include <setjmp.h>
@@ -17,9 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "recording.h"
-#include "spill.h"
-#include "util/store.h"
+#include "recording/recording.h"
+#include "experiment/spill.h"
+#include "core/store.h"
 
 #define NTICKS 200u
 

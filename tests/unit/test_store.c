@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/store.h"
+#include "core/store.h"
 
 /* A domain as a collector would describe it, before any sample. */
 static xg_domain_info dom(char *key, char *name, char *addr)

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "options.h"
+#include "core/options.h"
 
 typedef struct xg_cmd {
     const char *name;

@@ -1,6 +1,6 @@
-/* recording.c — loads a recording back into an xg_store (schema:
- * docs/recording.md); the writer is recording_write.c. */
-#include "recording.h"
+/* reader.c — the recording's reader: loads a recording back into an
+ * xg_store (schema: docs/recording.md); the writer is writer.c. */
+#include "recording/recording.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -12,7 +12,7 @@
 
 #include <sqlite3.h>
 
-#include "recording_int.h"
+#include "recording/internal.h"
 #include "util/strbuf.h"
 
 typedef struct reader {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util/store.h"
+#include "core/store.h"
 #include "util/tail.h"
 
 typedef struct xg_joblog xg_joblog;

@@ -20,8 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "recording.h"
-#include "util/store.h"
+#include "recording/recording.h"
+#include "core/store.h"
 
 typedef struct xg_spill xg_spill;
 

@@ -1,6 +1,6 @@
 /* workload.c — starting, reaping and stopping the experiment's commands
  * (see workload.h). argv arrays only: no shell ever sees a domain's name. */
-#include "workload.h"
+#include "experiment/workload.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "joblog.h"
+#include "experiment/joblog.h"
 #include "util/exectpl.h"
 #include "util/say.h"
 #include "util/strbuf.h"

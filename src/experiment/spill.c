@@ -1,7 +1,7 @@
 /* spill.c — the --max-memory bound: samples moved out of the store during
  * the run and added to the recording by a low-priority writer thread (see
  * spill.h). */
-#include "spill.h"
+#include "experiment/spill.h"
 
 #include <errno.h>
 #include <pthread.h>

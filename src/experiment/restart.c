@@ -1,6 +1,6 @@
 /* restart.c — spotting a watched domain's new life inside the window (see
  * restart.h) and naming its row. */
-#include "restart.h"
+#include "experiment/restart.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "experiment.h"
+#include "cli/cli.h"
+#include "experiment/experiment.h"
 #include "platform/platform.h"
 #include "util/root.h"
 #include "util/strbuf.h"

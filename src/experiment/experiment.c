@@ -1,6 +1,6 @@
 /* experiment.c — one whole experiment, steps 1-5 of the workflow except the
  * report: domains, collectors, workload, sampling loop, stop, recording. */
-#include "experiment.h"
+#include "experiment/experiment.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,14 +17,14 @@
 
 #include "config.h"
 #include "collect/collector.h"
-#include "recording.h"
-#include "restart.h"
-#include "spill.h"
+#include "recording/recording.h"
+#include "experiment/restart.h"
+#include "experiment/spill.h"
 #include "util/exectpl.h"
 #include "util/root.h"
 #include "util/say.h"
 #include "util/vmfile.h"
-#include "workload.h"
+#include "experiment/workload.h"
 
 static volatile sig_atomic_t g_stop_sig;
 /* After the recording is written (xg_signals_exit_now): a stop signal

@@ -27,7 +27,7 @@ typedef struct xg_domain_info {
 
 typedef struct xg_series {
     uint32_t domain;      /* index into xg_store.domains */
-    char *family;         /* "cpu", "disk", "hostdisk", later "cache" ... */
+    char *family;         /* "cpu", "disk", "hostdisk", "net", "cache"... */
     char *device;         /* "" when the series is for the whole domain */
     char *metric;         /* e.g. "usage", "rd_bytes" */
     char *unit;           /* e.g. "ns", "bytes", "ios", "ms", "sectors" */

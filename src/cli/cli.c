@@ -1,6 +1,6 @@
 /* cli.c — option parsing shared by the subcommands (getopt_long), with the
  * checks every experiment option gets before anything starts. */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <errno.h>
 #include <getopt.h>

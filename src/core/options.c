@@ -1,5 +1,5 @@
 /* options.c — the defaults of one experiment's options. */
-#include "options.h"
+#include "core/options.h"
 
 #include <stdio.h>
 #include <string.h>

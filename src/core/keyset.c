@@ -1,5 +1,5 @@
 /* keyset.c — open-addressing string set (FNV-1a, linear probing). */
-#include "keyset.h"
+#include "core/keyset.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
-/* recording_int.h — what the recording's writer (recording_write.c) and
- * reader (recording.c) share; not for other code. */
+/* internal.h — what the recording's writer (writer.c) and
+ * reader (reader.c) share; not for other code. */
 #ifndef XG_RECORDING_INT_H
 #define XG_RECORDING_INT_H
 

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
-#include "experiment.h"
-#include "recording.h"
+#include "cli/cli.h"
+#include "experiment/experiment.h"
+#include "recording/recording.h"
 #include "report/report.h"
 
 static const char usage[] =

@@ -1,6 +1,6 @@
-/* recording_write.c — saves an xg_store as an SQLite recording (schema:
- * docs/recording.md); the reader is recording.c. */
-#include "recording.h"
+/* writer.c — the recording's writer: saves an xg_store as an SQLite
+ * recording (schema: docs/recording.md); the reader is reader.c. */
+#include "recording/recording.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +13,7 @@
 
 #include <sqlite3.h>
 
-#include "recording_int.h"
+#include "recording/internal.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)

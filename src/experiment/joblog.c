@@ -1,6 +1,6 @@
 /* joblog.c — the workloads' stdout and stderr through pipes and one reader
  * thread, passed on and their tails kept (see joblog.h). */
-#include "joblog.h"
+#include "experiment/joblog.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,13 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "experiment.h"
-#include "recording.h"
+#include "cli/cli.h"
+#include "experiment/experiment.h"
+#include "recording/recording.h"
 #include "report/report.h"
 #include "util/outfile.h"
 #include "util/say.h"
-#include "workload.h"
+#include "experiment/workload.h"
 
 static const char usage_fmt[] =
     "usage: xengatherer %s [OPTIONS] [-- COMMAND [ARG]...]\n\n"

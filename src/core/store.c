@@ -1,6 +1,6 @@
 /* store.c — the in-memory model of one experiment (see store.h). Arrays grow
  * by doubling, so sampling allocates only when a preallocated array fills. */
-#include "util/store.h"
+#include "core/store.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,8 +7,8 @@
 #include <stddef.h>
 
 #include "collect/collector.h"
-#include "keyset.h"
-#include "options.h"
+#include "core/keyset.h"
+#include "core/options.h"
 
 /* Exit codes. */
 enum { XG_EXIT_OK = 0, XG_EXIT_FAIL = 1, XG_EXIT_USAGE = 2,

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "util/store.h"
+#include "core/store.h"
 
 #define XG_RECORDING_FORMAT 1
 
