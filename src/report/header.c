@@ -119,31 +119,26 @@ static double workload_s(const xg_workload *w)
     return w->end_ns < 0 ? NAN : (double)(w->end_ns - w->start_ns) / 1e9;
 }
 
-static void workloads_text(const xg_store *s, FILE *out)
+const char *const xg_workload_headers[XG_WORKLOAD_COLS] = {
+    "domain", "state", "exit", "duration s",
+};
+
+void xg_workload_cells(const xg_store *s, size_t i, char (*buf)[32],
+                       const char **cells)
 {
-    static const char *const hdr[] = {"domain", "state", "exit", "duration s"};
-    if (!s->n_workloads)
-        return;
-    xg_table *t = xg_table_new(4, hdr, "llrr");
-    if (!t)
-        return;
-    for (size_t i = 0; i < s->n_workloads; i++) {
-        const xg_workload *w = &s->workloads[i];
-        char ex[32] = "-", sb[32], dur[32];
-        const char *state = w->state ? w->state : "-";
-        bool term = strcmp(state, "terminated") == 0;
-        if (strcmp(state, "exited") == 0 || (term && w->signal == 0))
-            snprintf(ex, sizeof(ex), "%d", w->exit_code);
-        else if (strcmp(state, "killed") == 0 || term)
-            snprintf(ex, sizeof(ex), "%s", signal_name(w->signal, sb, sizeof(sb)));
-        const char *row[] = {
-            w->domain < s->n_domains ? s->domains[w->domain].name : "?",
-            state, ex, xg_fmt_num(dur, sizeof(dur), workload_s(w), 3)};
-        xg_table_add(t, row);
-    }
-    xg_title(out, "workloads");
-    xg_table_print(t, out);
-    xg_table_free(t);
+    const xg_workload *w = &s->workloads[i];
+    char sb[32];
+    const char *state = w->state ? w->state : "-";
+    bool term = strcmp(state, "terminated") == 0;
+    snprintf(buf[0], 32, "-");
+    if (strcmp(state, "exited") == 0 || (term && w->signal == 0))
+        snprintf(buf[0], 32, "%d", w->exit_code);
+    else if (strcmp(state, "killed") == 0 || term)
+        snprintf(buf[0], 32, "%s", signal_name(w->signal, sb, sizeof(sb)));
+    cells[0] = w->domain < s->n_domains ? s->domains[w->domain].name : "?";
+    cells[1] = state;
+    cells[2] = buf[0];
+    cells[3] = xg_fmt_num(buf[1], 32, workload_s(w), 3);
 }
 
 void xg_bytes_text(char *buf, size_t len, uint64_t b)
@@ -271,7 +266,7 @@ static void flushed_text(const xg_store *s, FILE *out)
     fputc('\n', out);
 }
 
-void xg_header_text(const xg_store *s, FILE *out)
+static void head_text(const xg_store *s, FILE *out)
 {
     char a[64], b[64];
     double iv;
@@ -305,13 +300,46 @@ void xg_header_text(const xg_store *s, FILE *out)
         const char *why = xg_store_meta_get(s, "partial_reason");
         fprintf(out, "PARTIAL%s%s\n", why && *why ? ": " : "", why && *why ? why : "");
     }
-    workloads_text(s, out);
-    xg_output_text(s, out);
-    if (s->n_workloads)
-        fputc('\n', out);
+}
+
+static void tail_text(const xg_store *s, FILE *out)
+{
     overhead_text(s, out);
     checkpoint_text(s, out);
     flushed_text(s, out);
+}
+
+/* The lines one of the writers above wrote, as model lines. */
+static int lines_of(xg_msection *ms, const xg_store *s,
+                    void (*text)(const xg_store *, FILE *))
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return -1;
+    text(s, m);
+    int rc = fclose(m) ? -1 : 0;
+    for (char *l = buf, *nl; !rc && l && *l; l = nl + 1) {
+        if (!(nl = strchr(l, '\n')))
+            nl = l + strlen(l) - 1;
+        else
+            *nl = '\0';
+        rc = xg_msection_line(ms, "%s", l);
+    }
+    free(buf);
+    return rc;
+}
+
+int xg_header_build(xg_msection *ms, const xg_store *s)
+{
+    int rc = lines_of(ms, s, head_text);
+    if (!rc && s->n_workloads)
+        rc = xg_msection_workloads(ms);
+    rc = rc ? rc : xg_output_lines(ms, s);
+    if (!rc && s->n_workloads)
+        rc = xg_msection_line(ms, "%s", "");
+    return rc ? rc : lines_of(ms, s, tail_text);
 }
 
 /* ---- JSON ---- */

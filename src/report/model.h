@@ -91,9 +91,17 @@ struct xg_mtable {
     xg_fill_fn fill;
     const xg_store *s;
     const void *priv;        /* the section's state for fill (borrowed) */
+    void *owned;             /* state the section allocated for this table
+                              * (e.g. series indexes per row): freed with
+                              * the model */
 };
 
-typedef enum xg_block_kind { XG_BLOCK_TABLE, XG_BLOCK_LINE } xg_block_kind;
+/* XG_BLOCK_WORKLOADS: the table of the store's workloads (domain, state,
+ * exit status or signal, duration), the one table whose cells are words;
+ * renderers take its cells from xg_workload_cells. */
+typedef enum xg_block_kind {
+    XG_BLOCK_TABLE, XG_BLOCK_LINE, XG_BLOCK_WORKLOADS
+} xg_block_kind;
 
 typedef struct xg_block {
     xg_block_kind kind;
@@ -152,11 +160,22 @@ int xg_mtable_row(xg_mtable *t, uint32_t dom, const char *device,
 /* Appends a line (printf format); 0 or -1. */
 int xg_msection_line(xg_msection *ms, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+int xg_msection_workloads(xg_msection *ms);
 int xg_msection_fact_num(xg_msection *ms, const char *key, double v);
 int xg_msection_fact_str(xg_msection *ms, const char *key, const char *v);
 
+/* Computes t's window values now (the model does it after the section's
+ * build; a section whose lines need them calls it once its rows are all
+ * added). 0 or -1. */
+int xg_model_fill_window(xg_mtable *t);
 /* The window value of row r, column c (NaN: not measured). */
 double xg_mtable_win(const xg_mtable *t, size_t r, size_t c);
+/* Workload i of s as 4 cells (domain, state, exit, duration s); buf holds
+ * the formatted ones. */
+#define XG_WORKLOAD_COLS 4
+extern const char *const xg_workload_headers[XG_WORKLOAD_COLS];
+void xg_workload_cells(const xg_store *s, size_t i, char (*buf)[32],
+                       const char **cells);
 /* Whether any of v[0..n-1] is finite. */
 bool xg_vals_any(const double *v, size_t n);
 

@@ -26,37 +26,48 @@ static bool failed(const xg_workload *w)
     return strcmp(st, "exited") != 0 || w->exit_code != 0;
 }
 
-void xg_output_text(const xg_store *s, FILE *out)
+/* A note naming w's domain with the last line of its stderr (at most 300
+ * bytes, a NUL byte as '?'; renderers make the rest safe). */
+static int stderr_note(xg_msection *ms, const xg_store *s, const xg_workload *w)
+{
+    size_t len;
+    const char *l = last_line(w->out[1], w->out_len[1], &len);
+    if (len > 300)
+        len = 300;
+    char *c = malloc(len + 1);
+    if (!c)
+        return -1;
+    for (size_t i = 0; i < len; i++)
+        c[i] = l[i] ? l[i] : '?';
+    c[len] = '\0';
+    int rc = xg_msection_line(ms, "note: %s: its command's stderr ends: %s",
+                              w->domain < s->n_domains ? s->domains[w->domain].name : "?", c);
+    free(c);
+    return rc;
+}
+
+int xg_output_lines(xg_msection *ms, const xg_store *s)
 {
     uint64_t tot[2] = {0, 0};
     char a[32], b[32];
+    int rc;
 
     for (size_t i = 0; i < s->n_workloads; i++)
         for (int k = 0; k < 2; k++)
             tot[k] += s->workloads[i].out_total[k];
     if (!tot[0] && !tot[1])
-        return;
+        return 0;
     xg_bytes_text(a, sizeof(a), tot[0]);
     xg_bytes_text(b, sizeof(b), tot[1]);
-    fprintf(out, "output: the commands wrote %s on stdout and %s on stderr;"
-            " the last %d KiB of each are in the recording and report.json\n",
-            a, b, XG_OUTPUT_KEEP / 1024);
-    for (size_t i = 0; i < s->n_workloads; i++) {
+    rc = xg_msection_line(ms, "output: the commands wrote %s on stdout and %s on stderr;"
+                          " the last %d KiB of each are in the recording and report.json",
+                          a, b, XG_OUTPUT_KEEP / 1024);
+    for (size_t i = 0; i < s->n_workloads && !rc; i++) {
         const xg_workload *w = &s->workloads[i];
-        size_t len;
-        if (!failed(w) || !w->out_len[1])
-            continue;
-        const char *l = last_line(w->out[1], w->out_len[1], &len);
-        if (len > 300)
-            len = 300;
-        fputs("note: ", out);
-        if (w->domain < s->n_domains)
-            xg_text_write_line(out, s->domains[w->domain].name,
-                               strlen(s->domains[w->domain].name));
-        fputs(": its command's stderr ends: ", out);
-        xg_text_write_line(out, l, len);
-        fputc('\n', out);
+        if (failed(w) && w->out_len[1])
+            rc = stderr_note(ms, s, w);
     }
+    return rc;
 }
 
 json_t *xg_output_json(const xg_workload *w, int k)

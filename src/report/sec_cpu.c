@@ -5,11 +5,32 @@
 
 #include "report/calc.h"
 #include "report/section.h"
+#include "util/strbuf.h"
 #include "util/table.h"
 
-enum { C_CPU_S, C_CPU_PCT, C_USER, C_SYS, C_WAIT, C_STEAL, C_THR,
+enum { C_VCPUS, C_CPU_S, C_CPU_PCT, C_USER, C_SYS, C_WAIT, C_STEAL, C_THR,
        C_BUSY, C_UNW_S, C_UNW_PCT, C_N };
 enum { V_CPU_S, V_CPU_PCT, V_WAIT, V_N };
+
+static const xg_col cpu_cols[C_N] = {
+    {"vcpus", "", "vcpus", 0, XG_COL_TABLE_ONLY},
+    {"cpu_s", "s", "cpu s", 3, 0},
+    {"cpu_pct", "%", "cpu %", 2, XG_COL_PLOT},
+    {"user_pct", "%", "user %", 2, 0},
+    {"sys_pct", "%", "sys %", 2, 0},
+    {"wait_pct", "%", "wait %", 2, XG_COL_PLOT},
+    {"steal_pct", "%", "steal %", 2, XG_COL_PLOT},
+    {"throttled_pct", "%", "thrott %", 2, 0},
+    {"busy_pct", "%", NULL, 2, 0},
+    {"unwatched_cpu_s", "s", NULL, 3, 0},
+    {"unwatched_cpu_pct", "%", NULL, 2, 0},
+};
+
+static const xg_col vcpu_cols[V_N] = {
+    {"cpu_s", "s", "cpu s", 3, 0},
+    {"cpu_pct", "%", "cpu %", 2, XG_COL_PLOT},
+    {"wait_pct", "%", "wait %", 2, XG_COL_PLOT},
+};
 
 /* % of one CPU for a ns counter of the domain over scope k. */
 static double pct(const xg_store *s, uint32_t dom, const char *dev,
@@ -27,12 +48,12 @@ static double cpu_s(const xg_store *s, uint32_t dom, const char *dev,
 }
 
 /* The host's extra figures: busy share and CPU outside every domain. */
-static void host_vals(const xg_store *s, uint32_t host, uint32_t k, xg_mval *v)
+static void host_vals(const xg_store *s, uint32_t host, uint32_t k, double *v)
 {
     double secs, tsecs;
     double use = xg_calc_delta_at(s, host, "cpu", "", "usage", k, &secs);
     double total = xg_calc_delta_at(s, host, "cpu", "", "total", k, &tsecs);
-    v[C_BUSY].value = xg_calc_ratio(use, total) * 100;
+    v[C_BUSY] = xg_calc_ratio(use, total) * 100;
     double in_domains = 0;
     for (size_t i = 0; i < s->n_domains; i++) {
         double dsecs;
@@ -44,39 +65,40 @@ static void host_vals(const xg_store *s, uint32_t host, uint32_t k, xg_mval *v)
     double out = use - in_domains;
     if (out < 0)
         out = 0;
-    v[C_UNW_S].value = out / 1e9;
-    v[C_UNW_PCT].value = xg_calc_ratio(out, secs * 1e9) * 100;
+    v[C_UNW_S] = out / 1e9;
+    v[C_UNW_PCT] = xg_calc_ratio(out, secs * 1e9) * 100;
 }
 
-/* Fills v for the domain over scope k; returns how many apply. */
-static size_t cpu_vals(const xg_store *s, uint32_t dom, uint32_t k, xg_mval *v)
+/* Fills v for the domain over scope k. */
+static void cpu_vals(const xg_store *s, uint32_t dom, uint32_t k, double *v)
 {
-    static const xg_mval proto[C_N] = {
-        {"cpu_s", "s", NAN}, {"cpu_pct", "%", NAN}, {"user_pct", "%", NAN},
-        {"sys_pct", "%", NAN}, {"wait_pct", "%", NAN}, {"steal_pct", "%", NAN},
-        {"throttled_pct", "%", NAN}, {"busy_pct", "%", NAN},
-        {"unwatched_cpu_s", "s", NAN}, {"unwatched_cpu_pct", "%", NAN},
-    };
-    memcpy(v, proto, sizeof(proto));
-    v[C_CPU_S].value = cpu_s(s, dom, "", k);
-    v[C_CPU_PCT].value = pct(s, dom, "", "usage", k);
-    v[C_USER].value = pct(s, dom, "", "user", k);
-    v[C_SYS].value = pct(s, dom, "", "system", k);
-    v[C_WAIT].value = pct(s, dom, "", "wait", k);
-    v[C_STEAL].value = pct(s, dom, "", "steal", k);
-    v[C_THR].value = pct(s, dom, "", "throttled", k);
-    if (!s->domains[dom].is_host)
-        return C_BUSY;
-    host_vals(s, dom, k, v);
-    return C_N;
+    int n = s->domains[dom].vcpus;
+    v[C_VCPUS] = n > 0 ? n : NAN;
+    v[C_CPU_S] = cpu_s(s, dom, "", k);
+    v[C_CPU_PCT] = pct(s, dom, "", "usage", k);
+    v[C_USER] = pct(s, dom, "", "user", k);
+    v[C_SYS] = pct(s, dom, "", "system", k);
+    v[C_WAIT] = pct(s, dom, "", "wait", k);
+    v[C_STEAL] = pct(s, dom, "", "steal", k);
+    v[C_THR] = pct(s, dom, "", "throttled", k);
+    if (s->domains[dom].is_host)
+        host_vals(s, dom, k, v);
 }
 
-static void vcpu_vals(const xg_store *s, uint32_t dom, const char *dev,
-                      uint32_t k, xg_mval *v)
+static void cpu_fill(const xg_mtable *t, const xg_row *row, uint32_t k,
+                     double *v, double *a, double *b)
 {
-    v[V_CPU_S] = (xg_mval){"cpu_s", "s", cpu_s(s, dom, dev, k)};
-    v[V_CPU_PCT] = (xg_mval){"cpu_pct", "%", pct(s, dom, dev, "usage", k)};
-    v[V_WAIT] = (xg_mval){"wait_pct", "%", pct(s, dom, dev, "wait", k)};
+    cpu_vals(t->s, row->dom, k, v);
+    xg_scope_times(t->s, row->dom, k, a, b);
+}
+
+static void vcpu_fill(const xg_mtable *t, const xg_row *row, uint32_t k,
+                      double *v, double *a, double *b)
+{
+    v[V_CPU_S] = cpu_s(t->s, row->dom, row->device, k);
+    v[V_CPU_PCT] = pct(t->s, row->dom, row->device, "usage", k);
+    v[V_WAIT] = pct(t->s, row->dom, row->device, "wait", k);
+    xg_scope_times(t->s, row->dom, k, a, b);
 }
 
 static int vcpu_cmp(const void *a, const void *b)
@@ -111,59 +133,6 @@ static const char **vcpus_of(const xg_store *s, uint32_t dom, size_t *n)
     return list;
 }
 
-static void host_lines(const xg_store *s, FILE *out)
-{
-    int64_t h = xg_dom_host(s);
-    if (h < 0)
-        return;
-    xg_mval v[C_N];
-    char b1[32], b2[32], b3[32];
-    uint64_t ncpus;
-    cpu_vals(s, (uint32_t)h, 0, v);
-    /* Only a host measured as a whole machine (/proc/stat: busy of all
-     * CPUs) has these lines; on Xen the host row is Domain-0, a domain. */
-    if (isnan(v[C_BUSY].value))
-        return;
-    if (!xg_calc_meta_u64(s, "ncpus", &ncpus))
-        ncpus = s->domains[h].vcpus > 0 ? (uint64_t)s->domains[h].vcpus : 0;
-    fprintf(out, "host busy: %s %%", xg_fmt_num(b1, sizeof(b1), v[C_BUSY].value, 2));
-    if (ncpus)
-        fprintf(out, " of %llu CPUs", (unsigned long long)ncpus);
-    fprintf(out, "\nnot in any watched domain: %s cpu s (%s %%)\n",
-            xg_fmt_num(b2, sizeof(b2), v[C_UNW_S].value, 3),
-            xg_fmt_num(b3, sizeof(b3), v[C_UNW_PCT].value, 2));
-}
-
-static void vcpu_text(const xg_store *s, FILE *out)
-{
-    static const char *const hdr[] = {"domain", "vcpu", "cpu s", "cpu %", "wait %"};
-    xg_table *t = NULL;
-    size_t pos = 0;
-    uint32_t dom;
-    while (xg_dom_next(s, &pos, &dom)) {
-        size_t n;
-        const char **vc = vcpus_of(s, dom, &n);
-        for (size_t i = 0; i < n; i++) {
-            xg_mval v[V_N];
-            char c[V_N][32];
-            vcpu_vals(s, dom, vc[i], 0, v);
-            if (!t && !(t = xg_table_new(5, hdr, "llrrr")))
-                break;
-            const char *row[] = {s->domains[dom].name, vc[i] + 4,
-                                 xg_fmt_num(c[0], 32, v[V_CPU_S].value, 3),
-                                 xg_fmt_num(c[1], 32, v[V_CPU_PCT].value, 2),
-                                 xg_fmt_num(c[2], 32, v[V_WAIT].value, 2)};
-            xg_table_add(t, row);
-        }
-        free(vc);
-    }
-    if (!t)
-        return;
-    xg_title(out, "per vCPU");
-    xg_table_print(t, out);
-    xg_table_free(t);
-}
-
 /* v as the table shows it, in hundredths (0 when not measured). */
 static long long shown(double v)
 {
@@ -173,132 +142,107 @@ static long long shown(double v)
 /* Whether user % + sys % of the row, as shown, come out above its cpu %:
  * they are sampled at clock ticks (cpuacct.stat, cpu.stat, /proc/stat),
  * cpu % is counted in ns. */
-static bool split_over(const xg_mval *v)
+static bool split_over(const double *v)
 {
-    if (!isfinite(v[C_CPU_PCT].value))
+    if (!isfinite(v[C_CPU_PCT]))
         return false;
-    return shown(v[C_USER].value) + shown(v[C_SYS].value) >
-           shown(v[C_CPU_PCT].value);
+    return shown(v[C_USER]) + shown(v[C_SYS]) > shown(v[C_CPU_PCT]);
+}
+
+/* The host's busy share and CPU outside every domain, as lines: only a
+ * host measured as a whole machine (/proc/stat: busy of all CPUs) has
+ * them; on Xen the host row is Domain-0, a domain. */
+static int host_lines(xg_msection *ms, const xg_mtable *t)
+{
+    const xg_store *s = t->s;
+    int64_t h = xg_dom_host(s);
+    double v[C_N];
+    char b1[32], b2[32], b3[32];
+    uint64_t ncpus;
+    if (h < 0)
+        return 0;
+    cpu_vals(s, (uint32_t)h, 0, v);
+    if (isnan(v[C_BUSY]))
+        return 0;
+    if (!xg_calc_meta_u64(s, "ncpus", &ncpus))
+        ncpus = s->domains[h].vcpus > 0 ? (uint64_t)s->domains[h].vcpus : 0;
+    xg_sb sb = XG_SB_INIT;
+    xg_sb_printf(&sb, "host busy: %s %%", xg_fmt_num(b1, sizeof(b1), v[C_BUSY], 2));
+    if (ncpus)
+        xg_sb_printf(&sb, " of %llu CPUs", (unsigned long long)ncpus);
+    int rc = sb.oom ? -1 : xg_msection_line(ms, "%s", xg_sb_str(&sb));
+    xg_sb_free(&sb);
+    return rc ? rc : xg_msection_line(ms, "not in any watched domain: %s cpu s (%s %%)",
+                                      xg_fmt_num(b2, sizeof(b2), v[C_UNW_S], 3),
+                                      xg_fmt_num(b3, sizeof(b3), v[C_UNW_PCT], 2));
 }
 
 /* One line naming the rows (at most 3, then how many more) whose user % +
  * sys % exceed their cpu %. */
-static void split_note(const xg_store *s, FILE *out)
+static int split_note(xg_msection *ms, const xg_mtable *t)
 {
-    size_t pos = 0;
-    uint32_t dom;
-    int n = 0;
-    while (xg_dom_next(s, &pos, &dom)) {
-        xg_mval v[C_N];
-        cpu_vals(s, dom, 0, v);
-        if (!split_over(v))
+    xg_sb sb = XG_SB_INIT;
+    int n = 0, rc = 0;
+    for (size_t r = 0; r < t->n_rows; r++) {
+        const double *v = &t->win[r * t->n_cols];
+        if (t->rows[r].n_cols <= C_THR || !split_over(v))
             continue;
-        if (!n)
-            fputs("note: user % and sys % are sampled at clock ticks, cpu % "
-                  "is counted in ns: their sum is above cpu % for ", out);
         if (n < 3)
-            fprintf(out, "%s%s", n ? ", " : "", s->domains[dom].name);
+            xg_sb_printf(&sb, "%s%s", n ? ", " : "", t->s->domains[t->rows[r].dom].name);
         n++;
     }
     if (n > 3)
-        fprintf(out, " and %d more", n - 3);
+        xg_sb_printf(&sb, " and %d more", n - 3);
     if (n)
-        fputc('\n', out);
+        rc = sb.oom ? -1 : xg_msection_line(ms, "note: user %% and sys %% are sampled at "
+                  "clock ticks, cpu %% is counted in ns: their sum is above cpu %% for %s",
+                  xg_sb_str(&sb));
+    xg_sb_free(&sb);
+    return rc;
 }
 
-static void cpu_text(const xg_store *s, const xg_report_opts *o, FILE *out)
-{
-    static const char *const hdr[] = {"domain", "vcpus", "cpu s", "cpu %",
-        "user %", "sys %", "wait %", "steal %", "thrott %", "span s"};
-    (void)o;
-    xg_table *t = xg_table_new(10, hdr, "lrrrrrrrrr");
-    if (!t)
-        return;
-    size_t pos = 0;
-    uint32_t dom;
-    while (xg_dom_next(s, &pos, &dom)) {
-        const xg_domain_info *d = &s->domains[dom];
-        xg_mval v[C_N];
-        char c[C_BUSY][32], vc[16], span[64];
-        cpu_vals(s, dom, 0, v);
-        snprintf(vc, sizeof(vc), "%d", d->vcpus);
-        for (int i = 0; i < C_BUSY; i++)
-            xg_fmt_num(c[i], 32, v[i].value, i == C_CPU_S ? 3 : 2);
-        const char *row[] = {d->name, d->vcpus > 0 ? vc : NULL, c[0], c[1],
-                             c[2], c[3], c[4], c[5], c[6],
-                             xg_calc_span_text(s, dom, span, sizeof(span))};
-        xg_table_add(t, row);
-    }
-    xg_title(out, "CPU (100 % = one CPU)");
-    xg_table_print(t, out);
-    xg_table_free(t);
-    host_lines(s, out);
-    split_note(s, out);
-    vcpu_text(s, out);
-}
-
-static void cpu_csv(const xg_store *s, const xg_report_opts *o, uint32_t k,
-                    FILE *out)
-{
-    (void)o;
-    size_t pos = 0;
-    uint32_t dom;
-    while (xg_dom_next(s, &pos, &dom)) {
-        xg_mval v[C_N];
-        double a, b;
-        size_t n = cpu_vals(s, dom, k, v), nv;
-        xg_scope_times(s, dom, k, &a, &b);
-        xg_csv_rows(out, k, "cpu", s->domains[dom].name, "", a, b, v, n);
-        const char **vc = vcpus_of(s, dom, &nv);
-        for (size_t i = 0; i < nv; i++) {
-            vcpu_vals(s, dom, vc[i], k, v);
-            xg_csv_rows(out, k, "cpu", s->domains[dom].name, vc[i], a, b, v, V_N);
-        }
-        free(vc);
-    }
-}
-
-/* Rows of scope k into rows / vrows; the window keeps unmeasured rows. */
-static int cpu_json_scope(const xg_store *s, uint32_t k, json_t *rows,
-                          json_t *vrows)
+/* One vCPU row per "vcpuN" device of each domain, in number order. */
+static int vcpu_rows(xg_mtable *vt, const xg_store *s)
 {
     size_t pos = 0;
     uint32_t dom;
     int rc = 0;
     while (!rc && xg_dom_next(s, &pos, &dom)) {
-        xg_mval v[C_N];
-        double a, b;
-        size_t n = cpu_vals(s, dom, k, v), nv;
-        const char *name = s->domains[dom].name;
-        xg_scope_times(s, dom, k, &a, &b);
-        if (k == 0 || xg_mvals_any(v, n))
-            rc = xg_json_push(rows, xg_json_row(name, NULL, a, b, v, n));
-        const char **vc = vcpus_of(s, dom, &nv);
-        for (size_t i = 0; i < nv && !rc; i++) {
-            vcpu_vals(s, dom, vc[i], k, v);
-            if (k == 0 || xg_mvals_any(v, V_N))
-                rc = xg_json_push(vrows, xg_json_row(name, vc[i], a, b, v, V_N));
+        size_t n;
+        const char **vc = vcpus_of(s, dom, &n);
+        for (size_t i = 0; i < n && !rc; i++) {
+            rc = xg_mtable_row(vt, dom, vc[i], NULL, 0, NULL);
+            if (!rc)
+                vt->rows[vt->n_rows - 1].shown = vc[i] + 4;
         }
         free(vc);
     }
     return rc;
 }
 
-static int cpu_json(const xg_store *s, const xg_report_opts *o, json_t *root)
+static int cpu_build(xg_msection *ms, const xg_store *s, const xg_report_opts *o)
 {
     (void)o;
-    json_t *w = json_array(), *iv = json_array();
-    json_t *vw = json_array(), *viv = json_array();
-    json_t *sec = json_pack("{s:o,s:o,s:o,s:o}", "window", w, "intervals", iv,
-                            "vcpu_window", vw, "vcpu_intervals", viv);
-    if (!sec || json_object_set_new(root, "cpu", sec))
+    xg_mtable *t = xg_msection_table(ms, s, "cpu", "", "CPU (100 % = one CPU)",
+                                     cpu_cols, C_N, cpu_fill);
+    size_t pos = 0;
+    uint32_t dom;
+    int rc = t ? 0 : -1;
+    if (!rc)
+        t->flags = XG_TAB_SPAN | XG_TAB_KEEP_EMPTY;
+    while (!rc && xg_dom_next(s, &pos, &dom))
+        rc = xg_mtable_row(t, dom, "", NULL, s->domains[dom].is_host ? C_N : C_BUSY, NULL);
+    /* the lines below read the window's values: computed here, once */
+    rc = rc ? rc : xg_model_fill_window(t);
+    rc = rc ? rc : host_lines(ms, t);
+    rc = rc ? rc : split_note(ms, t);
+    xg_mtable *vt = rc ? NULL : xg_msection_table(ms, s, "cpu", "vcpu_", "per vCPU",
+                                                 vcpu_cols, V_N, vcpu_fill);
+    if (!vt)
         return -1;
-    int rc = cpu_json_scope(s, 0, w, vw);
-    for (uint32_t k = 1; k < s->n_ticks && !rc; k++)
-        rc = cpu_json_scope(s, k, iv, viv);
-    return rc;
+    vt->device_label = "vcpu";
+    vt->flags = XG_TAB_KEEP_EMPTY;
+    return vcpu_rows(vt, s);
 }
 
-const xg_section xg_section_cpu = {
-    "cpu", XG_FAM_CPU, cpu_text, cpu_csv, cpu_json,
-};
+const xg_section xg_section_cpu = {"cpu", "cpu", cpu_build};

@@ -1,4 +1,5 @@
-/* section.h — the report's per-family sections and the helpers they share. */
+/* section.h — the report's per-family sections (each builds its part of
+ * the model, model.h) and the helpers they share. */
 #ifndef XG_SECTION_H
 #define XG_SECTION_H
 
@@ -9,6 +10,7 @@
 #include <stdio.h>
 
 #include "core/options.h"
+#include "report/model.h"
 #include "report/report.h"
 #include "core/store.h"
 
@@ -70,25 +72,6 @@
  *   nulls); why, when the platform knows, is in meta "note.net".
  * MB = 1048576 bytes. */
 
-/* One computed figure. */
-typedef struct xg_mval {
-    const char *metric;
-    const char *unit;
-    double value; /* NaN = not measured */
-} xg_mval;
-
-typedef struct xg_section {
-    const char *name; /* as named in meta "families" */
-    unsigned flag;    /* XG_FAM_* */
-    /* The window summary as aligned tables. */
-    void (*text)(const xg_store *s, const xg_report_opts *o, FILE *out);
-    /* CSV rows of scope k: 0 = window, k >= 1 = interval k. */
-    void (*csv)(const xg_store *s, const xg_report_opts *o, uint32_t k,
-                FILE *out);
-    /* Adds the section's keys to root; 0 or -1 (out of memory). */
-    int (*json)(const xg_store *s, const xg_report_opts *o, json_t *root);
-} xg_section;
-
 extern const xg_section xg_section_cpu;
 extern const xg_section xg_section_disk;
 extern const xg_section xg_section_net;
@@ -96,9 +79,11 @@ extern const xg_section xg_section_cache;
 extern const xg_section xg_section_cmt;
 extern const xg_section xg_section_sched;
 
-/* header.c: the text header, and the JSON keys meta, partial, window,
- * domains and workloads (0 or -1). */
-void xg_header_text(const xg_store *s, FILE *out);
+/* header.c: the header's lines and tables (host, platform, times, command,
+ * workloads, overhead...) into ms; 0 or -1. And the JSON keys meta,
+ * partial, window, domains and workloads (0 or -1): the store's own data,
+ * not figures, so the JSON renderer takes them as they are. */
+int xg_header_build(xg_msection *ms, const xg_store *s);
 int xg_header_json(const xg_store *s, json_t *root);
 
 /* report.c helpers. */
@@ -107,30 +92,18 @@ int xg_header_json(const xg_store *s, json_t *root);
 bool xg_dom_next(const xg_store *s, size_t *pos, uint32_t *dom);
 /* Index of the first host domain, or -1. */
 int64_t xg_dom_host(const xg_store *s);
-/* A section title line (preceded by a blank line). */
-void xg_title(FILE *out, const char *title);
 /* Start and end (seconds since tick 0) of scope k for the domain: its span
  * for the window (the window when it has none), the interval otherwise. */
 void xg_scope_times(const xg_store *s, uint32_t dom, uint32_t k,
                     double *start_s, double *end_s);
-/* Whether any value is measured. */
-bool xg_mvals_any(const xg_mval *v, size_t n);
-/* One CSV row per measured value. */
-void xg_csv_rows(FILE *out, uint32_t k, const char *family,
-                 const char *domain, const char *device, double start_s,
-                 double end_s, const xg_mval *v, size_t n);
-/* A JSON row object {domain, device (when not NULL), start_s, end_s,
- * metric: value|null ...}; NULL on ENOMEM. */
-json_t *xg_json_row(const char *domain, const char *device, double start_s,
-                    double end_s, const xg_mval *v, size_t n);
 /* A JSON string (bytes that are not valid UTF-8 become '?'), or null for
  * NULL. */
 json_t *xg_json_str(const char *v);
 /* "512 B", "1.5 KiB", "2.0 MiB"... */
 void xg_bytes_text(char *buf, size_t len, uint64_t b);
-/* The workloads' output (output.c): header lines, and one stream of w as
- * JSON (null when it wrote nothing). */
-void xg_output_text(const xg_store *s, FILE *out);
+/* The workloads' output (output.c): header lines into ms, and one stream
+ * of w as JSON (null when it wrote nothing). */
+int xg_output_lines(xg_msection *ms, const xg_store *s);
 json_t *xg_output_json(const xg_workload *w, int k);
 /* A JSON number, or null when v is not finite. */
 json_t *xg_json_num(double v);
