@@ -91,7 +91,7 @@ static int row_json(FILE *out, const xg_mtable *t, const xg_row *row,
         fprintf(out, ", \"device\": %s", q);
         free(q);
     }
-    if (row->source) {
+    if (row->source || (t->flags & XG_TAB_SOURCE)) {
         char *q = json_quote(row->source);
         if (!q)
             return -1;
@@ -160,6 +160,10 @@ static int fact_json(FILE *out, const xg_fact *f, bool *first)
 {
     fprintf(out, "%s    \"%s\": ", *first ? "" : ",\n", f->key);
     *first = false;
+    if (!f->str && f->integer) {
+        fprintf(out, "%lld", (long long)f->num);
+        return 0;
+    }
     if (!f->str) {
         json_num(out, f->num);
         return 0;
