@@ -375,6 +375,9 @@ static int read_domains(reader *r)
     return rc;
 }
 
+/* Every series is loaded, also one the schema (core/schema.h) does not
+ * know, from a newer writer: xg_schema_unknown names those for the report,
+ * which leaves them out and says so. */
 static int read_series(reader *r)
 {
     xg_store *s = r->s;
