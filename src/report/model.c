@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/schema.h"
 #include "recording/recording.h"
 #include "report/calc.h"
 #include "report/section.h"
@@ -280,8 +281,9 @@ static void list_add(xg_sb *sb, const char *word)
 }
 
 /* What this build cannot show of the recording: a newer format (read
- * through its format_compat, recording.md), families it does not know
- * (named in meta "families" or by a series). NULL when nothing. */
+ * through its format_compat, recording.md), families it has no section
+ * for (meta "families"), series the schema does not know. NULL when
+ * nothing. */
 static char *left_out(const xg_store *s)
 {
     xg_sb fams = XG_SB_INIT, out = XG_SB_INIT;
@@ -294,9 +296,6 @@ static char *left_out(const xg_store *s)
         if (!family_known(w))
             list_add(&fams, w);
     free(copy);
-    for (size_t i = 0; i < s->n_series; i++)
-        if (s->series[i].family && !family_known(s->series[i].family))
-            list_add(&fams, s->series[i].family);
     if (xg_calc_meta_u64(s, "format_version", &v) && v > XG_RECORDING_FORMAT)
         xg_sb_printf(&out, "recording format %llu, newer than this xengatherer's "
                      "(%d): what it added is not shown",
@@ -305,6 +304,11 @@ static char *left_out(const xg_store *s)
         xg_sb_printf(&out, "%sfamilies this xengatherer does not know are not "
                      "shown: %s", out.len ? "; " : "", xg_sb_str(&fams));
     xg_sb_free(&fams);
+    xg_sb series = XG_SB_INIT;
+    if (xg_schema_unknown(s, &series))
+        xg_sb_printf(&out, "%sseries this xengatherer does not know are not "
+                     "shown (%s)", out.len ? "; " : "", xg_sb_str(&series));
+    xg_sb_free(&series);
     if (out.oom)
         xg_sb_free(&out);
     return out.s;
