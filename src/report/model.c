@@ -16,6 +16,8 @@
 /* Every section, in print order. A new family adds its section here. */
 static const xg_section *const sections[] = {
     &xg_section_cpu,
+    &xg_section_cache,
+    &xg_section_cmt,
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
