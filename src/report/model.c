@@ -19,6 +19,8 @@
 static const xg_section *const sections[] = {
     &xg_section_cpu,
     &xg_section_net,
+    &xg_section_cache,
+    &xg_section_cmt,
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 

@@ -72,6 +72,9 @@ typedef void (*xg_fill_fn)(const xg_mtable *t, const xg_row *row, uint32_t k,
 #define XG_TAB_NO_SERIES 4u  /* window only: no interval rows */
 #define XG_TAB_NO_DOMAIN 8u  /* tables leave the domain column out (the
                               * host's devices: the device names the row) */
+#define XG_TAB_DEVICE_IF_SET 16u /* JSON rows carry "device" only when it is
+                              * not "", device column or not (the cache
+                              * modes: the sum row is "all" in tables) */
 #define XG_TAB_SOURCE 32u    /* JSON rows always have "source" (null when
                               * the row's is NULL) */
 

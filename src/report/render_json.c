@@ -84,7 +84,8 @@ static int row_json(FILE *out, const xg_mtable *t, const xg_row *row,
     fputs(c->first ? "\n      {\"domain\": " : ",\n      {\"domain\": ", out);
     c->first = false;
     fputs(c->dom_q[row->dom], out);
-    if (t->device_label || *row->device) {
+    if ((t->device_label && !(t->flags & XG_TAB_DEVICE_IF_SET)) ||
+        *row->device) {
         char *q = json_quote(row->device);
         if (!q)
             return -1;
