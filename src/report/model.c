@@ -16,6 +16,7 @@
 /* Every section, in print order. A new family adds its section here. */
 static const xg_section *const sections[] = {
     &xg_section_cpu,
+    &xg_section_sched,
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
@@ -135,6 +136,14 @@ int xg_msection_fact_num(xg_msection *ms, const char *key, double v)
         return -1;
     }
     f->num = v;
+    return 0;
+}
+
+int xg_msection_fact_int(xg_msection *ms, const char *key, int64_t v)
+{
+    if (xg_msection_fact_num(ms, key, (double)v) < 0)
+        return -1;
+    ms->facts[ms->n_facts - 1].integer = true;
     return 0;
 }
 

@@ -72,6 +72,8 @@ typedef void (*xg_fill_fn)(const xg_mtable *t, const xg_row *row, uint32_t k,
 #define XG_TAB_NO_SERIES 4u  /* window only: no interval rows */
 #define XG_TAB_NO_DOMAIN 8u  /* tables leave the domain column out (the
                               * host's devices: the device names the row) */
+#define XG_TAB_TITLE_ALONE 16u /* with no rows, text still shows the title
+                                * (alone: no header) */
 
 struct xg_mtable {
     const char *family;      /* CSV family: "cpu", "hostdisk"... */
@@ -113,6 +115,7 @@ typedef struct xg_fact {
     char *key;
     char *str;               /* a string fact, or NULL */
     double num;              /* a number fact when str is NULL (NaN: null) */
+    bool integer;            /* num is a count: JSON writes 17, not 17.0 */
 } xg_fact;
 
 typedef struct xg_msection {
@@ -163,6 +166,8 @@ int xg_msection_line(xg_msection *ms, const char *fmt, ...)
 int xg_msection_workloads(xg_msection *ms);
 int xg_msection_fact_num(xg_msection *ms, const char *key, double v);
 int xg_msection_fact_str(xg_msection *ms, const char *key, const char *v);
+/* A count, written as a JSON integer (|v| < 2^53). */
+int xg_msection_fact_int(xg_msection *ms, const char *key, int64_t v);
 
 /* Computes t's window values now (the model does it after the section's
  * build; a section whose lines need them calls it once its rows are all

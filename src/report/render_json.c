@@ -160,6 +160,10 @@ static int fact_json(FILE *out, const xg_fact *f, bool *first)
 {
     fprintf(out, "%s    \"%s\": ", *first ? "" : ",\n", f->key);
     *first = false;
+    if (!f->str && f->integer && isfinite(f->num)) {
+        fprintf(out, "%.0f", f->num);
+        return 0;
+    }
     if (!f->str) {
         json_num(out, f->num);
         return 0;
