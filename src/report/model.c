@@ -21,6 +21,7 @@ static const xg_section *const sections[] = {
     &xg_section_net,
     &xg_section_cache,
     &xg_section_cmt,
+    &xg_section_sched,
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 

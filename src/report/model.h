@@ -77,6 +77,8 @@ typedef void (*xg_fill_fn)(const xg_mtable *t, const xg_row *row, uint32_t k,
                               * modes: the sum row is "all" in tables) */
 #define XG_TAB_SOURCE 32u    /* JSON rows always have "source" (null when
                               * the row's is NULL) */
+#define XG_TAB_TITLE_ALONE 64u /* with no rows, text still shows the title
+                                * (alone: no header) */
 
 struct xg_mtable {
     const char *family;      /* CSV family: "cpu", "hostdisk"... */

@@ -161,8 +161,8 @@ static int fact_json(FILE *out, const xg_fact *f, bool *first)
 {
     fprintf(out, "%s    \"%s\": ", *first ? "" : ",\n", f->key);
     *first = false;
-    if (!f->str && f->integer) {
-        fprintf(out, "%lld", (long long)f->num);
+    if (!f->str && f->integer && isfinite(f->num)) {
+        fprintf(out, "%.0f", f->num);
         return 0;
     }
     if (!f->str) {
