@@ -16,6 +16,7 @@
 /* Every section, in print order. A new family adds its section here. */
 static const xg_section *const sections[] = {
     &xg_section_cpu,
+    &xg_section_disk,
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
@@ -135,6 +136,20 @@ int xg_msection_fact_num(xg_msection *ms, const char *key, double v)
         return -1;
     }
     f->num = v;
+    return 0;
+}
+
+int xg_msection_fact_int(xg_msection *ms, const char *json_key,
+                         const char *key, long long v)
+{
+    xg_fact *f = new_fact(ms, key);
+    if (!f) {
+        ms->oom = true;
+        return -1;
+    }
+    f->num = (double)v;
+    f->integer = true;
+    f->json_key = json_key;
     return 0;
 }
 
