@@ -18,6 +18,7 @@
 /* Every section, in print order. A new family adds its section here. */
 static const xg_section *const sections[] = {
     &xg_section_cpu,
+    &xg_section_disk,
     &xg_section_net,
     &xg_section_cache,
     &xg_section_cmt,
@@ -144,11 +145,17 @@ int xg_msection_fact_num(xg_msection *ms, const char *key, double v)
     return 0;
 }
 
-int xg_msection_fact_int(xg_msection *ms, const char *key, long long v)
+int xg_msection_fact_int(xg_msection *ms, const char *json_key,
+                         const char *key, long long v)
 {
-    if (xg_msection_fact_num(ms, key, (double)v) < 0)
+    xg_fact *f = new_fact(ms, key);
+    if (!f) {
+        ms->oom = true;
         return -1;
-    ms->facts[ms->n_facts - 1].integer = true;
+    }
+    f->num = (double)v;
+    f->integer = true;
+    f->json_key = json_key;
     return 0;
 }
 

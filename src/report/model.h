@@ -79,12 +79,17 @@ typedef void (*xg_fill_fn)(const xg_mtable *t, const xg_row *row, uint32_t k,
                               * the row's is NULL) */
 #define XG_TAB_TITLE_ALONE 64u /* with no rows, text still shows the title
                                 * (alone: no header) */
+#define XG_TAB_SOURCE_COL 128u /* tables add a "source" column after the
+                               * device ("-": none) */
 
 struct xg_mtable {
     const char *family;      /* CSV family: "cpu", "hostdisk"... */
     const char *json_prefix; /* JSON keys "<prefix>window", "<prefix>intervals"
                               * under the section's object ("" or "vcpu_");
                               * NULL: not in JSON */
+    const char *json_key;    /* the top-level JSON object of the table when
+                              * not the section's (disk's host devices:
+                              * "hostdisk"; a literal); NULL: the section's */
     char *title;             /* table title (owned); NULL: no table in
                               * text/HTML */
     const char *device_label;/* header of the device column; NULL: none */
@@ -120,7 +125,8 @@ typedef struct xg_fact {
     char *key;
     char *str;               /* a string fact, or NULL */
     double num;              /* a number fact when str is NULL (NaN: null) */
-    bool integer;            /* num is written as a JSON integer */
+    bool integer;            /* num is a count: written without ".0" */
+    const char *json_key;    /* as xg_mtable's json_key */
 } xg_fact;
 
 typedef struct xg_msection {
@@ -171,8 +177,10 @@ int xg_msection_line(xg_msection *ms, const char *fmt, ...)
 int xg_msection_workloads(xg_msection *ms);
 int xg_msection_fact_num(xg_msection *ms, const char *key, double v);
 int xg_msection_fact_str(xg_msection *ms, const char *key, const char *v);
-/* A number fact written as a JSON integer (a count). */
-int xg_msection_fact_int(xg_msection *ms, const char *key, long long v);
+/* A count, under the top-level JSON object json_key (a literal; NULL: the
+ * section's). */
+int xg_msection_fact_int(xg_msection *ms, const char *json_key,
+                         const char *key, long long v);
 
 /* Computes t's window values now (the model does it after the section's
  * build; a section whose lines need them calls it once its rows are all

@@ -177,17 +177,62 @@ static int fact_json(FILE *out, const xg_fact *f, bool *first)
     return 0;
 }
 
-static int section_json(FILE *out, const xg_msection *ms, jrow_ctx *c)
+/* The top-level object a table or fact with this json_key goes under. */
+static const char *obj_of(const xg_msection *ms, const char *json_key)
+{
+    return json_key ? json_key : ms->json_key;
+}
+
+/* The object key: the section's tables and facts that go under it. */
+static int object_json(FILE *out, const xg_msection *ms, const char *key,
+                       jrow_ctx *c)
 {
     bool first = true;
     int rc = 0;
-    fprintf(out, ",\n  \"%s\": {\n", ms->json_key);
-    for (size_t i = 0; i < ms->n_blocks && !rc; i++)
-        if (ms->blocks[i].table)
-            rc = table_json(out, ms->blocks[i].table, &first, c);
+    fprintf(out, ",\n  \"%s\": {\n", key);
+    for (size_t i = 0; i < ms->n_blocks && !rc; i++) {
+        const xg_mtable *t = ms->blocks[i].table;
+        if (t && strcmp(obj_of(ms, t->json_key), key) == 0)
+            rc = table_json(out, t, &first, c);
+    }
     for (size_t i = 0; i < ms->n_facts && !rc; i++)
-        rc = fact_json(out, &ms->facts[i], &first);
+        if (strcmp(obj_of(ms, ms->facts[i].json_key), key) == 0)
+            rc = fact_json(out, &ms->facts[i], &first);
     fputs("\n  }", out);
+    return rc;
+}
+
+/* Whether key is the section's or an earlier (before block nb, fact nf)
+ * table's or fact's object: written already. */
+static bool obj_done(const xg_msection *ms, const char *key, size_t nb, size_t nf)
+{
+    if (strcmp(key, ms->json_key) == 0)
+        return true;
+    for (size_t i = 0; i < nb; i++)
+        if (ms->blocks[i].table &&
+            strcmp(obj_of(ms, ms->blocks[i].table->json_key), key) == 0)
+            return true;
+    for (size_t i = 0; i < nf; i++)
+        if (strcmp(obj_of(ms, ms->facts[i].json_key), key) == 0)
+            return true;
+    return false;
+}
+
+/* The section's object, then each other object its tables or facts name
+ * (disk: "hostdisk"), in order. */
+static int section_json(FILE *out, const xg_msection *ms, jrow_ctx *c)
+{
+    int rc = object_json(out, ms, ms->json_key, c);
+    for (size_t i = 0; i < ms->n_blocks && !rc; i++) {
+        const xg_mtable *t = ms->blocks[i].table;
+        if (t && t->json_key && !obj_done(ms, t->json_key, i, 0))
+            rc = object_json(out, ms, t->json_key, c);
+    }
+    for (size_t i = 0; i < ms->n_facts && !rc; i++) {
+        const char *k = ms->facts[i].json_key;
+        if (k && !obj_done(ms, k, ms->n_blocks, i))
+            rc = object_json(out, ms, k, c);
+    }
     return rc;
 }
 

@@ -10,7 +10,7 @@
 #include "report/model.h"
 #include "util/table.h"
 
-/* The columns a table shows: domain, device, labelled figures, span. */
+/* The columns a table shows: domain, device, source, labelled figures, span. */
 static int shown_cols(const xg_mtable *t, const char **hdr, char *align)
 {
     int n = 0;
@@ -20,6 +20,10 @@ static int shown_cols(const xg_mtable *t, const char **hdr, char *align)
     }
     if (t->device_label) {
         hdr[n] = t->device_label;
+        align[n++] = 'l';
+    }
+    if (t->flags & XG_TAB_SOURCE_COL) {
+        hdr[n] = "source";
         align[n++] = 'l';
     }
     for (size_t c = 0; c < t->n_cols; c++)
@@ -46,6 +50,8 @@ static int add_row(xg_table *tb, const xg_mtable *t, size_t r,
         cells[n++] = t->s->domains[row->dom].name;
     if (t->device_label)
         cells[n++] = row->shown ? row->shown : row->device;
+    if (t->flags & XG_TAB_SOURCE_COL)
+        cells[n++] = row->source; /* NULL: "-" */
     for (size_t c = 0; c < t->n_cols; c++) {
         if (!t->cols[c].label)
             continue;
@@ -64,7 +70,7 @@ static int table_text(const xg_mtable *t, FILE *out)
         fprintf(out, "\n%s\n", t->title);
     if (!t->title || !t->n_rows)
         return 0;
-    size_t max = t->n_cols + 3;
+    size_t max = t->n_cols + 4;
     const char **hdr = calloc(max, sizeof(*hdr));
     const char **cells = calloc(max, sizeof(*cells));
     char *align = calloc(max + 1, 1);

@@ -331,7 +331,7 @@ static int net_build(xg_msection *ms, const xg_store *s, const xg_report_opts *o
     if (idle && xg_msection_line(ms, "%d idle host interface%s not shown",
                                  idle, idle == 1 ? "" : "s") < 0)
         return -1;
-    return xg_msection_fact_int(ms, "idle_not_shown", idle);
+    return xg_msection_fact_int(ms, NULL, "idle_not_shown", idle);
 }
 
 const xg_section xg_section_net = {"net", "net", net_build};

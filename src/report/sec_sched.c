@@ -183,9 +183,9 @@ static int trace_facts(xg_msection *ms, const xg_trace_sum *t)
                          (unsigned long long)t->records, t->pcpus,
                          (unsigned long long)t->lost, pct) < 0)
         return -1;
-    if (xg_msection_fact_int(ms, "trace_records", (int64_t)t->records) < 0)
+    if (xg_msection_fact_int(ms, NULL, "trace_records", (int64_t)t->records) < 0)
         return -1;
-    return xg_msection_fact_int(ms, "pcpus", t->pcpus);
+    return xg_msection_fact_int(ms, NULL, "pcpus", t->pcpus);
 }
 
 static int sched_build(xg_msection *ms, const xg_store *s,
