@@ -11,122 +11,92 @@
 #include <string.h>
 
 #include "report/model.h"
+#include "util/numfmt.h"
+#include "util/strbuf.h"
 
-/* Quotes a field holding a comma, quote, CR or LF; doubles quotes. */
-static void csv_field(FILE *out, const char *f)
+typedef struct csv_ctx {
+    xg_sb lines;  /* a row's lines, written at once */
+    double *buf;  /* a row's values */
+} csv_ctx;
+
+/* Appends field f, quoted when it holds a comma, quote, CR or LF (quotes
+ * doubled), then sep. */
+static void csv_field(xg_sb *sb, const char *f, const char *sep)
 {
     if (!f)
         f = "";
-    if (!f[strcspn(f, ",\"\r\n")]) {
-        fputs(f, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *f; f++) {
-        if (*f == '"')
-            fputc('"', out);
-        fputc(*f, out);
-    }
-    fputc('"', out);
-}
-
-/* v with 6 decimals, trailing zeros dropped, into buf (at least 32 bytes)
- * by integer arithmetic: printf's float formatting was 40 % of a CSV's
- * time. -1 where the result could differ from "%.6f" (too big, or so near
- * a rounding boundary that v * 1e6 may have rounded the other way). */
-static int fast_num(char *buf, double v)
-{
-    double a = fabs(v) * 1e6, fl = floor(a);
-    if (!(a < 9e15) || fabs(a - fl - 0.5) < 1e-3)
-        return -1;
-    unsigned long long n = (unsigned long long)llround(a);
-    unsigned long long ip = n / 1000000, fp = n % 1000000;
-    int len = 0;
-    char digits[24];
-    int nd = 0;
-    if (v < 0 && n)
-        buf[len++] = '-';
-    do
-        digits[nd++] = (char)('0' + ip % 10);
-    while ((ip /= 10));
-    while (nd)
-        buf[len++] = digits[--nd];
-    if (fp) {
-        int w = 6;
-        while (fp % 10 == 0) {
-            fp /= 10;
-            w--;
+    size_t n = strcspn(f, ",\"\r\n");
+    if (!f[n]) {
+        xg_sb_add(sb, f, n);
+    } else {
+        xg_sb_add(sb, "\"", 1);
+        for (const char *q; (q = strchr(f, '"')); f = q + 1) {
+            xg_sb_add(sb, f, (size_t)(q - f));
+            xg_sb_add(sb, "\"\"", 2);
         }
-        buf[len++] = '.';
-        for (int i = w - 1; i >= 0; i--, fp /= 10)
-            buf[len + i] = (char)('0' + fp % 10);
-        len += w;
+        xg_sb_add(sb, f, strlen(f));
+        xg_sb_add(sb, "\"", 1);
     }
-    buf[len] = '\0';
-    return 0;
+    xg_sb_add(sb, sep, strlen(sep));
 }
 
-/* Up to 6 decimals, trailing zeros dropped: 75, 1.5, 0.333333. */
-static void csv_num(FILE *out, double v)
+static void csv_num(xg_sb *sb, double v, const char *sep)
 {
-    char buf[64];
-    if (fast_num(buf, v) == 0) {
-        fputs(buf, out);
-        return;
-    }
-    snprintf(buf, sizeof(buf), "%.6f", v);
-    char *dot = strchr(buf, '.');
-    if (dot) {
-        char *e = buf + strlen(buf) - 1;
-        while (e > dot && *e == '0')
-            *e-- = '\0';
-        if (e == dot)
-            *e = '\0';
-    }
-    fputs(strcmp(buf, "-0") == 0 ? "0" : buf, out);
+    char buf[XG_NUM_LEN];
+    const char *t = xg_fmt_fixed6(buf, v);
+    xg_sb_add(sb, t, strlen(t));
+    xg_sb_add(sb, sep, strlen(sep));
 }
 
+/* The row's lines at scope k, one per measured figure, written at once:
+ * what they share (scope, family, domain, device, times) is formatted
+ * once. */
 static void csv_rows(FILE *out, const xg_mtable *t, const xg_row *row,
-                     uint32_t k, const double *v, double a, double b)
+                     uint32_t k, const double *v, double a, double b,
+                     csv_ctx *c)
 {
-    for (size_t c = 0; c < row->n_cols; c++) {
-        if (!isfinite(v[c]) || (t->cols[c].flags & XG_COL_TABLE_ONLY))
+    xg_sb shared = XG_SB_INIT, times = XG_SB_INIT;
+    xg_sb_add(&shared, k ? "interval," : "window,", k ? 9 : 7);
+    csv_field(&shared, t->family, ",");
+    csv_field(&shared, t->s->domains[row->dom].name, ",");
+    csv_field(&shared, row->device, ",");
+    csv_num(&times, a, ",");
+    csv_num(&times, b, ",");
+    xg_sb_clear(&c->lines);
+    for (size_t i = 0; i < row->n_cols; i++) {
+        if (!isfinite(v[i]) || (t->cols[i].flags & XG_COL_TABLE_ONLY))
             continue;
-        fputs(k ? "interval," : "window,", out);
-        const char *words[] = {t->family, t->s->domains[row->dom].name,
-                               row->device, t->cols[c].metric};
-        for (size_t w = 0; w < 4; w++) {
-            csv_field(out, words[w]);
-            fputc(',', out);
-        }
-        csv_num(out, a);
-        fputc(',', out);
-        csv_num(out, b);
-        fputc(',', out);
-        csv_num(out, v[c]);
-        fputc(',', out);
-        csv_field(out, t->cols[c].unit);
-        fputc('\n', out);
+        xg_sb_add(&c->lines, shared.s, shared.len);
+        csv_field(&c->lines, t->cols[i].metric, ",");
+        xg_sb_add(&c->lines, times.s, times.len);
+        csv_num(&c->lines, v[i], ",");
+        csv_field(&c->lines, t->cols[i].unit, "\n");
     }
+    if (c->lines.len && !c->lines.oom && !shared.oom && !times.oom)
+        fwrite(c->lines.s, 1, c->lines.len, out);
+    if (shared.oom || times.oom)
+        c->lines.oom = true;
+    xg_sb_free(&shared);
+    xg_sb_free(&times);
 }
 
-/* Every row of t at scope k; buf holds n_cols values. */
-static void table_csv(FILE *out, const xg_mtable *t, uint32_t k, double *buf)
+/* Every row of t at scope k. */
+static void table_csv(FILE *out, const xg_mtable *t, uint32_t k, csv_ctx *c)
 {
     if (!t->family || (k && (t->flags & XG_TAB_NO_SERIES)))
         return;
-    for (size_t r = 0; r < t->n_rows; r++) {
+    for (size_t r = 0; r < t->n_rows && !c->lines.oom; r++) {
         const xg_row *row = &t->rows[r];
         if (!k) {
             csv_rows(out, t, row, 0, &t->win[r * t->n_cols],
-                     t->win_start[r], t->win_end[r]);
+                     t->win_start[r], t->win_end[r], c);
             continue;
         }
         double a = 0, b = 0;
-        for (size_t c = 0; c < t->n_cols; c++)
-            buf[c] = NAN;
-        t->fill(t, row, k, buf, &a, &b);
-        csv_rows(out, t, row, k, buf, a, b);
+        for (size_t i = 0; i < t->n_cols; i++)
+            c->buf[i] = NAN;
+        t->fill(t, row, k, c->buf, &a, &b);
+        csv_rows(out, t, row, k, c->buf, a, b, c);
     }
 }
 
@@ -144,15 +114,17 @@ static size_t widest(const xg_model *m)
 
 int xg_render_csv(const xg_model *m, FILE *out)
 {
-    double *buf = malloc(widest(m) * sizeof(*buf));
-    if (!buf)
+    csv_ctx c = {XG_SB_INIT, malloc(widest(m) * sizeof(double))};
+    if (!c.buf)
         return -1;
     fputs("scope,family,domain,device,metric,start_s,end_s,value,unit\n", out);
     for (uint32_t k = 0; k == 0 || k < m->s->n_ticks; k++)
         for (size_t i = 0; i < m->n_secs; i++)
             for (size_t j = 0; j < m->secs[i].n_blocks; j++)
                 if (m->secs[i].blocks[j].table)
-                    table_csv(out, m->secs[i].blocks[j].table, k, buf);
-    free(buf);
-    return ferror(out) ? -1 : 0;
+                    table_csv(out, m->secs[i].blocks[j].table, k, &c);
+    int rc = c.lines.oom || ferror(out) ? -1 : 0;
+    xg_sb_free(&c.lines);
+    free(c.buf);
+    return rc;
 }

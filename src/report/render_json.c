@@ -5,8 +5,8 @@
  * Interval rows are computed by the tables' fill functions as they are
  * written, one row object per line, so memory does not grow with the
  * number of ticks (the whole document used to be one jansson tree: 1 GiB
- * for 100 domains x 3600 ticks). Numbers are written as jansson writes
- * them ("%.17g", ".0" added to integral values), strings through jansson
+ * for 100 domains x 3600 ticks). Numbers have 6 decimals at most, as in
+ * CSV (jansson's "%.17g" was half the time); strings go through jansson
  * (bytes that are not UTF-8 as '?'); the shape is docs/recording.md's. */
 #include <jansson.h>
 #include <math.h>
@@ -16,18 +16,21 @@
 
 #include "report/model.h"
 #include "report/section.h"
+#include "util/numfmt.h"
 
+/* Numbers as CSV writes them (6 decimals at most, util/numfmt.h), with
+ * ".0" on integral ones so a reader that types numbers (jansson) still
+ * sees a real. */
 static void json_num(FILE *out, double v)
 {
-    char buf[64];
+    char buf[XG_NUM_LEN];
     if (!isfinite(v)) {
         fputs("null", out);
         return;
     }
-    int n = snprintf(buf, sizeof(buf), "%.17g", v);
-    if (n > 0 && !strpbrk(buf, ".eEn"))
-        strcat(buf, ".0");
-    fputs(buf, out);
+    fputs(xg_fmt_fixed6(buf, v), out);
+    if (!strchr(buf, '.'))
+        fputs(".0", out);
 }
 
 /* A JSON string value of s, malloc'd; NULL on ENOMEM. */
