@@ -753,6 +753,32 @@ static void span_marks(const chart *ch, FILE *out)
     }
 }
 
+/* The shown domains' workloads as JSON objects {name, start, end}
+ * (seconds since tick 0; null when not known). */
+static void workloads_json(const chart *ch, FILE *out)
+{
+    const xg_store *s = ch->t->s;
+    bool first = true;
+    for (size_t l = 0; l < ch->n && s->n_ticks && s->tick_mono_ns; l++) {
+        uint32_t dom = ch->rowp[l] ? ch->t->rows[*ch->rowp[l]].dom : UINT32_MAX;
+        for (size_t w = 0; w < s->n_workloads; w++) {
+            const xg_workload *wl = &s->workloads[w];
+            if (wl->domain != dom)
+                continue;
+            fputs(first ? "{\"name\":" : ",{\"name\":", out);
+            first = false;
+            json_str(out, s->domains[dom].name);
+            fputs(",\"start\":", out);
+            json_num(out, wl->start_ns > 0 ? (double)(wl->start_ns -
+                      s->tick_mono_ns[0]) / 1e9 : NAN);
+            fputs(",\"end\":", out);
+            json_num(out, wl->end_ns > 0 ? (double)(wl->end_ns -
+                      s->tick_mono_ns[0]) / 1e9 : NAN);
+            fputc('}', out);
+        }
+    }
+}
+
 /* The plotted values as JSON: the pixel columns with a value (their
  * middle in seconds) and per line its value there, or [min, max]. */
 static void chart_json(const chart *ch, FILE *out)
@@ -776,6 +802,8 @@ static void chart_json(const chart *ch, FILE *out)
             first = 0;
         }
     }
+    fputs("],\"workloads\":[", out);
+    workloads_json(ch, out);
     fputs("],\"series\":[", out);
     for (size_t l = 0; l < ch->n; l++) {
         fprintf(out, "%s\n{\"name\":", l ? "," : "");
