@@ -860,7 +860,7 @@ static void chart_html(chart *ch, FILE *out)
     yrange(ch);
     fputs("<div class=\"chart\">\n", out);
     fprintf(out, "<svg class=\"xg-chart\" viewBox=\"0 0 %d %d\" "
-            "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+            "role=\"img\" "
             "data-metric=\"", CH_W, CH_H);
     xg_html_escape(out, ch->col->metric);
     fputs("\" aria-label=\"", out);
