@@ -3,13 +3,16 @@
 # would otherwise reach for, measured in the same run. Prints a table and
 # the ratios. Needs root (it makes cgroups). Usage:
 #   bench/run.sh [--quick]      (--quick: the short CI version, seconds)
+#   BENCH_ONLY=qemu|report bench/run.sh [--quick]   (one part only; report
+#   needs no root; BENCH_REPORT_SIZES="DxT ..." overrides its recordings)
 # Figures: CPU time (perf stat task-clock, user+sys) of each tool for the same
 # domains and window; instructions from valgrind callgrind (repeatable).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 quick=0; [ "${1:-}" = --quick ] && quick=1
-[ "$(id -u)" -eq 0 ] || { echo "bench: run as root (it creates cgroups)" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || [ "${BENCH_ONLY:-}" = report ] ||
+    { echo "bench: run as root (it creates cgroups)" >&2; exit 1; }
 "$top/scripts/deps.sh"
 for p in sysstat time linux-perf; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
@@ -64,6 +67,75 @@ cpu_ms() {
 }
 meta() { sqlite3 "$1" "select value from meta where key='$2'"; }
 
+# == report speed: every format over synthetic recordings of D domains x T
+# ticks x 8 series (bench/mkrec.c), wall and CPU seconds and peak RSS of
+# `xengatherer report` (/usr/bin/time). The peer: sqlite3 scanning every
+# sample of the same file, the least any report of it must do.
+# time_cmd CMD... — "wall_s cpu_s peak_kib" of CMD (output dropped), or
+# fails; CPU from perf's task-clock (ms precision, /usr/bin/time's is 10 ms)
+time_cmd() {
+    local cpu
+    perf stat -x, -e task-clock -o "$W/perf.out" -- \
+        /usr/bin/time -f "%e %M" -o "$W/time.out" "$@" > /dev/null ||
+        { echo "bench: failed: $*" >&2; return 1; }
+    cpu=$(awk -F, '/task-clock/ {printf "%.3f", $1 / 1000; exit}' "$W/perf.out")
+    awk -v c="$cpu" 'END {printf "%s %s %d\n", $1, c, $2}' "$W/time.out"
+}
+# report_speed — prints the table; under --quick sets REPORT_BAD=1 on a
+# gross regression (a format's CPU over the peer's, or its peak RSS, 5x
+# what docs/performance.md records for 100 x 600)
+REPORT_BAD=0
+# report_limit FMT — "CPU/peer MiB" beyond which --quick fails (empty: none):
+# 5x the figures docs/performance.md records for 100 x 600 (CPU/peer: text
+# 1.4, csv 12, json 12; peak: 9.5, 9.5, 172.5 MiB). html: none recorded yet.
+report_limit() {
+    case $1 in
+        text) echo "7 48" ;;
+        csv) echo "60 48" ;;
+        json) echo "60 865" ;;
+    esac
+}
+report_speed() {
+    local sizes fmts f size d t out pw pc w c kib mib x lim
+    printf '\n== report speed (synthetic recordings, bench/mkrec.c)\n'
+    cc -O2 -std=c11 -D_GNU_SOURCE -I"$top/src" -I"$B" "$here/mkrec.c" "$B/libxg.a" \
+        -lsqlite3 -ljansson -lm -o "$W/mkrec"
+    if [ $quick -eq 1 ]; then sizes=100x600; else sizes="100x3600 1000x600"; fi
+    sizes=${BENCH_REPORT_SIZES:-$sizes}
+    "$W/mkrec" 2 3 "$W/tiny.db" > /dev/null
+    fmts="text csv json html"
+    printf '%-5s %-11s %10s %8s %8s %9s %10s\n' format recording samples "wall s" "CPU s" "peak MiB" "CPU/peer"
+    for size in $sizes; do
+        d=${size%x*} t=${size#*x}
+        rm -f "$W/rep.db"
+        "$W/mkrec" "$d" "$t" "$W/rep.db" > /dev/null
+        out=$(time_cmd sqlite3 "$W/rep.db" \
+            "SELECT count(*), sum(series_id), sum(tick), total(value) FROM samples") || exit 1
+        read -r pw pc x <<< "$out"
+        for f in $fmts; do
+            # a format the report does not take yet (html) gets "-"
+            if ! "$XG" report --format "$f" "$W/tiny.db" > /dev/null 2>&1; then
+                printf '%-5s %-11s %10s %8s %8s %9s %10s\n' "$f" "$d x $t" $((d * t * 8)) - - - -
+                continue
+            fi
+            out=$(time_cmd "$XG" report --format "$f" "$W/rep.db") || exit 1
+            read -r w c kib <<< "$out"
+            mib=$(awk -v k="$kib" 'BEGIN{printf "%.1f", k/1024}')
+            x=$(awk -v a="$c" -v b="$pc" 'BEGIN{printf "%.1f", (b > 0 ? a / b : 0)}')
+            printf '%-5s %-11s %10s %8s %8s %9s %10s\n' "$f" "$d x $t" $((d * t * 8)) "$w" "$c" "$mib" "$x"
+            [ $quick -eq 1 ] && [ "$size" = 100x600 ] || continue
+            lim=$(report_limit "$f")
+            [ -n "$lim" ] || continue
+            if awk -v x="$x" -v m="$mib" -v l="$lim" \
+                'BEGIN{split(l, a, " "); exit !(x > a[1] || m > a[2])}'; then
+                echo "bench: REGRESSION: report --format $f at 100 x 600: CPU/peer $x, $mib MiB (limits: ${lim/ /, } MiB)"
+                REPORT_BAD=1
+            fi
+        done
+        printf '%-5s %-11s %10s %8s %8s %9s\n' peer "$d x $t" $((d * t * 8)) "$pw" "$pc" "-"
+    done
+}
+
 if [ $quick -eq 1 ]; then SIZES="10 100"; DUR=3; else SIZES="10 100 1000"; DUR=20; fi
 # BENCH_ONLY=qemu runs only the qemu stand-in part
 want() { [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = "$1" ]; }
@@ -94,6 +166,11 @@ for n in $SIZES; do
 done
 fi
 [ "${BENCH_ONLY:-}" = qemu ] && exit 0
+if [ "${BENCH_ONLY:-}" = report ]; then
+    report_speed
+    [ $quick -eq 0 ] || [ $REPORT_BAD -eq 1 ] || echo "bench: report within limits"
+    exit $REPORT_BAD
+fi
 
 printf '\n== sampling cost per domain per sample (CPU+disk), same domains, same run\n'
 printf '%-7s %-6s %14s %14s %14s %9s\n' domains rate "xengatherer µs" "pidstat µs" "(per process)" ratio
@@ -157,17 +234,7 @@ printf 'collectors: started in %.1f ms, stopped in %.2f ms\n' \
     "$(awk -v v="$(meta "$W/r/recording.db" collectors_start_ns)" 'BEGIN{print v/1e6}')" \
     "$(awk -v v="$(meta "$W/r/recording.db" collectors_stop_ns)" 'BEGIN{print v/1e6}')"
 
-printf '\n== report speed\n'
-cc -O2 -std=c11 -D_GNU_SOURCE -I"$top/src" -I"$B" "$here/mkrec.c" "$B/libxg.a" \
-    -lsqlite3 -ljansson -lm -o "$W/mkrec"
-if [ $quick -eq 1 ]; then RD=100; RT=600; else RD=1000; RT=3600; fi
-"$W/mkrec" "$RD" "$RT" "$W/big.db"
-/usr/bin/time -f "%e %U %S %M" -o "$W/time.out" "$XG" report "$W/big.db" > /dev/null
-read -r secs us ss kib < "$W/time.out"
-cpu=$(awk -v u="$us" -v s="$ss" 'BEGIN{print u+s}')
-n=$((RD * RT * 8))
-printf 'report of %s domains x %s samples (%s counter samples): %s s wall, %s s CPU, peak RSS %s KiB, %.2f M samples/s of CPU\n' \
-    "$RD" "$RT" "$n" "$secs" "$cpu" "$kib" "$(awk -v n="$n" -v s="$cpu" 'BEGIN{print n/s/1e6}')"
+report_speed
 
 # The CI guard (--quick): fail only on a gross regression, measured in
 # instructions (repeatable) and as a ratio to a peer in the same run, never
@@ -177,6 +244,7 @@ if [ $quick -eq 1 ]; then
     awk -v i="$ips" 'BEGIN{exit !(i > 15000)}' && { echo "bench: REGRESSION: $ips instructions per sample per domain (limit 15000)"; bad=1; }
     r1=$(awk '$1==100 && $2==1 {print $4/$3}' "$W/sampling.txt")
     awk -v r="$r1" 'BEGIN{exit !(r < 1)}' && { echo "bench: REGRESSION: pidstat/xengatherer ratio $r1 at 100 domains, 1 Hz (must stay above 1)"; bad=1; }
-    [ $bad -eq 0 ] && echo "bench: no gross regression (instructions and ratio within limits)"
+    [ $REPORT_BAD -eq 0 ] || bad=1
+    [ $bad -eq 0 ] && echo "bench: no gross regression (instructions, ratio and report within limits)"
     exit $bad
 fi

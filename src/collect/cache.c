@@ -7,6 +7,7 @@
  * be had it says why in meta "note.cache" and stores nothing. */
 #include "collect/collector.h"
 #include "util/grow.h"
+#include "core/schema.h"
 #include "util/strbuf.h"
 
 #include <dirent.h>
@@ -573,14 +574,16 @@ static void dom_series(cache_state *st, xg_ctx *ctx, size_t i)
         for (size_t g = 0; g < d->ngrp && !open; g++)
             open = d->fd[(m * d->ngrp + g) * st->nev] >= 0;
         for (size_t j = 0; open && j < st->k; j++) {
-            const cache_ev *e = j < 2 ? NULL : &st->ev[j - 2];
-            bool ns = !e || (e->type == PERF_TYPE_SOFTWARE &&
-                             (e->config == PERF_COUNT_SW_TASK_CLOCK ||
-                              e->config == PERF_COUNT_SW_CPU_CLOCK));
-            d->ser[m * st->k + j] = xg_store_series(
-                &ctx->store, ctx->store_dom[i], "cache", mode_dev[st->mode[m]],
-                j == 0 ? "time_enabled" : j == 1 ? "time_running" : e->name,
-                ns ? "ns" : "events");
+            uint32_t dom = ctx->store_dom[i];
+            const char *dev = mode_dev[st->mode[m]];
+            /* the events by name: the schema's row for the unit */
+            d->ser[m * st->k + j] =
+                j == 0 ? xg_schema_series(&ctx->store, dom,
+                                          XG_S_CACHE_TIME_ENABLED, dev)
+                : j == 1 ? xg_schema_series(&ctx->store, dom,
+                                            XG_S_CACHE_TIME_RUNNING, dev)
+                : xg_schema_series_named(&ctx->store, dom, XG_S_CACHE_EVENT,
+                                         dev, st->ev[j - 2].name);
         }
     }
 }

@@ -7,6 +7,7 @@
  * "note.cmt" says why in one line. */
 #include "collect/collector.h"
 #include "util/grow.h"
+#include "core/schema.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +15,11 @@
 
 static const struct {
     unsigned kind;
-    const char *metric;
+    xg_sid series;
 } kinds[] = {
-    {XG_CMT_OCCUPANCY, "llc_occupancy"},
-    {XG_CMT_MBM_TOTAL, "mbm_total"},
-    {XG_CMT_MBM_LOCAL, "mbm_local"},
+    {XG_CMT_OCCUPANCY, XG_S_CMT_LLC_OCCUPANCY},
+    {XG_CMT_MBM_TOTAL, XG_S_CMT_MBM_TOTAL},
+    {XG_CMT_MBM_LOCAL, XG_S_CMT_MBM_LOCAL},
 };
 #define NK (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -74,9 +75,8 @@ static int cmt_add(xg_ctx *ctx, void *state, size_t i)
         return 0;
     for (size_t k = 0; k < NK; k++)
         if (c.have & kinds[k].kind)
-            st->ser[i][k] = xg_store_series(&ctx->store, ctx->store_dom[i],
-                                            "cmt", "", kinds[k].metric,
-                                            "bytes");
+            st->ser[i][k] = xg_schema_series(&ctx->store, ctx->store_dom[i],
+                                             kinds[k].series, "");
     return 0;
 }
 

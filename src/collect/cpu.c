@@ -4,13 +4,15 @@
  * platform (one that started at 0 when it showed: a new qemu vCPU thread, a
  * Xen vCPU that had never run), gets a 0 at that first reading. */
 #include "collect/collector.h"
+#include "core/schema.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 /* One slot per field of xg_cpu_counters, in XG_CPU_* bit order. */
-static const char *const metric[] = {
-    "usage", "user", "system", "wait", "steal", "throttled", "total", "iowait",
+static const xg_sid metric[] = {
+    XG_S_CPU_USAGE, XG_S_CPU_USER,      XG_S_CPU_SYSTEM, XG_S_CPU_WAIT,
+    XG_S_CPU_STEAL, XG_S_CPU_THROTTLED, XG_S_CPU_TOTAL,  XG_S_CPU_IOWAIT,
 };
 #define NFIELD (sizeof(metric) / sizeof(metric[0]))
 
@@ -103,8 +105,7 @@ static void store_fields(xg_ctx *ctx, uint32_t dom, const char *device,
         if (!(c->have & (1u << f)))
             continue;
         if (fs[f] < 0) {
-            fs[f] = xg_store_series(&ctx->store, dom, "cpu", device,
-                                    metric[f], "ns");
+            fs[f] = xg_schema_series(&ctx->store, dom, metric[f], device);
             if (fs[f] >= 0 && zero_at >= 0)
                 xg_store_put_first(&ctx->store, (uint32_t)fs[f],
                                    (uint32_t)zero_at, 0);

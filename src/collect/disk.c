@@ -3,6 +3,7 @@
  * "disk" and "hostdisk" series of docs/series.md). */
 #include "collect/collector.h"
 #include "util/grow.h"
+#include "core/schema.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,17 +16,16 @@
 #include "util/root.h"
 #include "util/strbuf.h"
 
-static const char *const dom_metric[] = {"rd_bytes", "wr_bytes", "rd_ios",
-                                         "wr_ios", "rd_time", "wr_time"};
-static const char *const dom_unit[] = {"bytes", "bytes", "ios", "ios", "ns",
-                                       "ns"};
+static const xg_sid dom_metric[] = {
+    XG_S_DISK_RD_BYTES, XG_S_DISK_WR_BYTES, XG_S_DISK_RD_IOS,
+    XG_S_DISK_WR_IOS,   XG_S_DISK_RD_TIME,  XG_S_DISK_WR_TIME};
 #define NDOM 6 /* the host's "all" row has the first 4 */
 
-static const char *const host_metric[] = {
-    "rd_ios", "rd_sectors", "rd_ticks", "wr_ios",
-    "wr_sectors", "wr_ticks", "io_ticks", "rq_ticks"};
-static const char *const host_unit[] = {"ios", "sectors", "ms", "ios",
-                                        "sectors", "ms", "ms", "ms"};
+static const xg_sid host_metric[] = {
+    XG_S_HOSTDISK_RD_IOS,     XG_S_HOSTDISK_RD_SECTORS,
+    XG_S_HOSTDISK_RD_TICKS,   XG_S_HOSTDISK_WR_IOS,
+    XG_S_HOSTDISK_WR_SECTORS, XG_S_HOSTDISK_WR_TICKS,
+    XG_S_HOSTDISK_IO_TICKS,   XG_S_HOSTDISK_RQ_TICKS};
 #define NHOST 8
 
 typedef struct dev_series {
@@ -54,9 +54,7 @@ typedef struct disk_state {
 
 /* The device's slot in l, creating it on first sight (once per device). */
 static dev_series *dev_slot(disk_state *st, dom_devs *l, const char *name,
-                            uint32_t dom, const char *family,
-                            const char *const *metrics,
-                            const char *const *units, size_t nm)
+                            uint32_t dom, const xg_sid *metrics, size_t nm)
 {
     size_t i;
     dev_series *d;
@@ -79,8 +77,8 @@ static dev_series *dev_slot(disk_state *st, dom_devs *l, const char *name,
     if (!(d->name = strdup(name)))
         return NULL;
     for (i = 0; i < nm; i++) {
-        d->s[i] = xg_store_series(&st->ctx->store, dom, family, d->name,
-                                  metrics[i], units[i]);
+        d->s[i] = xg_schema_series(&st->ctx->store, dom, metrics[i],
+                                   d->name);
         if (d->s[i] < 0) {
             free(d->name);
             return NULL;
@@ -126,8 +124,7 @@ static void on_device(void *arg, const xg_disk_counters *c)
     size_t n = c->have_time ? 6 : c->have_ios ? 4 : 2, k;
     size_t before = st->doms[st->cur].n;
     dev_series *d = dev_slot(st, &st->doms[st->cur], c->device,
-                             ctx->store_dom[st->cur], "disk", dom_metric,
-                             dom_unit, n);
+                             ctx->store_dom[st->cur], dom_metric, n);
     const uint64_t v[NDOM] = {c->rd_bytes, c->wr_bytes, c->rd_ios,
                               c->wr_ios, c->rd_time_ns, c->wr_time_ns};
 
@@ -224,8 +221,8 @@ static void sample_host(xg_ctx *ctx, disk_state *st)
         const char *nl = strchr(p, '\n');
         if (xg_diskstat_parse_line(p, &ds) == 0) {
             size_t before = st->host.n;
-            dev_series *d = dev_slot(st, &st->host, ds.name, hd, "hostdisk",
-                                     host_metric, host_unit, NHOST);
+            dev_series *d = dev_slot(st, &st->host, ds.name, hd,
+                                     host_metric, NHOST);
             if (d && st->host.n != before) /* a disk plugged in: from 0 */
                 zero_at_base(ctx, &st->host, d, NHOST);
             if (d && d->s[NHOST - 1] >= 0 && d->partition == 0)
@@ -250,8 +247,7 @@ static void sample_host(xg_ctx *ctx, disk_state *st)
         p = nl + 1;
     }
     mark_base(ctx, &st->host);
-    sum = dev_slot(st, &st->doms[st->host_i], "all", hd, "disk", dom_metric,
-                   dom_unit, 4);
+    sum = dev_slot(st, &st->doms[st->host_i], "all", hd, dom_metric, 4);
     if (sum)
         for (k = 0; k < 4; k++)
             put(ctx, sum->s[k], tot[k]);

@@ -10,6 +10,7 @@
  * a 0 at the domain's first reading, so its traffic is in the window. */
 #include "collect/collector.h"
 #include "util/grow.h"
+#include "core/schema.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -19,13 +20,11 @@
 #include "platform/netdev.h"
 #include "util/root.h"
 
-static const char *const metric[] = {"rx_bytes", "tx_bytes", "rx_packets",
-                                     "tx_packets", "rx_drops", "tx_drops",
-                                     "rx_errors", "tx_errors"};
-static const char *const unit[] = {"bytes", "bytes", "packets", "packets",
-                                   "packets", "packets", "packets",
-                                   "packets"};
-#define NM 8
+static const xg_sid metric[] = {
+    XG_S_NET_RX_BYTES, XG_S_NET_TX_BYTES,  XG_S_NET_RX_PACKETS,
+    XG_S_NET_TX_PACKETS, XG_S_NET_RX_DROPS, XG_S_NET_TX_DROPS,
+    XG_S_NET_RX_ERRORS, XG_S_NET_TX_ERRORS};
+#define NM (sizeof(metric) / sizeof(metric[0]))
 
 typedef struct net_dev {
     char name[32];
@@ -76,9 +75,7 @@ static net_dev *dev_slot(net_state *st, net_devs *l,
     snprintf(d->name, sizeof(d->name), "%s", c->device);
     for (k = 0; k < NM; k++) {
         bool have = k < 4 || (k < 6 ? c->have_drops : c->have_errors);
-        d->s[k] = have ? xg_store_series(s, dom, "net", d->name, metric[k],
-                                         unit[k])
-                       : -1;
+        d->s[k] = have ? xg_schema_series(s, dom, metric[k], d->name) : -1;
         if (have && d->s[k] < 0)
             return NULL;
         if (d->s[k] >= 0 && c->source)

@@ -2,6 +2,7 @@
  * by doubling, so sampling allocates only when a preallocated array fills. */
 #include "core/store.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,10 @@ void xg_store_free(xg_store *s)
         free(s->workloads[i].out[0]);
         free(s->workloads[i].out[1]);
     }
+    for (i = 0; i < s->cap_by_dom; i++)
+        free(s->by_dom[i].idx);
+    free(s->by_dom);
+    free(s->slots);
     free(s->meta);
     free(s->domains);
     free(s->series);
@@ -160,6 +165,129 @@ int64_t xg_store_find_domain(const xg_store *s, const char *key)
     return -1;
 }
 
+/* FNV-1a of n bytes, on from h. */
+static uint32_t fnv(uint32_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 16777619u;
+    return h;
+}
+
+/* The hash of a series' key; each string with its 0 byte, so that
+ * ("ab", "c") and ("a", "bc") differ. */
+static uint32_t key_hash(uint32_t domain, const char *family,
+                         const char *device, const char *metric)
+{
+    uint32_t h = fnv(2166136261u, &domain, sizeof(domain));
+
+    h = fnv(h, family, strlen(family) + 1);
+    h = fnv(h, device, strlen(device) + 1);
+    return fnv(h, metric, strlen(metric) + 1);
+}
+
+static bool same_key(const xg_series *x, uint32_t domain, const char *family,
+                     const char *device, const char *metric)
+{
+    return x->domain == domain && x->family && x->device && x->metric &&
+           strcmp(x->metric, metric) == 0 && strcmp(x->family, family) == 0 &&
+           strcmp(x->device, device) == 0;
+}
+
+/* The key's slot: the one holding its series, or the empty one where it
+ * would go. The table has slots (it is at most half full, so this ends). */
+static size_t probe(const xg_store *s, uint32_t h, uint32_t domain,
+                    const char *family, const char *device, const char *metric)
+{
+    size_t mask = s->cap_slots - 1, i = h & mask;
+
+    for (;; i = (i + 1) & mask) {
+        const xg_series_slot *sl = &s->slots[i];
+        if (sl->series1 == 0 ||
+            (sl->hash == h && same_key(&s->series[sl->series1 - 1], domain,
+                                       family, device, metric)))
+            return i;
+    }
+}
+
+/* Room in the table for one more series: doubles it when it would be more
+ * than half full, placing the slots again by their kept hashes. */
+static int slots_room(xg_store *s)
+{
+    size_t nc, mask, i, j;
+    xg_series_slot *ns;
+
+    if ((s->n_indexed + 1) * 2 <= s->cap_slots)
+        return 0;
+    nc = s->cap_slots ? s->cap_slots * 2 : 64;
+    ns = calloc(nc, sizeof(*ns));
+    if (!ns)
+        return -1;
+    mask = nc - 1;
+    for (i = 0; i < s->cap_slots; i++) {
+        if (s->slots[i].series1 == 0)
+            continue;
+        for (j = s->slots[i].hash & mask; ns[j].series1; j = (j + 1) & mask)
+            ;
+        ns[j] = s->slots[i];
+    }
+    free(s->slots);
+    s->slots = ns;
+    s->cap_slots = nc;
+    return 0;
+}
+
+/* Room in domain's list for one more series. */
+static int dom_room(xg_store *s, uint32_t domain)
+{
+    xg_dom_series *l;
+    size_t cap = s->cap_by_dom;
+
+    if (domain >= s->cap_by_dom) {
+        if (grow((void **)&s->by_dom, &cap, (size_t)domain + 1,
+                 sizeof(*s->by_dom)) < 0)
+            return -1;
+        memset(s->by_dom + s->cap_by_dom, 0,
+               (cap - s->cap_by_dom) * sizeof(*s->by_dom));
+        s->cap_by_dom = cap;
+    }
+    l = &s->by_dom[domain];
+    cap = l->cap;
+    if (grow((void **)&l->idx, &cap, (size_t)l->n + 1, sizeof(*l->idx)) < 0)
+        return -1;
+    l->cap = (uint32_t)cap;
+    return 0;
+}
+
+/* Puts series i (the next one not indexed) in the index: in slot `slot`
+ * (empty), and last in its domain's list (room made by the caller). */
+static void index_put(xg_store *s, size_t slot, uint32_t h, size_t i)
+{
+    xg_dom_series *l = &s->by_dom[s->series[i].domain];
+
+    s->slots[slot] = (xg_series_slot){(uint32_t)i + 1, h};
+    l->idx[l->n++] = (uint32_t)i;
+    s->n_indexed = i + 1;
+}
+
+/* Indexes the series filled in by hand (none, unless someone did). */
+static int index_rest(xg_store *s)
+{
+    while (s->n_indexed < s->n_series) {
+        const xg_series *x = &s->series[s->n_indexed];
+        uint32_t h;
+        if (!x->family || !x->device || !x->metric)
+            return -1;
+        h = key_hash(x->domain, x->family, x->device, x->metric);
+        if (slots_room(s) < 0 || dom_room(s, x->domain) < 0)
+            return -1;
+        index_put(s, probe(s, h, x->domain, x->family, x->device, x->metric),
+                  h, s->n_indexed);
+    }
+    return 0;
+}
+
 int64_t xg_store_find_series(const xg_store *s, uint32_t domain,
                              const char *family, const char *device,
                              const char *metric)
@@ -168,24 +296,47 @@ int64_t xg_store_find_series(const xg_store *s, uint32_t domain,
 
     if (!device)
         device = "";
-    for (i = 0; i < s->n_series; i++) {
+    if (s->cap_slots) {
+        i = probe(s, key_hash(domain, family, device, metric), domain,
+                  family, device, metric);
+        if (s->slots[i].series1)
+            return (int64_t)s->slots[i].series1 - 1;
+    }
+    for (i = s->n_indexed; i < s->n_series; i++)
+        if (same_key(&s->series[i], domain, family, device, metric))
+            return (int64_t)i;
+    return -1;
+}
+
+int64_t xg_store_next_series(const xg_store *s, uint32_t dom,
+                             const char *family, size_t *pos)
+{
+    const xg_dom_series *l = dom < s->cap_by_dom ? &s->by_dom[dom] : NULL;
+    size_t nl = l ? l->n : 0, i;
+
+    while (*pos < nl) {
+        i = l->idx[(*pos)++];
+        if (!family || strcmp(s->series[i].family, family) == 0)
+            return (int64_t)i;
+    }
+    /* then the series not indexed, if any */
+    while ((i = s->n_indexed + (*pos - nl)) < s->n_series) {
         const xg_series *x = &s->series[i];
-        if (x->domain == domain && strcmp(x->metric, metric) == 0 &&
-            strcmp(x->family, family) == 0 && strcmp(x->device, device) == 0)
+        (*pos)++;
+        if (x->domain == dom &&
+            (!family || (x->family && strcmp(x->family, family) == 0)))
             return (int64_t)i;
     }
     return -1;
 }
 
-int64_t xg_store_series(xg_store *s, uint32_t domain, const char *family,
-                        const char *device, const char *metric,
-                        const char *unit)
+/* A new series, not in the index yet, at the end of the array. */
+static int64_t new_series(xg_store *s, uint32_t domain, const char *family,
+                          const char *device, const char *metric,
+                          const char *unit)
 {
-    int64_t f = xg_store_find_series(s, domain, family, device, metric);
     xg_series *x;
 
-    if (f >= 0)
-        return f;
     if (grow((void **)&s->series, &s->cap_series, s->n_series + 1,
              sizeof(*s->series)) < 0)
         return -1;
@@ -193,7 +344,7 @@ int64_t xg_store_series(xg_store *s, uint32_t domain, const char *family,
     memset(x, 0, sizeof(*x));
     x->domain = domain;
     x->family = strdup(family);
-    x->device = strdup(device ? device : "");
+    x->device = strdup(device);
     x->metric = strdup(metric);
     x->unit = strdup(unit ? unit : "");
     if (!x->family || !x->device || !x->metric || !x->unit) {
@@ -204,6 +355,32 @@ int64_t xg_store_series(xg_store *s, uint32_t domain, const char *family,
         return -1;
     }
     return (int64_t)s->n_series++;
+}
+
+int64_t xg_store_series(xg_store *s, uint32_t domain, const char *family,
+                        const char *device, const char *metric,
+                        const char *unit)
+{
+    uint32_t h;
+    size_t slot;
+    int64_t i;
+
+    if (!device)
+        device = "";
+    if (index_rest(s) < 0 || s->n_series >= UINT32_MAX - 1)
+        return -1;
+    h = key_hash(domain, family, device, metric);
+    /* room first (a rehash moves the slots), so nothing fails after the
+     * series is made */
+    if (slots_room(s) < 0 || dom_room(s, domain) < 0)
+        return -1;
+    slot = probe(s, h, domain, family, device, metric);
+    if (s->slots[slot].series1)
+        return (int64_t)s->slots[slot].series1 - 1;
+    i = new_series(s, domain, family, device, metric, unit);
+    if (i >= 0)
+        index_put(s, slot, h, (size_t)i);
+    return i;
 }
 
 int64_t xg_store_tick(xg_store *s, int64_t mono_ns, int64_t wall_ns)

@@ -62,10 +62,29 @@ typedef struct xg_workload {
 
 typedef struct xg_meta_kv { char *key, *value; } xg_meta_kv;
 
+/* The series index (kept by xg_store_series, the only way series are
+ * added): an open-addressing hash table of (domain, family, device, metric)
+ * and, per domain, its series in the order they were added. */
+typedef struct xg_series_slot {
+    uint32_t series1;     /* series index + 1; 0: empty slot */
+    uint32_t hash;        /* of the series' key */
+} xg_series_slot;
+
+typedef struct xg_dom_series {
+    uint32_t *idx;        /* indexes into xg_store.series, ascending */
+    uint32_t n, cap;
+} xg_dom_series;
+
 typedef struct xg_store {
     xg_meta_kv *meta;     size_t n_meta, cap_meta;
     xg_domain_info *domains; size_t n_domains, cap_domains;
     xg_series *series;    size_t n_series, cap_series;
+    /* series 0 .. n_indexed-1 are in the index; a store whose series were
+     * filled in by hand (a checkpoint's header) has none, and lookups scan
+     * the rest */
+    xg_series_slot *slots; size_t cap_slots; /* a power of 2, <= half full */
+    xg_dom_series *by_dom; size_t cap_by_dom; /* by_dom[d]: domain d's */
+    size_t n_indexed;
     xg_workload *workloads; size_t n_workloads, cap_workloads;
     int64_t *tick_mono_ns;  /* CLOCK_MONOTONIC of each tick */
     int64_t *tick_wall_ns;  /* CLOCK_REALTIME of each tick */
@@ -112,10 +131,17 @@ int64_t xg_store_find_domain(const xg_store *s, const char *key);
 int64_t xg_store_series(xg_store *s, uint32_t domain, const char *family,
                         const char *device, const char *metric,
                         const char *unit);
-/* Index of an existing series, or -1. */
+/* Index of an existing series, or -1. O(1) expected (a hash lookup). */
 int64_t xg_store_find_series(const xg_store *s, uint32_t domain,
                              const char *family, const char *device,
                              const char *metric);
+/* Iterates over the series of domain dom, of family (NULL: any family), in
+ * the order they were added, without looking at other domains' series:
+ *     size_t pos = 0; int64_t i;
+ *     while ((i = xg_store_next_series(s, dom, "disk", &pos)) >= 0) ...
+ * Returns the next one's index and advances *pos, or -1 at the end. */
+int64_t xg_store_next_series(const xg_store *s, uint32_t dom,
+                             const char *family, size_t *pos);
 
 /* Starts a new tick; returns its index, or -1 on ENOMEM. */
 int64_t xg_store_tick(xg_store *s, int64_t mono_ns, int64_t wall_ns);

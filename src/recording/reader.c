@@ -184,6 +184,21 @@ static int push_id(reader *r, int64_t **ids, size_t n, int64_t id,
     return 0;
 }
 
+/* format_compat: the oldest format a reader must know to read the file
+ * (what a newer format only added, a reader that knows less can leave
+ * out); the format itself when absent or not a number in 1..version. */
+static long long compat_version(const unsigned char *v, long long version)
+{
+    char *end;
+    long long c;
+    if (!v)
+        return version;
+    errno = 0;
+    c = strtoll((const char *)v, &end, 10);
+    return end == (const char *)v || *end || errno || c < 1 || c > version
+        ? version : c;
+}
+
 /* Checks magic and format_version, then loads the other keys. */
 static int read_meta(reader *r)
 {
@@ -209,7 +224,8 @@ static int read_meta(reader *r)
     }
 
     if (r_prepare(r, &st, "SELECT (SELECT value FROM meta WHERE key = 'magic'),"
-                  " (SELECT value FROM meta WHERE key = 'format_version')") < 0)
+                  " (SELECT value FROM meta WHERE key = 'format_version'),"
+                  " (SELECT value FROM meta WHERE key = 'format_compat')") < 0)
         return -1;
     rc = r_step(r, st);
     if (rc <= 0) {
@@ -231,8 +247,9 @@ static int read_meta(reader *r)
         sqlite3_finalize(st);
         return -1;
     }
+    long long compat = compat_version(sqlite3_column_text(st, 2), version);
     sqlite3_finalize(st);
-    if (version > XG_RECORDING_FORMAT) {
+    if (version > XG_RECORDING_FORMAT && compat > XG_RECORDING_FORMAT) {
         put_err(r->err, r->errlen, "%s: recording format %lld is newer than "
                 "this xengatherer understands (%d)", r->path, version,
                 XG_RECORDING_FORMAT);
@@ -358,6 +375,9 @@ static int read_domains(reader *r)
     return rc;
 }
 
+/* Every series is loaded, also one the schema (core/schema.h) does not
+ * know, from a newer writer: xg_schema_unknown names those for the report,
+ * which leaves them out and says so. */
 static int read_series(reader *r)
 {
     xg_store *s = r->s;

@@ -98,22 +98,28 @@ bool xg_calc_find_step(const xg_store *s, uint32_t dom, const char *family,
     return i >= 0 && xg_calc_step(s, (uint32_t)i, k, delta);
 }
 
-static bool matches(const xg_series *x, uint32_t dom, const char *family,
-                    const char *metric)
+/* The next series of the domain of family and, when given, metric (from
+ * the domain's own list: other domains' series are not looked at). */
+static int64_t next_of(const xg_store *s, uint32_t dom, const char *family,
+                       const char *metric, size_t *pos)
 {
-    return x->domain == dom && x->family && x->metric &&
-           strcmp(x->family, family) == 0 &&
-           (!metric || strcmp(x->metric, metric) == 0);
+    int64_t i;
+
+    while ((i = xg_store_next_series(s, dom, family, pos)) >= 0)
+        if (!metric || (s->series[i].metric &&
+                        strcmp(s->series[i].metric, metric) == 0))
+            return i;
+    return -1;
 }
 
 bool xg_calc_sum(const xg_store *s, uint32_t dom, const char *family,
                  const char *metric, uint64_t *sum)
 {
     bool any = false;
+    size_t pos = 0;
+    int64_t i;
     *sum = 0;
-    for (size_t i = 0; i < s->n_series; i++) {
-        if (!matches(&s->series[i], dom, family, metric))
-            continue;
+    while ((i = next_of(s, dom, family, metric, &pos)) >= 0) {
         xg_win w;
         xg_calc_series(s, (uint32_t)i, &w);
         if (w.ok) {
@@ -128,11 +134,12 @@ bool xg_calc_sum_step(const xg_store *s, uint32_t dom, const char *family,
                       const char *metric, uint32_t k, uint64_t *sum)
 {
     bool any = false;
+    size_t pos = 0;
+    int64_t i;
     *sum = 0;
-    for (size_t i = 0; i < s->n_series; i++) {
+    while ((i = next_of(s, dom, family, metric, &pos)) >= 0) {
         uint64_t d;
-        if (matches(&s->series[i], dom, family, metric) &&
-            xg_calc_step(s, (uint32_t)i, k, &d)) {
+        if (xg_calc_step(s, (uint32_t)i, k, &d)) {
             *sum += d;
             any = true;
         }
@@ -142,10 +149,8 @@ bool xg_calc_sum_step(const xg_store *s, uint32_t dom, const char *family,
 
 bool xg_calc_has_family(const xg_store *s, uint32_t dom, const char *family)
 {
-    for (size_t i = 0; i < s->n_series; i++)
-        if (matches(&s->series[i], dom, family, NULL))
-            return true;
-    return false;
+    size_t pos = 0;
+    return xg_store_next_series(s, dom, family, &pos) >= 0;
 }
 
 bool xg_calc_span(const xg_store *s, uint32_t dom, double *start_s,

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/schema.h"
+#include "recording/recording.h"
 #include "report/calc.h"
 #include "report/section.h"
 #include "util/grow.h"
@@ -16,6 +18,10 @@
 /* Every section, in print order. A new family adds its section here. */
 static const xg_section *const sections[] = {
     &xg_section_cpu,
+    &xg_section_net,
+    &xg_section_cache,
+    &xg_section_cmt,
+    &xg_section_sched,
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
@@ -138,6 +144,14 @@ int xg_msection_fact_num(xg_msection *ms, const char *key, double v)
     return 0;
 }
 
+int xg_msection_fact_int(xg_msection *ms, const char *key, long long v)
+{
+    if (xg_msection_fact_num(ms, key, (double)v) < 0)
+        return -1;
+    ms->facts[ms->n_facts - 1].integer = true;
+    return 0;
+}
+
 int xg_msection_fact_str(xg_msection *ms, const char *key, const char *v)
 {
     xg_fact *f = new_fact(ms, key);
@@ -248,6 +262,61 @@ static int build_section(xg_model *m, const xg_section *sec)
     return fill_windows(ms);
 }
 
+/* Whether the build knows the family: a section's, or one a section
+ * reports along with its own (hostdisk under disk). */
+static bool family_known(const char *fam)
+{
+    if (strcmp(fam, "hostdisk") == 0)
+        return true;
+    for (size_t i = 0; i < N_SECTIONS; i++)
+        if (strcmp(fam, sections[i]->name) == 0)
+            return true;
+    return false;
+}
+
+/* Adds word to sb's comma-separated list unless it is there. */
+static void list_add(xg_sb *sb, const char *word)
+{
+    const char *have = xg_sb_str(sb);
+    if (xg_calc_in_list(have, ", ", word))
+        return;
+    xg_sb_printf(sb, "%s%s", *have ? ", " : "", word);
+}
+
+/* What this build cannot show of the recording: a newer format (read
+ * through its format_compat, recording.md), families it has no section
+ * for (meta "families"), series the schema does not know. NULL when
+ * nothing. */
+static char *left_out(const xg_store *s)
+{
+    xg_sb fams = XG_SB_INIT, out = XG_SB_INIT;
+    uint64_t v;
+    const char *list = xg_store_meta_get(s, "families");
+    char *copy = list ? strdup(list) : NULL, *save = NULL;
+
+    for (char *w = copy ? strtok_r(copy, ", ", &save) : NULL; w;
+         w = strtok_r(NULL, ", ", &save))
+        if (!family_known(w))
+            list_add(&fams, w);
+    free(copy);
+    if (xg_calc_meta_u64(s, "format_version", &v) && v > XG_RECORDING_FORMAT)
+        xg_sb_printf(&out, "recording format %llu, newer than this xengatherer's "
+                     "(%d): what it added is not shown",
+                     (unsigned long long)v, XG_RECORDING_FORMAT);
+    if (fams.len)
+        xg_sb_printf(&out, "%sfamilies this xengatherer does not know are not "
+                     "shown: %s", out.len ? "; " : "", xg_sb_str(&fams));
+    xg_sb_free(&fams);
+    xg_sb series = XG_SB_INIT;
+    if (xg_schema_unknown(s, &series))
+        xg_sb_printf(&out, "%sseries this xengatherer does not know are not "
+                     "shown (%s)", out.len ? "; " : "", xg_sb_str(&series));
+    xg_sb_free(&series);
+    if (out.oom)
+        xg_sb_free(&out);
+    return out.s;
+}
+
 int xg_model_build(xg_model *m, const xg_store *s, const xg_report_opts *o)
 {
     memset(m, 0, sizeof(*m));
@@ -258,6 +327,7 @@ int xg_model_build(xg_model *m, const xg_store *s, const xg_report_opts *o)
         fill_windows(&m->header) < 0)
         goto fail;
     m->no_interval = s->n_ticks < 2;
+    m->left_out = left_out(s);
     if (!(m->secs = calloc(N_SECTIONS, sizeof(*m->secs))))
         goto fail;
     for (size_t i = 0; i < N_SECTIONS; i++)

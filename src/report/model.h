@@ -72,6 +72,13 @@ typedef void (*xg_fill_fn)(const xg_mtable *t, const xg_row *row, uint32_t k,
 #define XG_TAB_NO_SERIES 4u  /* window only: no interval rows */
 #define XG_TAB_NO_DOMAIN 8u  /* tables leave the domain column out (the
                               * host's devices: the device names the row) */
+#define XG_TAB_DEVICE_IF_SET 16u /* JSON rows carry "device" only when it is
+                              * not "", device column or not (the cache
+                              * modes: the sum row is "all" in tables) */
+#define XG_TAB_SOURCE 32u    /* JSON rows always have "source" (null when
+                              * the row's is NULL) */
+#define XG_TAB_TITLE_ALONE 64u /* with no rows, text still shows the title
+                                * (alone: no header) */
 
 struct xg_mtable {
     const char *family;      /* CSV family: "cpu", "hostdisk"... */
@@ -113,6 +120,7 @@ typedef struct xg_fact {
     char *key;
     char *str;               /* a string fact, or NULL */
     double num;              /* a number fact when str is NULL (NaN: null) */
+    bool integer;            /* num is written as a JSON integer */
 } xg_fact;
 
 typedef struct xg_msection {
@@ -163,6 +171,8 @@ int xg_msection_line(xg_msection *ms, const char *fmt, ...)
 int xg_msection_workloads(xg_msection *ms);
 int xg_msection_fact_num(xg_msection *ms, const char *key, double v);
 int xg_msection_fact_str(xg_msection *ms, const char *key, const char *v);
+/* A number fact written as a JSON integer (a count). */
+int xg_msection_fact_int(xg_msection *ms, const char *key, long long v);
 
 /* Computes t's window values now (the model does it after the section's
  * build; a section whose lines need them calls it once its rows are all

@@ -84,14 +84,15 @@ static int row_json(FILE *out, const xg_mtable *t, const xg_row *row,
     fputs(c->first ? "\n      {\"domain\": " : ",\n      {\"domain\": ", out);
     c->first = false;
     fputs(c->dom_q[row->dom], out);
-    if (t->device_label || *row->device) {
+    if ((t->device_label && !(t->flags & XG_TAB_DEVICE_IF_SET)) ||
+        *row->device) {
         char *q = json_quote(row->device);
         if (!q)
             return -1;
         fprintf(out, ", \"device\": %s", q);
         free(q);
     }
-    if (row->source) {
+    if (row->source || (t->flags & XG_TAB_SOURCE)) {
         char *q = json_quote(row->source);
         if (!q)
             return -1;
@@ -160,6 +161,10 @@ static int fact_json(FILE *out, const xg_fact *f, bool *first)
 {
     fprintf(out, "%s    \"%s\": ", *first ? "" : ",\n", f->key);
     *first = false;
+    if (!f->str && f->integer && isfinite(f->num)) {
+        fprintf(out, "%.0f", f->num);
+        return 0;
+    }
     if (!f->str) {
         json_num(out, f->num);
         return 0;

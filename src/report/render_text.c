@@ -60,6 +60,8 @@ static int add_row(xg_table *tb, const xg_mtable *t, size_t r,
 
 static int table_text(const xg_mtable *t, FILE *out)
 {
+    if (t->title && !t->n_rows && (t->flags & XG_TAB_TITLE_ALONE))
+        fprintf(out, "\n%s\n", t->title);
     if (!t->title || !t->n_rows)
         return 0;
     size_t max = t->n_cols + 3;

@@ -1,7 +1,8 @@
 /* sec_cache.c — CACHE section: per domain (or per mode, when the recording
  * has the --nosumcache breakdown) LLC references, misses, hits and miss %,
  * or one column per --cache-events event, and the share of the time the
- * counters were running when the kernel multiplexed them. */
+ * counters were running when the kernel multiplexed them. The columns
+ * depend on what the recording counted, so they are made per model. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,6 @@
 #include "report/calc.h"
 #include "report/section.h"
 #include "util/strbuf.h"
-#include "util/table.h"
 
 #define MAXEV 12             /* event columns */
 #define MAXV (MAXEV + 4 + 1) /* + hits, miss %, running % */
@@ -27,9 +27,25 @@ typedef struct cache_cols {
     bool split;              /* a mode other than the sum is present */
 } cache_cols;
 
+/* The table's state, one allocation (its `owned`): the columns, then per
+ * row the series of its figures (the LLC pair, the events, time_enabled,
+ * time_running; -1 for none), then the labels of the events in ns. */
+typedef struct cache_state {
+    cache_cols c;
+    xg_col cols[MAXV];
+    size_t n_cols;
+    size_t n_idx;            /* series per row */
+    int64_t idx[];           /* rows x n_idx */
+} cache_state;
+
 static bool is_time(const char *m)
 {
     return strcmp(m, "time_enabled") == 0 || strcmp(m, "time_running") == 0;
+}
+
+static bool is_llc(const char *m)
+{
+    return strcmp(m, "references") == 0 || strcmp(m, "misses") == 0;
 }
 
 static void find_cols(const xg_store *s, cache_cols *c)
@@ -57,8 +73,7 @@ static void find_cols(const xg_store *s, cache_cols *c)
     }
     c->llc = refs && miss;
     for (size_t j = 0; c->llc && j < c->nev;) /* shown as the LLC columns */
-        if (strcmp(c->ev[j], "references") == 0 ||
-            strcmp(c->ev[j], "misses") == 0) {
+        if (is_llc(c->ev[j])) {
             memmove(&c->ev[j], &c->ev[j + 1], (c->nev - j - 1) * sizeof(c->ev[0]));
             memmove(&c->ns[j], &c->ns[j + 1], (c->nev - j - 1) * sizeof(c->ns[0]));
             c->nev--;
@@ -73,109 +88,174 @@ static bool has_mode(const xg_store *s, uint32_t dom, const char *m)
     return xg_store_find_series(s, dom, "cache", m, "time_enabled") >= 0;
 }
 
-/* The row of domain dom in mode m over scope k into v; returns how many. */
-static size_t cache_vals(const xg_store *s, const cache_cols *c, uint32_t dom,
-                         const char *m, uint32_t k, xg_mval *v)
+/* The rows: each domain's modes, or one row for a domain that has none. */
+static size_t count_rows(const xg_store *s)
 {
-    double secs, en, run;
-    size_t n = 0;
-
-    if (c->llc) {
-        double r = xg_calc_delta_at(s, dom, "cache", m, "references", k, &secs);
-        double x = xg_calc_delta_at(s, dom, "cache", m, "misses", k, &secs);
-        v[n++] = (xg_mval){"references", "events", r};
-        v[n++] = (xg_mval){"misses", "events", x};
-        v[n++] = (xg_mval){"hits", "events", r >= x ? r - x : r < x ? 0 : NAN};
-        v[n++] = (xg_mval){"miss_pct", "%", xg_calc_ratio(x, r) * 100};
+    size_t pos = 0, n = 0;
+    uint32_t dom;
+    while (xg_dom_next(s, &pos, &dom)) {
+        size_t k = 0;
+        for (size_t m = 0; m < NMODES; m++)
+            k += has_mode(s, dom, modes[m]);
+        n += k ? k : 1;
     }
-    for (size_t j = 0; j < c->nev; j++) {
-        double d = xg_calc_delta_at(s, dom, "cache", m, c->ev[j], k, &secs);
-        v[n++] = (xg_mval){c->ev[j], c->ns[j] ? "s" : "events",
-                           c->ns[j] ? d / 1e9 : d};
-    }
-    en = xg_calc_delta_at(s, dom, "cache", m, "time_enabled", k, &secs);
-    run = xg_calc_delta_at(s, dom, "cache", m, "time_running", k, &secs);
-    v[n++] = (xg_mval){"running_pct", "%", xg_calc_ratio(run, en) * 100};
     return n;
 }
 
-/* Calls row() for every row: each domain's modes, or one "-" row for a
- * domain that has none. */
-typedef int (*row_fn)(void *arg, uint32_t dom, const char *mode);
-
-static int each_row(const xg_store *s, row_fn row, void *arg)
+/* The series' delta over scope k (NaN: not measured), as xg_calc_delta_at
+ * has it, by index. */
+static double delta(const xg_store *s, int64_t i, uint32_t k)
 {
-    size_t pos = 0;
+    uint64_t d;
+    xg_win w;
+    if (i < 0)
+        return NAN;
+    if (k)
+        return xg_calc_step(s, (uint32_t)i, k, &d) ? (double)d : NAN;
+    xg_calc_series(s, (uint32_t)i, &w);
+    return w.ok ? (double)w.delta : NAN;
+}
+
+static void cache_fill(const xg_mtable *t, const xg_row *row, uint32_t k,
+                       double *v, double *a, double *b)
+{
+    const cache_state *st = t->owned;
+    const cache_cols *c = &st->c;
+    const int64_t *ix = row->priv;
+    size_t n = 0, j = 0;
+
+    xg_scope_times(t->s, row->dom, k, a, b);
+    for (size_t i = 0; i < st->n_cols; i++)
+        v[i] = NAN;
+    if (!ix)
+        return; /* a domain without counters */
+    if (c->llc) {
+        double r = delta(t->s, ix[j++], k), x = delta(t->s, ix[j++], k);
+        v[n++] = r;
+        v[n++] = x;
+        v[n++] = r >= x ? r - x : r < x ? 0 : NAN;
+        v[n++] = xg_calc_ratio(x, r) * 100;
+    }
+    for (size_t e = 0; e < c->nev; e++) {
+        double d = delta(t->s, ix[j++], k);
+        v[n++] = c->ns[e] ? d / 1e9 : d;
+    }
+    double en = delta(t->s, ix[j], k), run = delta(t->s, ix[j + 1], k);
+    v[n] = xg_calc_ratio(run, en) * 100;
+}
+
+/* The columns: the LLC pair's four, one per event, running %; labels of
+ * the events in ns ("task-clock s") are written at lab. */
+static void make_cols(cache_state *st, char *lab)
+{
+    static const xg_col llc[4] = {
+        {"references", "events", "references", 0, 0},
+        {"misses", "events", "misses", 0, 0},
+        {"hits", "events", "hits", 0, 0},
+        {"miss_pct", "%", "miss %", 2, XG_COL_PLOT},
+    };
+    const cache_cols *c = &st->c;
+    size_t n = 0;
+    if (c->llc)
+        for (; n < 4; n++)
+            st->cols[n] = llc[n];
+    for (size_t j = 0; j < c->nev; j++) {
+        const char *label = c->ev[j];
+        if (c->ns[j]) {
+            size_t len = strlen(c->ev[j]);
+            memcpy(lab, c->ev[j], len);
+            memcpy(lab + len, " s", 3);
+            label = lab;
+            lab += len + 3;
+        }
+        st->cols[n++] = (xg_col){c->ev[j], c->ns[j] ? "s" : "events", label,
+                                 c->ns[j] ? 3 : 0, XG_COL_PLOT};
+    }
+    /* tables show it only when some row's counters were multiplexed */
+    st->cols[n++] = (xg_col){"running_pct", "%", NULL, 2, 0};
+    st->n_cols = n;
+}
+
+/* The state for rows rows of the columns c; NULL on ENOMEM. */
+static cache_state *new_state(const cache_cols *c, size_t rows)
+{
+    size_t n_idx = (c->llc ? 2 : 0) + c->nev + 2, lab = 0;
+    for (size_t j = 0; j < c->nev; j++)
+        if (c->ns[j])
+            lab += strlen(c->ev[j]) + 3;
+    cache_state *st = calloc(1, sizeof(*st) + rows * n_idx * sizeof(int64_t) + lab);
+    if (!st)
+        return NULL;
+    st->c = *c;
+    st->n_idx = n_idx;
+    make_cols(st, (char *)&st->idx[rows * n_idx]);
+    return st;
+}
+
+/* The series of domain dom in mode m into ix, in cache_fill's order. */
+static void find_idx(const xg_store *s, const cache_cols *c, uint32_t dom,
+                     const char *m, int64_t *ix)
+{
+    size_t j = 0;
+    if (c->llc) {
+        ix[j++] = xg_store_find_series(s, dom, "cache", m, "references");
+        ix[j++] = xg_store_find_series(s, dom, "cache", m, "misses");
+    }
+    for (size_t e = 0; e < c->nev; e++)
+        ix[j++] = xg_store_find_series(s, dom, "cache", m, c->ev[e]);
+    ix[j++] = xg_store_find_series(s, dom, "cache", m, "time_enabled");
+    ix[j] = xg_store_find_series(s, dom, "cache", m, "time_running");
+}
+
+/* One row per mode the domain has ("all" for the sum when modes are
+ * shown), or one row of "-" for a domain without counters. */
+static int add_rows(xg_mtable *t, cache_state *st, const xg_store *s)
+{
+    size_t pos = 0, r = 0;
     uint32_t dom;
     int rc = 0;
 
     while (!rc && xg_dom_next(s, &pos, &dom)) {
         bool any = false;
-        for (size_t m = 0; m < NMODES && !rc; m++)
-            if (has_mode(s, dom, modes[m])) {
-                any = true;
-                rc = row(arg, dom, modes[m]);
-            }
-        if (!any && !rc)
-            rc = row(arg, dom, NULL);
+        for (size_t m = 0; m < NMODES && !rc; m++) {
+            if (!has_mode(s, dom, modes[m]))
+                continue;
+            int64_t *ix = &st->idx[r++ * st->n_idx];
+            find_idx(s, &st->c, dom, modes[m], ix);
+            any = true;
+            rc = xg_mtable_row(t, dom, modes[m], NULL, 0, ix);
+            if (!rc && !*modes[m])
+                t->rows[t->n_rows - 1].shown = "all";
+        }
+        if (!any && !rc) {
+            rc = xg_mtable_row(t, dom, "", NULL, 0, NULL);
+            if (!rc)
+                t->rows[t->n_rows - 1].shown = "-";
+        }
     }
     return rc;
 }
 
-typedef struct text_ctx {
-    const xg_store *s;
-    const cache_cols *c;
-    xg_table *t;
-    bool running;  /* the running % column is shown */
-} text_ctx;
-
-static int scan_running(void *arg, uint32_t dom, const char *m)
+/* Tables show running % when some row's counters ran less than all the
+ * time (as shown: below 99.995). */
+static void running_label(xg_mtable *t, cache_state *st)
 {
-    text_ctx *x = arg;
-    xg_mval v[MAXV];
-    size_t n;
-
-    if (!m)
-        return 0;
-    n = cache_vals(x->s, x->c, dom, m, 0, v);
-    if (isfinite(v[n - 1].value) && v[n - 1].value < 99.995)
-        x->running = true;
-    return 0;
-}
-
-static int text_row(void *arg, uint32_t dom, const char *m)
-{
-    text_ctx *x = arg;
-    xg_mval v[MAXV];
-    char cell[MAXV][32];
-    const char *row[MAXV + 2];
-    size_t n = cache_vals(x->s, x->c, dom, m ? m : "", 0, v), w = 0;
-
-    row[w++] = x->s->domains[dom].name;
-    if (x->c->split)
-        row[w++] = m ? (*m ? m : "all") : NULL;
-    for (size_t i = 0; i < n; i++) {
-        bool pct = strcmp(v[i].unit, "%") == 0;
-        if (i == n - 1 && !x->running)
-            break;
-        row[w++] = m ? xg_fmt_num(cell[i], sizeof(cell[i]), v[i].value,
-                                  pct ? 2 : strcmp(v[i].unit, "s") == 0 ? 3
-                                                                       : 0)
-                     : NULL;
+    size_t c = st->n_cols - 1;
+    for (size_t r = 0; r < t->n_rows; r++) {
+        double v = xg_mtable_win(t, r, c);
+        if (t->rows[r].priv && isfinite(v) && v < 99.995)
+            st->cols[c].label = "running %";
     }
-    return xg_table_add(x->t, row);
 }
 
-/* Prints the clock events' names (task-clock, cpu-clock: counted in ns)
- * as "a and b" to out (when not NULL); returns how many there are. */
-static int clock_names(const cache_cols *c, FILE *out)
+/* The clock events' names (task-clock, cpu-clock: counted in ns) as
+ * "a and b" into sb; returns how many there are. */
+static int clock_names(const cache_cols *c, xg_sb *sb)
 {
     int n = 0;
     for (size_t j = 0; j < c->nev; j++)
-        if (c->ns[j] && out)
-            fprintf(out, "%s%s", n++ ? " and " : "", c->ev[j]);
-        else if (c->ns[j])
-            n++;
+        if (c->ns[j])
+            xg_sb_printf(sb, "%s%s", n++ ? " and " : "", c->ev[j]);
     return n;
 }
 
@@ -195,148 +275,75 @@ static bool host_clock(const xg_store *s, const cache_cols *c, int64_t h)
 /* The lines the clock events need: the host's are counted on each of its
  * CPUs for the whole window, idle included, not the host's use; and the
  * kernel cannot split them by mode, so each mode row holds the total. */
-static void clock_notes(const xg_store *s, const cache_cols *c, FILE *out)
+static int clock_notes(xg_msection *ms, const xg_store *s, const cache_cols *c)
 {
     int64_t h = xg_dom_host(s);
+    xg_sb sb = XG_SB_INIT;
+    int rc = 0;
     if (host_clock(s, c, h)) {
         int cpus = s->domains[h].vcpus;
-        fprintf(out, "note: %s ", s->domains[h].name);
-        clock_names(c, out);
-        fputs(": every CPU's whole time, idle included", out);
+        xg_sb_printf(&sb, "note: %s ", s->domains[h].name);
+        clock_names(c, &sb);
+        xg_sb_printf(&sb, ": every CPU's whole time, idle included");
         if (cpus > 0)
-            fprintf(out, " (%d CPUs x %.3f s)", cpus, xg_calc_window_s(s));
-        fputs(", not what it used (that is under CPU)\n", out);
+            xg_sb_printf(&sb, " (%d CPUs x %.3f s)", cpus, xg_calc_window_s(s));
+        xg_sb_printf(&sb, ", not what it used (that is under CPU)");
+        rc = sb.oom ? -1 : xg_msection_line(ms, "%s", xg_sb_str(&sb));
     }
-    if (c->split && clock_names(c, NULL)) {
-        fputs("note: ", out);
-        clock_names(c, out);
-        fputs(": the kernel cannot split them by mode; each mode row shows "
-              "the time in all modes\n", out);
-    }
+    xg_sb_clear(&sb);
+    if (!rc && c->split && clock_names(c, &sb))
+        rc = sb.oom ? -1 : xg_msection_line(ms, "note: %s: the kernel cannot split "
+                  "them by mode; each mode row shows the time in all modes",
+                  xg_sb_str(&sb));
+    xg_sb_free(&sb);
+    return rc;
 }
 
-static void cache_text(const xg_store *s, const xg_report_opts *o, FILE *out)
+/* The table: its columns, rows and window; NULL on ENOMEM. */
+static xg_mtable *cache_table(xg_msection *ms, const xg_store *s,
+                              const cache_cols *c, const char *title)
 {
-    const char *hdr[MAXV + 2], *ev = xg_store_meta_get(s, "cache_events");
-    char *names[MAXEV] = {NULL};
-    char align[MAXV + 3];
+    size_t rows = count_rows(s);
+    cache_state *st = new_state(c, rows);
+    xg_mtable *t = st ? xg_msection_table(ms, s, "cache", "", title, st->cols,
+                                          st->n_cols, cache_fill)
+                      : NULL;
+    if (!t) {
+        free(st);
+        return NULL;
+    }
+    t->owned = st;
+    t->device_label = c->split ? "mode" : NULL;
+    t->flags = XG_TAB_KEEP_EMPTY | XG_TAB_DEVICE_IF_SET;
+    if (add_rows(t, st, s) < 0 || xg_model_fill_window(t) < 0)
+        return NULL;
+    running_label(t, st);
+    return t;
+}
+
+static int cache_build(xg_msection *ms, const xg_store *s, const xg_report_opts *o)
+{
+    const char *ev = xg_store_meta_get(s, "cache_events");
+    char *title = xg_strfmt("CACHE%s%s%s", ev && *ev ? " (" : "",
+                            ev && *ev ? ev : "", ev && *ev ? ")" : "");
     cache_cols c;
-    text_ctx x = {s, &c, NULL, false};
-    size_t n = 0;
+    int rc = title ? 0 : -1;
 
     (void)o;
     find_cols(s, &c);
-    fprintf(out, "\nCACHE%s%s%s\n", ev && *ev ? " (" : "", ev && *ev ? ev : "",
-            ev && *ev ? ")" : "");
-    if (!c.any)
-        return;
-    each_row(s, scan_running, &x);
-    hdr[n++] = "domain";
-    if (c.split)
-        hdr[n++] = "mode";
-    if (c.llc) {
-        hdr[n++] = "references";
-        hdr[n++] = "misses";
-        hdr[n++] = "hits";
-        hdr[n++] = "miss %";
+    rc = rc ? rc : ev ? xg_msection_fact_str(ms, "events", ev)
+                      : xg_msection_fact_num(ms, "events", NAN);
+    if (!rc && !c.any) {
+        /* the title alone (the note says why), empty arrays in JSON */
+        rc = xg_msection_line(ms, "%s", "");
+        rc = rc ? rc : xg_msection_line(ms, "%s", title);
+        rc = rc ? rc : xg_msection_table(ms, s, "cache", "", NULL, NULL, 0,
+                                         cache_fill) ? 0 : -1;
+    } else if (!rc) {
+        rc = cache_table(ms, s, &c, title) ? clock_notes(ms, s, &c) : -1;
     }
-    for (size_t j = 0; j < c.nev; j++) {
-        if (!(names[j] = xg_strfmt("%s%s", c.ev[j], c.ns[j] ? " s" : "")))
-            goto out; /* out of memory: no table rather than a cut one */
-        hdr[n++] = names[j];
-    }
-    if (x.running)
-        hdr[n++] = "running %";
-    for (size_t i = 0; i < n; i++)
-        align[i] = i == 0 || (c.split && i == 1) ? 'l' : 'r';
-    align[n] = '\0';
-    if (!(x.t = xg_table_new((int)n, hdr, align)))
-        goto out;
-    each_row(s, text_row, &x);
-    xg_table_print(x.t, out);
-    xg_table_free(x.t);
-    clock_notes(s, &c, out);
-out:
-    for (size_t j = 0; j < c.nev; j++)
-        free(names[j]);
+    free(title);
+    return rc;
 }
 
-typedef struct out_ctx {
-    const xg_store *s;
-    const cache_cols *c;
-    uint32_t k;
-    FILE *out;
-    json_t *rows;
-} out_ctx;
-
-static int csv_row(void *arg, uint32_t dom, const char *m)
-{
-    out_ctx *x = arg;
-    xg_mval v[MAXV];
-    double a, b;
-    size_t n;
-
-    if (!m)
-        return 0; /* nothing measured: no rows */
-    n = cache_vals(x->s, x->c, dom, m, x->k, v);
-    xg_scope_times(x->s, dom, x->k, &a, &b);
-    xg_csv_rows(x->out, x->k, "cache", x->s->domains[dom].name, m, a, b, v, n);
-    return 0;
-}
-
-static void cache_csv(const xg_store *s, const xg_report_opts *o, uint32_t k,
-                      FILE *out)
-{
-    cache_cols c;
-    out_ctx x = {s, &c, k, out, NULL};
-
-    (void)o;
-    find_cols(s, &c);
-    if (c.any)
-        each_row(s, csv_row, &x);
-}
-
-static int json_row(void *arg, uint32_t dom, const char *m)
-{
-    out_ctx *x = arg;
-    xg_mval v[MAXV];
-    double a, b;
-    size_t n = cache_vals(x->s, x->c, dom, m ? m : "", x->k, v);
-
-    if (!m)
-        for (size_t i = 0; i < n; i++)
-            v[i].value = NAN;
-    xg_scope_times(x->s, dom, x->k, &a, &b);
-    if (x->k && !xg_mvals_any(v, n))
-        return 0;
-    return xg_json_push(x->rows, xg_json_row(x->s->domains[dom].name,
-                                             m && *m ? m : NULL, a, b, v, n));
-}
-
-static int cache_json(const xg_store *s, const xg_report_opts *o,
-                      json_t *root)
-{
-    cache_cols c;
-    json_t *w = json_array(), *iv = json_array();
-    json_t *sec = json_pack("{s:o,s:o,s:o}", "events",
-                            xg_json_str(xg_store_meta_get(s, "cache_events")),
-                            "window", w, "intervals", iv);
-    out_ctx x = {s, &c, 0, NULL, w};
-    int rc;
-
-    (void)o;
-    if (!sec || json_object_set_new(root, "cache", sec))
-        return -1;
-    find_cols(s, &c);
-    if (!c.any)
-        return 0;
-    rc = each_row(s, json_row, &x);
-    x.rows = iv;
-    for (x.k = 1; x.k < s->n_ticks && !rc; x.k++)
-        rc = each_row(s, json_row, &x);
-    return rc ? -1 : 0;
-}
-
-const xg_section xg_section_cache = {
-    "cache", XG_FAM_CACHE, cache_text, cache_csv, cache_json,
-};
+const xg_section xg_section_cache = {"cache", "cache", cache_build};

@@ -5,16 +5,31 @@
  * such series; its note (meta "note.cmt") says why when the hypervisor
  * could have monitored but did not. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/calc.h"
 #include "report/section.h"
-#include "util/table.h"
 
 #define KIB 1024.0
 #define MIB 1048576.0
 
 enum { C_OCC_AVG, C_OCC_MAX, C_TOT_S, C_TOT, C_LOC_S, C_LOC, C_N };
+
+static const xg_col cmt_cols[C_N] = {
+    {"llc_occupancy_kib", "KiB", "LLC KiB avg", 0, XG_COL_PLOT},
+    {"llc_occupancy_max_kib", "KiB", "LLC KiB max", 0, 0},
+    {"mem_mb_s", "MB/s", "mem MB/s", 2, XG_COL_PLOT},
+    {"mem_mb", "MB", "mem MB", 2, 0},
+    {"mem_local_mb_s", "MB/s", "local MB/s", 2, XG_COL_PLOT},
+    {"mem_local_mb", "MB", "local MB", 2, 0},
+};
+
+/* A row's series: llc_occupancy, mbm_total, mbm_local (-1: none). */
+enum { S_OCC, S_TOT, S_LOC, S_N };
+static const char *const series_names[S_N] = {
+    "llc_occupancy", "mbm_total", "mbm_local",
+};
 
 static bool any_cmt(const xg_store *s)
 {
@@ -24,18 +39,17 @@ static bool any_cmt(const xg_store *s)
     return false;
 }
 
-/* Mean and peak of the occupancy gauge over scope k (k >= 1: its value at
- * tick k). false when not measured. */
-static bool occupancy(const xg_store *s, uint32_t dom, uint32_t k,
-                      double *avg, double *max)
+/* Mean and peak of the occupancy gauge x over scope k (k >= 1: its value
+ * at tick k), NaN when not measured. */
+static void occupancy(const xg_store *s, int64_t x, uint32_t k, double *avg,
+                      double *max)
 {
-    int64_t x = xg_store_find_series(s, dom, "cmt", "", "llc_occupancy");
     double sum = 0;
     size_t n = 0;
 
     *avg = *max = NAN;
     if (x < 0)
-        return false;
+        return;
     for (uint32_t t = k ? k : 0; t < (k ? k + 1 : s->n_ticks); t++) {
         uint64_t v = xg_store_get(s, (uint32_t)x, t);
         if (v == XG_NOVALUE)
@@ -46,114 +60,90 @@ static bool occupancy(const xg_store *s, uint32_t dom, uint32_t k,
         n++;
     }
     if (!n)
-        return false;
+        return;
     *avg = sum / (double)n / KIB;
     *max /= KIB;
-    return true;
 }
 
-static size_t cmt_vals(const xg_store *s, uint32_t dom, uint32_t k,
-                       xg_mval *v)
+/* The counter x's delta over scope k and the seconds it covers, as
+ * xg_calc_delta_at has them, by index. */
+static double delta(const xg_store *s, int64_t x, uint32_t k, double *secs)
 {
-    static const char *const mbm[] = {"mbm_total", "mbm_local"};
+    uint64_t d;
+    xg_win w;
+    *secs = 0;
+    if (x < 0)
+        return NAN;
+    if (k) {
+        if (!xg_calc_step(s, (uint32_t)x, k, &d))
+            return NAN;
+        *secs = xg_calc_interval_s(s, k);
+        return (double)d;
+    }
+    xg_calc_series(s, (uint32_t)x, &w);
+    if (!w.ok)
+        return NAN;
+    *secs = w.seconds;
+    return (double)w.delta;
+}
+
+static void cmt_fill(const xg_mtable *t, const xg_row *row, uint32_t k,
+                     double *v, double *a, double *b)
+{
+    const int64_t *ix = row->priv;
     double secs;
 
-    occupancy(s, dom, k, &v[C_OCC_AVG].value, &v[C_OCC_MAX].value);
-    v[C_OCC_AVG] = (xg_mval){"llc_occupancy_kib", "KiB", v[C_OCC_AVG].value};
-    v[C_OCC_MAX] = (xg_mval){"llc_occupancy_max_kib", "KiB",
-                             v[C_OCC_MAX].value};
+    occupancy(t->s, ix[S_OCC], k, &v[C_OCC_AVG], &v[C_OCC_MAX]);
     for (size_t j = 0; j < 2; j++) {
-        double d = xg_calc_delta_at(s, dom, "cmt", "", mbm[j], k, &secs);
-        v[C_TOT_S + 2 * j] = (xg_mval){j ? "mem_local_mb_s" : "mem_mb_s",
-                                       "MB/s", xg_calc_ratio(d / MIB, secs)};
-        v[C_TOT + 2 * j] = (xg_mval){j ? "mem_local_mb" : "mem_mb", "MB",
-                                     d / MIB};
+        double d = delta(t->s, ix[S_TOT + j], k, &secs);
+        v[C_TOT_S + 2 * j] = xg_calc_ratio(d / MIB, secs);
+        v[C_TOT + 2 * j] = d / MIB;
     }
-    return C_N;
+    xg_scope_times(t->s, row->dom, k, a, b);
 }
 
-static void cmt_text(const xg_store *s, const xg_report_opts *o, FILE *out)
+/* One row per domain with cmt series, its series indexes in t->owned. */
+static int cmt_rows(xg_mtable *t, const xg_store *s)
 {
-    static const char *const hdr[] = {"domain", "LLC KiB avg", "LLC KiB max",
-        "mem MB/s", "mem MB", "local MB/s", "local MB"};
-    xg_table *tb;
-    xg_mval v[C_N];
-    char c[C_N][32];
-    size_t pos = 0;
+    size_t pos = 0, n = 0;
     uint32_t dom;
+    int64_t *ix = malloc(s->n_domains * S_N * sizeof(*ix) + 1);
+    int rc = ix ? 0 : -1;
 
-    (void)o;
-    if (!any_cmt(s)) {
-        const char *note = xg_store_meta_get(s, "note.cmt");
-        if (note && *note)
-            xg_title(out, "CACHE OCCUPANCY (hypervisor cache monitoring)");
-        return; /* the report prints note.cmt under it */
-    }
-    if (!(tb = xg_table_new(7, hdr, "lrrrrrr")))
-        return;
-    while (xg_dom_next(s, &pos, &dom)) {
+    t->owned = ix;
+    while (!rc && xg_dom_next(s, &pos, &dom)) {
         if (!xg_calc_has_family(s, dom, "cmt"))
             continue;
-        cmt_vals(s, dom, 0, v);
-        for (int i = 0; i < C_N; i++)
-            xg_fmt_num(c[i], sizeof(c[i]), v[i].value, i < C_TOT_S ? 0 : 2);
-        const char *row[] = {s->domains[dom].name, c[0], c[1], c[2], c[3],
-                             c[4], c[5]};
-        xg_table_add(tb, row);
+        int64_t *r = &ix[n++ * S_N];
+        for (size_t j = 0; j < S_N; j++)
+            r[j] = xg_store_find_series(s, dom, "cmt", "", series_names[j]);
+        rc = xg_mtable_row(t, dom, "", NULL, 0, r);
     }
-    xg_title(out, "CACHE OCCUPANCY (Xen CMT/MBM, per domain)");
-    xg_table_print(tb, out);
-    xg_table_free(tb);
+    return rc;
 }
 
-static void cmt_csv(const xg_store *s, const xg_report_opts *o, uint32_t k,
-                    FILE *out)
+static int cmt_build(xg_msection *ms, const xg_store *s, const xg_report_opts *o)
 {
-    xg_mval v[C_N];
-    size_t pos = 0;
-    uint32_t dom;
-    double a, b;
+    const char *note = xg_store_meta_get(s, "note.cmt");
+    bool any = any_cmt(s);
+    int rc;
 
     (void)o;
-    while (xg_dom_next(s, &pos, &dom)) {
-        if (!xg_calc_has_family(s, dom, "cmt"))
-            continue;
-        cmt_vals(s, dom, k, v);
-        xg_scope_times(s, dom, k, &a, &b);
-        xg_csv_rows(out, k, "cmt", s->domains[dom].name, "", a, b, v, C_N);
+    rc = note ? xg_msection_fact_str(ms, "note", note)
+              : xg_msection_fact_num(ms, "note", NAN);
+    if (!rc && !any && note && *note) {
+        /* the title alone: the note under it says why */
+        rc = xg_msection_line(ms, "%s", "");
+        rc = rc ? rc : xg_msection_line(ms, "%s",
+                                        "CACHE OCCUPANCY (hypervisor cache monitoring)");
     }
-}
-
-static int cmt_json(const xg_store *s, const xg_report_opts *o, json_t *root)
-{
-    json_t *w = json_array(), *iv = json_array();
-    json_t *sec = json_pack("{s:o,s:o,s:o}", "note",
-                            xg_json_str(xg_store_meta_get(s, "note.cmt")),
-                            "window", w, "intervals", iv);
-    xg_mval v[C_N];
-    uint32_t dom;
-    double a, b;
-    int rc = 0;
-
-    (void)o;
-    if (!sec || json_object_set_new(root, "cmt", sec))
+    xg_mtable *t = rc ? NULL : xg_msection_table(ms, s, "cmt", "",
+        any ? "CACHE OCCUPANCY (Xen CMT/MBM, per domain)" : NULL,
+        cmt_cols, C_N, cmt_fill);
+    if (!t)
         return -1;
-    for (uint32_t k = 0; k == 0 || k < s->n_ticks; k++) {
-        size_t pos = 0;
-        while (!rc && xg_dom_next(s, &pos, &dom)) {
-            if (!xg_calc_has_family(s, dom, "cmt"))
-                continue;
-            cmt_vals(s, dom, k, v);
-            xg_scope_times(s, dom, k, &a, &b);
-            if (k && !xg_mvals_any(v, C_N))
-                continue;
-            rc = xg_json_push(k ? iv : w, xg_json_row(s->domains[dom].name,
-                                                      NULL, a, b, v, C_N));
-        }
-    }
-    return rc ? -1 : 0;
+    t->flags = XG_TAB_KEEP_EMPTY;
+    return cmt_rows(t, s);
 }
 
-const xg_section xg_section_cmt = {
-    "cmt", XG_FAM_CACHE, cmt_text, cmt_csv, cmt_json,
-};
+const xg_section xg_section_cmt = {"cmt", "cmt", cmt_build};

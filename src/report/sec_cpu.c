@@ -113,19 +113,27 @@ static int vcpu_cmp(const void *a, const void *b)
 static const char **vcpus_of(const xg_store *s, uint32_t dom, size_t *n)
 {
     const char **list = NULL;
+    size_t cap = 0, pos = 0;
+    int64_t i;
     *n = 0;
-    for (size_t i = 0; i < s->n_series; i++) {
+    while ((i = xg_store_next_series(s, dom, "cpu", &pos)) >= 0) {
         const xg_series *x = &s->series[i];
-        if (x->domain != dom || !x->family || strcmp(x->family, "cpu") != 0 ||
-            !x->device || strncmp(x->device, "vcpu", 4) != 0)
+        if (!x->device || strncmp(x->device, "vcpu", 4) != 0)
             continue;
         bool seen = false;
         for (size_t j = 0; j < *n && !seen; j++)
             seen = strcmp(list[j], x->device) == 0;
         if (seen)
             continue;
-        if (!list && !(list = malloc(s->n_series * sizeof(*list))))
-            return NULL;
+        if (*n == cap) {
+            const char **l = realloc(list, (cap = cap ? 2 * cap : 8) * sizeof(*l));
+            if (!l) {
+                free(list);
+                *n = 0;
+                return NULL;
+            }
+            list = l;
+        }
         list[(*n)++] = x->device;
     }
     if (*n > 1)

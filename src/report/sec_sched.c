@@ -2,19 +2,39 @@
  * vCPU, the share of the traced time spent running, waited (runnable, not
  * running), blocked and offline, and executions (times switched in), from
  * the raw xentrace trace kept in meta "sched.xentrace" (src/util/xentrace.c
- * sums it; no fixed domain table). Domains are matched by domid. */
+ * sums it; no fixed domain table). Domains are matched by domid. The trace
+ * gives window figures only: the tables have no intervals.
+ *
+ * The text table (also the CSV's rows) shows each domain ("all") followed
+ * by its vCPUs; JSON keeps them apart, the domains in sched.window and the
+ * vCPUs in sched.vcpu_window, so two untitled tables carry the same rows
+ * for JSON. The figures are summed once while building; the fill function
+ * copies them. */
 #include "report/section.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "report/calc.h"
 #include "util/b64.h"
-#include "util/table.h"
 #include "util/xentrace.h"
 
 enum { S_RUN, S_WAIT, S_BLOCK, S_OFF, S_EXEC, S_N };
+
+static const xg_col sched_cols[S_N] = {
+    {"running_pct", "%", "running %", 2, 0},
+    {"waited_pct", "%", "waited %", 2, 0},
+    {"blocked_pct", "%", "blocked %", 2, 0},
+    {"offline_pct", "%", "offline %", 2, 0},
+    {"executions", "count", "executions", 0, 0},
+};
+
+/* One row's figures and device name ("" or "vcpuN"), owned by the text
+ * table, borrowed by the JSON tables' rows. */
+typedef struct sched_row {
+    double v[S_N];
+    char dev[16];
+} sched_row;
 
 /* The trace of the recording, summed; false when there is none. */
 static bool load(const xg_store *s, xg_trace_sum *t)
@@ -32,7 +52,7 @@ static bool load(const xg_store *s, xg_trace_sum *t)
     return rc == 0;
 }
 
-/* The store domain running domid (a non-host one first), or -1. */
+/* The store domain running domid, or -1. */
 static int64_t dom_of(const xg_store *s, unsigned domid)
 {
     for (size_t i = 0; i < s->n_domains; i++)
@@ -43,28 +63,24 @@ static int64_t dom_of(const xg_store *s, unsigned domid)
 
 /* Figures of vCPUs v[0..n) averaged per vCPU (executions summed). */
 static void vals(const xg_trace_sum *t, const xg_trace_vcpu *const *v,
-                 size_t n, xg_mval *out)
+                 size_t n, double *out)
 {
-    static const xg_mval proto[S_N] = {
-        {"running_pct", "%", NAN}, {"waited_pct", "%", NAN},
-        {"blocked_pct", "%", NAN}, {"offline_pct", "%", NAN},
-        {"executions", "count", NAN},
-    };
     double span = (double)(t->tsc_last - t->tsc_first) * (double)n;
     double exec = 0;
 
-    memcpy(out, proto, sizeof(proto));
+    for (int k = 0; k < S_N; k++)
+        out[k] = NAN;
     if (!n || span <= 0)
         return;
     for (int k = 0; k < XG_RS_N; k++) {
         double c = 0;
         for (size_t i = 0; i < n; i++)
             c += (double)v[i]->cycles[k];
-        out[k].value = c / span * 100;
+        out[k] = c / span * 100;
     }
     for (size_t i = 0; i < n; i++)
         exec += (double)v[i]->executions;
-    out[S_EXEC].value = exec;
+    out[S_EXEC] = exec;
 }
 
 /* The vCPUs of store domain dom (pointers into t->v); n of them. */
@@ -81,168 +97,125 @@ static const xg_trace_vcpu **vcpus(const xg_store *s, const xg_trace_sum *t,
     return v;
 }
 
-/* Calls row() for each domain (vcpu NULL) and each of its vCPUs. */
-typedef void (*row_fn)(void *arg, const char *domain, const char *vcpu,
-                       const xg_mval *v);
-
-static void each_row(const xg_store *s, const xg_trace_sum *t, row_fn row,
-                     void *arg, bool want_vcpus)
+static void sched_fill(const xg_mtable *t, const xg_row *row, uint32_t k,
+                       double *v, double *a, double *b)
 {
-    size_t pos = 0, n;
-    uint32_t dom;
-
-    while (xg_dom_next(s, &pos, &dom)) {
-        const xg_trace_vcpu **v = vcpus(s, t, dom, &n);
-        xg_mval m[S_N];
-        char name[32];
-        if (!v || !n) {
-            free(v);
-            continue;
-        }
-        vals(t, v, n, m);
-        row(arg, s->domains[dom].name, NULL, m);
-        for (size_t i = 0; want_vcpus && i < n; i++) {
-            vals(t, &v[i], 1, m);
-            snprintf(name, sizeof(name), "vcpu%u", v[i]->vcpu);
-            row(arg, s->domains[dom].name, name, m);
-        }
-        free(v);
-    }
-}
-
-static void text_row(void *arg, const char *domain, const char *vcpu,
-                     const xg_mval *v)
-{
-    char c[S_N][32];
+    const sched_row *r = row->priv;
 
     for (int i = 0; i < S_N; i++)
-        xg_fmt_num(c[i], 32, v[i].value, i == S_EXEC ? 0 : 2);
-    const char *row[] = {domain, vcpu ? vcpu + 4 : "all", c[0], c[1], c[2],
-                         c[3], c[4]};
-    xg_table_add(arg, row);
+        v[i] = r->v[i];
+    xg_scope_times(t->s, row->dom, k, a, b);
 }
 
-static void sched_text(const xg_store *s, const xg_report_opts *o, FILE *out)
-{
-    static const char *const hdr[] = {"domain", "vcpu", "running %",
-        "waited %", "blocked %", "offline %", "executions"};
-    xg_trace_sum t;
-    xg_table *tb;
-    double idle = 0, busy = 0;
+/* The three tables: text and CSV (tb), JSON's domains (jd) and vCPUs (jv). */
+typedef struct sched_tabs {
+    xg_mtable *tb, *jd, *jv;
+    sched_row *next; /* the next free row of tb->owned */
+} sched_tabs;
 
-    (void)o;
-    if (!load(s, &t)) {
-        xg_title(out, "SCHED");
-        return; /* the report prints note.sched under it */
+/* Adds one row (vcpu NULL: the domain's) to the text table and to its JSON
+ * table. 0 or -1. */
+static int add_row(sched_tabs *x, uint32_t dom, const xg_trace_vcpu *vcpu)
+{
+    sched_row *r = x->next++;
+    xg_mtable *j = vcpu ? x->jv : x->jd;
+
+    r->dev[0] = '\0';
+    if (vcpu) {
+        int n = snprintf(r->dev, sizeof(r->dev), "vcpu%u", vcpu->vcpu);
+        if (n < 0 || (size_t)n >= sizeof(r->dev))
+            return -1;
     }
-    if ((tb = xg_table_new(7, hdr, "llrrrrr"))) {
-        each_row(s, &t, text_row, tb, true);
-        xg_title(out, "SCHED (xentrace; per vCPU, 100 % = its traced time)");
-        xg_table_print(tb, out);
-        xg_table_free(tb);
-    }
-    for (size_t i = 0; i < t.n; i++)
-        if (t.v[i].domid == XG_DOMID_IDLE) {
-            idle += (double)t.v[i].cycles[XG_RS_RUNNING];
-            busy += (double)(t.tsc_last - t.tsc_first);
-        }
-    fprintf(out, "trace: %llu records, %u pCPUs, %llu lost-records marks",
-            (unsigned long long)t.records, t.pcpus,
-            (unsigned long long)t.lost);
-    if (busy > 0)
-        fprintf(out, "; pCPUs idle %.2f %%", idle / busy * 100);
-    fputc('\n', out);
-    xg_trace_sum_free(&t);
-}
-
-typedef struct csv_arg {
-    const xg_store *s;
-    FILE *out;
-} csv_arg;
-
-static void csv_row(void *arg, const char *domain, const char *vcpu,
-                    const xg_mval *v)
-{
-    csv_arg *a = arg;
-    int64_t d = -1;
-    double st = 0, en = 0;
-
-    for (size_t i = 0; i < a->s->n_domains && d < 0; i++)
-        if (strcmp(a->s->domains[i].name, domain) == 0)
-            d = (int64_t)i;
-    if (d >= 0)
-        xg_scope_times(a->s, (uint32_t)d, 0, &st, &en);
-    xg_csv_rows(a->out, 0, "sched", domain, vcpu ? vcpu : "", st, en, v, S_N);
-}
-
-static void sched_csv(const xg_store *s, const xg_report_opts *o, uint32_t k,
-                      FILE *out)
-{
-    xg_trace_sum t;
-    csv_arg a = {s, out};
-
-    (void)o;
-    if (k != 0 || !load(s, &t)) /* the trace gives window figures only */
-        return;
-    each_row(s, &t, csv_row, &a, true);
-    xg_trace_sum_free(&t);
-}
-
-typedef struct json_arg {
-    const xg_store *s;
-    json_t *doms, *vcpus;
-    int rc;
-} json_arg;
-
-static void json_row(void *arg, const char *domain, const char *vcpu,
-                     const xg_mval *v)
-{
-    json_arg *a = arg;
-    double st = 0, en = 0;
-    int64_t d = -1;
-
-    for (size_t i = 0; i < a->s->n_domains && d < 0; i++)
-        if (strcmp(a->s->domains[i].name, domain) == 0)
-            d = (int64_t)i;
-    if (d >= 0)
-        xg_scope_times(a->s, (uint32_t)d, 0, &st, &en);
-    if (xg_json_push(vcpu ? a->vcpus : a->doms,
-                     xg_json_row(domain, vcpu, st, en, v, S_N)) < 0)
-        a->rc = -1;
-}
-
-static int sched_json(const xg_store *s, const xg_report_opts *o,
-                      json_t *root)
-{
-    xg_trace_sum t;
-    json_t *sec = json_object();
-    json_arg a = {s, json_array(), json_array(), 0};
-
-    (void)o;
-    if (!sec || !a.doms || !a.vcpus) {
-        json_decref(sec);
-        json_decref(a.doms);
-        json_decref(a.vcpus);
+    if (xg_mtable_row(x->tb, dom, r->dev, NULL, 0, r) < 0 ||
+        xg_mtable_row(j, dom, r->dev, NULL, 0, r) < 0)
         return -1;
-    }
-    if (load(s, &t)) {
-        each_row(s, &t, json_row, &a, true);
-        json_object_set_new(sec, "trace_records",
-                            json_integer((json_int_t)t.records));
-        json_object_set_new(sec, "pcpus", json_integer(t.pcpus));
-        xg_trace_sum_free(&t);
-    }
-    json_object_set_new(sec, "window", a.doms);
-    json_object_set_new(sec, "vcpu_window", a.vcpus);
-    if (a.rc < 0 || json_object_set_new(root, "sched", sec) < 0)
-        return -1;
+    x->tb->rows[x->tb->n_rows - 1].shown = vcpu ? r->dev + 4 : "all";
     return 0;
 }
 
-const xg_section xg_section_sched = {
-    .name = "sched",
-    .flag = XG_FAM_SCHED,
-    .text = sched_text,
-    .csv = sched_csv,
-    .json = sched_json,
-};
+/* Each domain with vCPUs in the trace, then each of its vCPUs. */
+static int add_rows(sched_tabs *x, const xg_store *s, const xg_trace_sum *t)
+{
+    size_t pos = 0, n;
+    uint32_t dom;
+    int rc = 0;
+
+    /* at most a row per domain and one per traced vCPU */
+    x->tb->owned = calloc(s->n_domains + t->n + 1, sizeof(sched_row));
+    if (!(x->next = x->tb->owned))
+        return -1;
+    while (!rc && xg_dom_next(s, &pos, &dom)) {
+        const xg_trace_vcpu **v = vcpus(s, t, dom, &n);
+        if (!v)
+            return -1;
+        if (n) {
+            vals(t, v, n, x->next->v);
+            rc = add_row(x, dom, NULL);
+        }
+        for (size_t i = 0; i < n && !rc; i++) {
+            vals(t, &v[i], 1, x->next->v);
+            rc = add_row(x, dom, v[i]);
+        }
+        free(v);
+    }
+    return rc;
+}
+
+/* "trace: N records, ..." and the facts trace_records and pcpus. */
+static int trace_facts(xg_msection *ms, const xg_trace_sum *t)
+{
+    double idle = 0, busy = 0;
+    char pct[64] = "";
+
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].domid == XG_DOMID_IDLE) {
+            idle += (double)t->v[i].cycles[XG_RS_RUNNING];
+            busy += (double)(t->tsc_last - t->tsc_first);
+        }
+    if (busy > 0) {
+        int n = snprintf(pct, sizeof(pct), "; pCPUs idle %.2f %%",
+                         idle / busy * 100);
+        if (n < 0 || (size_t)n >= sizeof(pct))
+            return -1;
+    }
+    if (xg_msection_line(ms, "trace: %llu records, %u pCPUs, %llu "
+                         "lost-records marks%s",
+                         (unsigned long long)t->records, t->pcpus,
+                         (unsigned long long)t->lost, pct) < 0)
+        return -1;
+    if (xg_msection_fact_int(ms, "trace_records", (int64_t)t->records) < 0)
+        return -1;
+    return xg_msection_fact_int(ms, "pcpus", t->pcpus);
+}
+
+static int sched_build(xg_msection *ms, const xg_store *s,
+                       const xg_report_opts *o)
+{
+    xg_trace_sum t;
+    bool have = load(s, &t);
+    sched_tabs x;
+    int rc;
+
+    (void)o;
+    x.tb = xg_msection_table(ms, s, "sched", NULL, have
+                             ? "SCHED (xentrace; per vCPU, 100 % = its traced time)"
+                             : "SCHED", /* note.sched follows */
+                             sched_cols, S_N, sched_fill);
+    x.jd = xg_msection_table(ms, s, NULL, "", NULL, sched_cols, S_N, sched_fill);
+    x.jv = xg_msection_table(ms, s, NULL, "vcpu_", NULL, sched_cols, S_N,
+                             sched_fill);
+    rc = x.tb && x.jd && x.jv ? 0 : -1;
+    if (!rc) {
+        x.tb->device_label = "vcpu";
+        x.tb->flags = XG_TAB_NO_SERIES | XG_TAB_TITLE_ALONE;
+        x.jd->flags = x.jv->flags = XG_TAB_NO_SERIES | XG_TAB_KEEP_EMPTY;
+    }
+    if (!have)
+        return rc;
+    rc = rc ? rc : add_rows(&x, s, &t);
+    rc = rc ? rc : trace_facts(ms, &t);
+    xg_trace_sum_free(&t);
+    return rc;
+}
+
+const xg_section xg_section_sched = {"sched", "sched", sched_build};

@@ -28,6 +28,7 @@
 #include "collect/collector.h"
 #include "report/report.h"
 #include "core/store.h"
+#include "core/schema.h"
 
 #define NV XG_NOVALUE
 #define T0_MONO 1000000000000LL
@@ -400,6 +401,21 @@ static uint64_t last(const rig *r, const char *dev, const char *metric)
     return xg_store_get(&r->ctx.store, (uint32_t)i, r->ctx.store.n_ticks - 1);
 }
 
+/* Every series the collector made is the schema's, in its unit. */
+static void in_schema(const rig *r)
+{
+    const xg_store *s = &r->ctx.store;
+
+    for (size_t i = 0; i < s->n_series; i++) {
+        const xg_series *x = &s->series[i];
+        const xg_series_def *d = xg_schema_find(x->family, x->metric);
+        if (!d || strcmp(d->unit, x->unit) != 0 ||
+            !xg_schema_device_ok(d, x->device))
+            fail_msg("series %s/%s/%s (%s) is not the schema's", x->family,
+                     x->device, x->metric, x->unit);
+    }
+}
+
 static int64_t now_ns(void)
 {
     struct timespec ts;
@@ -449,6 +465,12 @@ static void test_collect_host(void **state)
     assert_string_equal(xg_store_meta_get(&r.ctx.store, "cache_events"),
                         "cpu-clock,context-switches");
     assert_null(xg_store_meta_get(&r.ctx.store, "note.cache"));
+    /* the units are the schema's: the clock in ns, the count in events */
+    in_schema(&r);
+    assert_string_equal(r.ctx.store.series[xg_store_find_series(
+        &r.ctx.store, 0, "cache", "", "cpu-clock")].unit, "ns");
+    assert_string_equal(r.ctx.store.series[xg_store_find_series(
+        &r.ctx.store, 0, "cache", "", "context-switches")].unit, "events");
     rig_free(&r);
 }
 
@@ -513,6 +535,7 @@ static void test_collect_modes(void **state)
     assert_true(last(&r, "hv", "time_enabled") > 0);
     assert_true(xg_store_find_series(&r.ctx.store, 0, "cache", "",
                                      "task-clock") < 0);
+    in_schema(&r); /* the mode devices are the schema's */
     rig_free(&r);
 }
 

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "report/report.h"
+#include "util/b64.h"
 #include "core/store.h"
 
 #define NV XG_NOVALUE
@@ -842,6 +843,180 @@ static void test_cpu_ticks_note(void **state)
     xg_store_free(&s);
 }
 
+/* A raw xentrace buffer (records as in Xen's public trace.h). */
+typedef struct tbuf {
+    unsigned char b[512];
+    size_t n;
+} tbuf;
+
+static void put32(tbuf *t, uint32_t v)
+{
+    assert_true(t->n + 4 <= sizeof(t->b));
+    for (int i = 0; i < 4; i++)
+        t->b[t->n++] = (unsigned char)(v >> (8 * i));
+}
+
+/* TRC_TRACE_CPU_CHANGE: the records that follow are CPU cpu's. */
+static void cpu_change(tbuf *t, uint32_t cpu)
+{
+    put32(t, 0x0001f003u | 2u << 28);
+    put32(t, cpu);
+    put32(t, 0);
+}
+
+/* TRC_SCHED_RUNSTATE_CHANGE | old << 8 | new << 4 at tsc. */
+static void runstate(tbuf *t, uint64_t tsc, unsigned dom, unsigned vcpu,
+                     unsigned old, unsigned nw)
+{
+    put32(t, (0x00021001u | old << 8 | nw << 4) | 1u << 28 | 1u << 31);
+    put32(t, (uint32_t)tsc);
+    put32(t, (uint32_t)(tsc >> 32));
+    put32(t, dom << 16 | vcpu);
+}
+
+/* Runstates 0 running, 1 runnable (waited), 2 blocked, 3 offline. Over
+ * tsc 1000..2000 (span 1000): d40 ("a") v0 waits 100, runs 400, blocked
+ * 500, one execution; v1 offline 200, then runs 800, one execution; d0
+ * (the host) v0 blocked throughout, then runs at 2000 (one execution);
+ * idle vCPU 1 runs 600 (pCPUs idle 600 / 1000 = 60 %); d7 is not in the
+ * store. 10 records, CPUs 0 and 1. */
+static void sched_trace(tbuf *t)
+{
+    memset(t, 0, sizeof(*t));
+    cpu_change(t, 0);
+    runstate(t, 1000, 40, 0, 2, 1);
+    runstate(t, 1100, 40, 0, 1, 0);
+    runstate(t, 1200, 40, 1, 3, 0);
+    runstate(t, 1300, 7, 0, 1, 0);
+    runstate(t, 1500, 40, 0, 0, 2);
+    cpu_change(t, 1);
+    runstate(t, 1000, 0x7fff, 1, 1, 0);
+    runstate(t, 1600, 0x7fff, 1, 0, 2);
+    runstate(t, 2000, 0, 0, 2, 0);
+}
+
+/* host (domid 0), a (40), b (41, not traced); 3 ticks 1 s apart; the
+ * trace in meta "sched.xentrace" when with_trace. */
+static void build_sched(xg_store *s, bool with_trace)
+{
+    static const spec sp[] = {
+        {"test:host", "cpu", "", "usage", "ns", {0, 1000, 2000}},
+        {"test:a", "cpu", "", "usage", "ns", {0, 1000, 2000}},
+        {"test:b", "cpu", "", "usage", "ns", {0, 1000, 2000}},
+    };
+    static const char *const names[] = {"host", "a", "b"};
+    static const int64_t domids[] = {0, 40, 41};
+    xg_store_init(s, 3);
+    for (size_t i = 0; i < 3; i++) {
+        char key[64];
+        snprintf(key, sizeof(key), "test:%s", names[i]);
+        xg_domain_info d = {.key = key, .name = (char *)names[i],
+                            .platform_id = domids[i], .vcpus = 0,
+                            .is_host = i == 0, .first_tick = -1,
+                            .last_tick = -1};
+        assert_true(xg_store_add_domain(s, &d) >= 0);
+    }
+    fill(s, sp, sizeof(sp) / sizeof(sp[0]), 3, 1000000000);
+    assert_int_equal(xg_store_meta_set(s, "families", "cpu,sched"), 0);
+    assert_int_equal(xg_store_meta_set(s, "note.sched", "no trace here"), 0);
+    if (with_trace) {
+        tbuf t;
+        sched_trace(&t);
+        char *b64 = xg_b64_encode(t.b, t.n);
+        assert_non_null(b64);
+        assert_int_equal(xg_store_meta_set(s, "sched.xentrace", b64), 0);
+        assert_int_equal(xg_store_meta_set(s, "note.sched", ""), 0);
+        free(b64);
+    }
+}
+
+/* buf with runs of blanks squeezed to one (caller frees). */
+static char *squeezed(const char *buf)
+{
+    char *o = malloc(strlen(buf) + 1), *q = o;
+    assert_non_null(o);
+    for (const char *p = buf; *p; p++)
+        if (*p != ' ' || (q > o && q[-1] != ' '))
+            *q++ = *p;
+    *q = '\0';
+    return o;
+}
+
+static void test_sched_section(void **state)
+{
+    (void)state;
+    xg_store s;
+    build_sched(&s, true);
+    char *t = render(&s, XG_FMT_TEXT, false), *q = squeezed(t);
+    has(q, "\nSCHED (xentrace; per vCPU, 100 % = its traced time)\n"
+           "domain vcpu running % waited % blocked % offline % executions\n");
+    has(q, "\na all 60.00 5.00 25.00 10.00 2\n"
+           "a 0 40.00 10.00 50.00 0.00 1\n"
+           "a 1 80.00 0.00 0.00 20.00 1\n"
+           "host all 0.00 0.00 100.00 0.00 1\n"
+           "host 0 0.00 0.00 100.00 0.00 1\n"
+           "trace: 10 records, 2 pCPUs, 0 lost-records marks; "
+           "pCPUs idle 60.00 %\n");
+    lacks(strstr(q, "\nSCHED"), "\nb "); /* b is not in the trace */
+    free(q);
+    free(t);
+
+    t = render(&s, XG_FMT_CSV, false);
+    has(t, "\nwindow,sched,a,,running_pct,0,2,60,%\n");
+    has(t, "\nwindow,sched,a,,executions,0,2,2,count\n");
+    has(t, "\nwindow,sched,a,vcpu1,offline_pct,0,2,20,%\n");
+    has(t, "\nwindow,sched,host,vcpu0,blocked_pct,0,2,100,%\n");
+    lacks(t, ",sched,b,");
+    lacks(t, "interval,sched,");
+    free(t);
+
+    t = render(&s, XG_FMT_JSON, false);
+    json_t *root = json_loads(t, 0, NULL), *sec, *w, *v;
+    assert_non_null(root);
+    sec = json_object_get(root, "sched");
+    w = json_object_get(sec, "window");
+    v = json_object_get(sec, "vcpu_window");
+    assert_int_equal(json_array_size(w), 2);
+    assert_int_equal(json_array_size(v), 3);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(w, 0), "domain")), "a");
+    assert_null(json_object_get(json_array_get(w, 0), "device"));
+    assert_true(fabs(json_number_value(json_object_get(
+                    json_array_get(w, 0), "waited_pct")) - 5) < 1e-9);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(v, 1), "device")), "vcpu1");
+    assert_null(json_object_get(sec, "intervals"));
+    assert_null(json_object_get(sec, "vcpu_intervals"));
+    /* counts are JSON integers, as before the model */
+    assert_true(json_is_integer(json_object_get(sec, "trace_records")));
+    assert_int_equal(json_integer_value(json_object_get(sec, "trace_records")), 10);
+    assert_int_equal(json_integer_value(json_object_get(sec, "pcpus")), 2);
+    json_decref(root);
+    free(t);
+    xg_store_free(&s);
+
+    /* no trace: the bare title, then note.sched; empty JSON arrays */
+    build_sched(&s, false);
+    t = render(&s, XG_FMT_TEXT, false);
+    has(t, "\n\nSCHED\nnote: no trace here\n");
+    lacks(t, "trace:");
+    free(t);
+    t = render(&s, XG_FMT_CSV, false);
+    lacks(t, ",sched,");
+    free(t);
+    t = render(&s, XG_FMT_JSON, false);
+    root = json_loads(t, 0, NULL);
+    assert_non_null(root);
+    sec = json_object_get(root, "sched");
+    assert_true(json_is_array(json_object_get(sec, "window")));
+    assert_int_equal(json_array_size(json_object_get(sec, "window")), 0);
+    assert_int_equal(json_array_size(json_object_get(sec, "vcpu_window")), 0);
+    assert_null(json_object_get(sec, "trace_records"));
+    json_decref(root);
+    free(t);
+    xg_store_free(&s);
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -864,6 +1039,7 @@ int main(void)
         cmocka_unit_test(test_cache_host_clock),
         cmocka_unit_test(test_cache_modes_clock),
         cmocka_unit_test(test_cpu_ticks_note),
+        cmocka_unit_test(test_sched_section),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

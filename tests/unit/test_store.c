@@ -5,10 +5,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/store.h"
+#include "report/calc.h"
 
 /* A domain as a collector would describe it, before any sample. */
 static xg_domain_info dom(char *key, char *name, char *addr)
@@ -414,6 +416,235 @@ static void take_moves_values(void **state)
     xg_store_free(&s);
 }
 
+/* The index: many series over many domains, found again after every
+ * growth of the table, asked again without a duplicate, absent keys not
+ * found. */
+static void index_many_adds(void **state)
+{
+    enum { ND = 40, NPER = 60 }; /* 2400 series: the table doubles 6 times */
+    static const char *const fam[] = {"cpu", "disk", "net"};
+    char dev[16], met[16], key[16];
+    int64_t idx[ND][NPER];
+    size_t seen_cap = 0, grew = 0;
+    xg_store s;
+
+    (void)state;
+    xg_store_init(&s, 0);
+    for (int d = 0; d < ND; d++) {
+        snprintf(key, sizeof(key), "d%d", d);
+        xg_domain_info di = dom(key, key, NULL);
+        assert_int_equal(xg_store_add_domain(&s, &di), d);
+    }
+    /* interleaved: series j of every domain, then series j+1 */
+    for (int j = 0; j < NPER; j++) {
+        for (int d = 0; d < ND; d++) {
+            snprintf(dev, sizeof(dev), "dev%d", j % 7);
+            snprintf(met, sizeof(met), "m%d", j);
+            idx[d][j] = xg_store_series(&s, (uint32_t)d, fam[j % 3], dev,
+                                        met, "u");
+            assert_int_equal(idx[d][j], (int64_t)s.n_series - 1);
+        }
+        if (s.cap_slots != seen_cap) {
+            grew++;
+            seen_cap = s.cap_slots;
+            /* after a growth, every series so far is found again */
+            for (int d = 0; d < ND; d++)
+                for (int k = 0; k <= j; k++) {
+                    snprintf(dev, sizeof(dev), "dev%d", k % 7);
+                    snprintf(met, sizeof(met), "m%d", k);
+                    assert_int_equal(xg_store_find_series(&s, (uint32_t)d,
+                                                          fam[k % 3], dev, met),
+                                     idx[d][k]);
+                }
+        }
+    }
+    assert_true(grew >= 6);
+    assert_int_equal(s.n_series, ND * NPER);
+    assert_true(s.cap_slots >= 2 * s.n_series);
+    for (int d = 0; d < ND; d++)
+        for (int j = 0; j < NPER; j++) {
+            snprintf(dev, sizeof(dev), "dev%d", j % 7);
+            snprintf(met, sizeof(met), "m%d", j);
+            assert_int_equal(xg_store_find_series(&s, (uint32_t)d, fam[j % 3],
+                                                  dev, met), idx[d][j]);
+            assert_int_equal(xg_store_series(&s, (uint32_t)d, fam[j % 3], dev,
+                                             met, "other"), idx[d][j]);
+            /* the same names under another family, device or domain */
+            assert_int_equal(xg_store_find_series(&s, (uint32_t)d,
+                                                  fam[(j + 1) % 3], dev, met),
+                             -1);
+            assert_int_equal(xg_store_find_series(&s, (uint32_t)d, fam[j % 3],
+                                                  "dev7", met), -1);
+            assert_int_equal(xg_store_find_series(&s, ND, fam[j % 3], dev,
+                                                  met), -1);
+        }
+    assert_int_equal(s.n_series, ND * NPER);
+    assert_string_equal(s.series[idx[3][5]].unit, "u");
+    xg_store_free(&s);
+}
+
+/* Keys that would run together if the parts were simply concatenated. */
+static void index_key_parts(void **state)
+{
+    xg_domain_info a = dom("a", "a", NULL);
+    xg_store s;
+    int64_t x, y, z;
+
+    (void)state;
+    xg_store_init(&s, 0);
+    xg_store_add_domain(&s, &a);
+    x = xg_store_series(&s, 0, "ab", "c", "m", "");
+    y = xg_store_series(&s, 0, "a", "bc", "m", "");
+    z = xg_store_series(&s, 0, "a", "b", "cm", "");
+    assert_true(x >= 0 && y >= 0 && z >= 0);
+    assert_true(x != y && y != z && x != z);
+    assert_int_equal(xg_store_find_series(&s, 0, "ab", "c", "m"), x);
+    assert_int_equal(xg_store_find_series(&s, 0, "a", "bc", "m"), y);
+    assert_int_equal(xg_store_find_series(&s, 0, "a", "b", "cm"), z);
+    assert_int_equal(xg_store_find_series(&s, 0, "abc", "", "m"), -1);
+    xg_store_free(&s);
+}
+
+/* One domain with many devices beside small ones: its listing (by family
+ * or all) is its own series in the order they were added. */
+static void index_domain_listing(void **state)
+{
+    enum { NDEV = 500 };
+    xg_domain_info a = dom("a", "a", NULL), b = dom("b", "b", NULL),
+                   c = dom("c", "c", NULL);
+    int64_t disk[NDEV * 2], cpu_a, cpu_b = -1, net_b = -1, i;
+    char dev[16];
+    size_t pos, n;
+    xg_store s;
+
+    (void)state;
+    xg_store_init(&s, 0);
+    xg_store_add_domain(&s, &a);
+    xg_store_add_domain(&s, &b);
+    xg_store_add_domain(&s, &c);
+    cpu_a = xg_store_series(&s, 0, "cpu", NULL, "usage", "ns");
+    for (int k = 0; k < NDEV; k++) {
+        snprintf(dev, sizeof(dev), "xvd%d", k);
+        disk[2 * k] = xg_store_series(&s, 0, "disk", dev, "rd_bytes", "bytes");
+        if (k == NDEV / 2) { /* domain b's in between */
+            cpu_b = xg_store_series(&s, 1, "cpu", NULL, "usage", "ns");
+            net_b = xg_store_series(&s, 1, "net", "eth0", "rx_bytes", "bytes");
+        }
+        disk[2 * k + 1] = xg_store_series(&s, 0, "disk", dev, "wr_bytes",
+                                          "bytes");
+    }
+    pos = n = 0;
+    while ((i = xg_store_next_series(&s, 0, "disk", &pos)) >= 0) {
+        assert_true(n < NDEV * 2);
+        assert_int_equal(i, disk[n]);
+        n++;
+    }
+    assert_int_equal(n, NDEV * 2);
+    /* at the end it stays at the end */
+    assert_int_equal(xg_store_next_series(&s, 0, "disk", &pos), -1);
+    pos = 0;
+    assert_int_equal(xg_store_next_series(&s, 0, "cpu", &pos), cpu_a);
+    assert_int_equal(xg_store_next_series(&s, 0, "cpu", &pos), -1);
+    pos = n = 0;
+    while ((i = xg_store_next_series(&s, 0, NULL, &pos)) >= 0) {
+        assert_true(n <= NDEV * 2);
+        assert_int_equal(i, n == 0 ? cpu_a : disk[n - 1]);
+        n++;
+    }
+    assert_int_equal(n, NDEV * 2 + 1);
+    pos = 0;
+    assert_int_equal(xg_store_next_series(&s, 1, NULL, &pos), cpu_b);
+    assert_int_equal(xg_store_next_series(&s, 1, NULL, &pos), net_b);
+    assert_int_equal(xg_store_next_series(&s, 1, NULL, &pos), -1);
+    pos = 0;
+    assert_int_equal(xg_store_next_series(&s, 1, "disk", &pos), -1);
+    /* a domain without series, and one past every domain */
+    pos = 0;
+    assert_int_equal(xg_store_next_series(&s, 2, NULL, &pos), -1);
+    pos = 0;
+    assert_int_equal(xg_store_next_series(&s, 1000, NULL, &pos), -1);
+    xg_store_free(&s);
+}
+
+/* Series filled in by hand (as a checkpoint's header is) are found by the
+ * lookups too, and indexed when xg_store_series adds the next. */
+static void index_hand_filled(void **state)
+{
+    xg_domain_info a = dom("a", "a", NULL);
+    xg_store s;
+    size_t pos = 0;
+    int64_t u, r;
+
+    (void)state;
+    xg_store_init(&s, 0);
+    xg_store_add_domain(&s, &a);
+    u = xg_store_series(&s, 0, "cpu", NULL, "usage", "ns");
+    assert_int_equal(u, 0);
+    /* room is there: the array grows by 8 */
+    assert_true(s.cap_series > 1);
+    s.series[1] = (xg_series){.domain = 0, .family = strdup("disk"),
+                              .device = strdup("vda"),
+                              .metric = strdup("rd_bytes"),
+                              .unit = strdup("bytes")};
+    s.n_series = 2;
+    assert_int_equal(xg_store_find_series(&s, 0, "disk", "vda", "rd_bytes"), 1);
+    assert_int_equal(xg_store_next_series(&s, 0, NULL, &pos), 0);
+    assert_int_equal(xg_store_next_series(&s, 0, NULL, &pos), 1);
+    assert_int_equal(xg_store_next_series(&s, 0, NULL, &pos), -1);
+    /* asking for it by xg_store_series finds it, no duplicate */
+    assert_int_equal(xg_store_series(&s, 0, "disk", "vda", "rd_bytes", "b"), 1);
+    assert_int_equal(s.n_series, 2);
+    assert_int_equal(s.n_indexed, 2);
+    r = xg_store_series(&s, 0, "disk", "vda", "wr_bytes", "bytes");
+    assert_int_equal(r, 2);
+    pos = 0;
+    assert_int_equal(xg_store_next_series(&s, 0, "disk", &pos), 1);
+    assert_int_equal(xg_store_next_series(&s, 0, "disk", &pos), 2);
+    assert_int_equal(xg_store_next_series(&s, 0, "disk", &pos), -1);
+    xg_store_free(&s);
+}
+
+/* The report's sums over a domain's devices count that domain's series of
+ * that family and metric, and nothing of other domains. */
+static void calc_sums_by_domain(void **state)
+{
+    xg_domain_info a = dom("a", "a", NULL), b = dom("b", "b", NULL);
+    char dev[16];
+    int64_t ser[2][10];
+    uint64_t sum;
+    xg_store s;
+
+    (void)state;
+    xg_store_init(&s, 0);
+    xg_store_add_domain(&s, &a);
+    xg_store_add_domain(&s, &b);
+    for (int d = 0; d < 2; d++)
+        for (int k = 0; k < 10; k++) {
+            snprintf(dev, sizeof(dev), "vd%c", 'a' + k);
+            ser[d][k] = xg_store_series(&s, (uint32_t)d, "disk", dev,
+                                        k % 2 ? "wr_bytes" : "rd_bytes", "b");
+        }
+    for (uint32_t t = 0; t < 3; t++) {
+        xg_store_tick(&s, (int64_t)t * 1000000000, 0);
+        for (int d = 0; d < 2; d++)
+            for (int k = 0; k < 10; k++)
+                xg_store_put(&s, (uint32_t)ser[d][k],
+                             (uint64_t)t * (uint64_t)(k + 1) * (d ? 100 : 1));
+    }
+    /* domain a, rd_bytes: k = 0,2,4,6,8 grow by k+1 a tick, 2 ticks */
+    assert_true(xg_calc_sum(&s, 0, "disk", "rd_bytes", &sum));
+    assert_int_equal(sum, 2 * (1 + 3 + 5 + 7 + 9));
+    assert_true(xg_calc_sum_step(&s, 1, "disk", "wr_bytes", 2, &sum));
+    assert_int_equal(sum, 100 * (2 + 4 + 6 + 8 + 10));
+    assert_true(xg_calc_sum(&s, 1, "disk", NULL, &sum));
+    assert_int_equal(sum, 2 * 100 * 55);
+    assert_false(xg_calc_sum(&s, 0, "net", NULL, &sum));
+    assert_true(xg_calc_has_family(&s, 1, "disk"));
+    assert_false(xg_calc_has_family(&s, 1, "cpu"));
+    assert_false(xg_calc_has_family(&s, 2, "disk"));
+    xg_store_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -427,6 +658,11 @@ int main(void)
         cmocka_unit_test(workloads),
         cmocka_unit_test(sample_bytes_grow),
         cmocka_unit_test(take_moves_values),
+        cmocka_unit_test(index_many_adds),
+        cmocka_unit_test(index_key_parts),
+        cmocka_unit_test(index_domain_listing),
+        cmocka_unit_test(index_hand_filled),
+        cmocka_unit_test(calc_sums_by_domain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
