@@ -2,7 +2,7 @@
  * inline SVG charts and a little inline JS, nothing fetched, so it opens
  * offline. The header's lines and tables, then per section its tables (as
  * HTML tables) and lines, then a time-series chart per plotted column
- * (XG_COL_PLOT) of each table: one line per row, x in seconds since tick
+ * (XG_COL_PLOT) of each table shown: one line per row, x in seconds since tick
  * 0, with the workloads' start and end and the spans of domains that came
  * or went inside the window. Without JS the charts are all there (static
  * SVG); the JS adds hover values and legend toggles.
@@ -916,8 +916,10 @@ static void chart_title(const chartset *cs, size_t i, FILE *out)
     const xg_col *col = &cs->t->cols[cs->plot[i]];
     fputs("<h3>", out);
     xg_html_escape(out, col->label ? col->label : col->metric);
+    /* the table's title up to its explanation: "NET", "CPU" */
+    const char *title = cs->t->title, *paren = strstr(title, " (");
     fputs(" <span class=\"cap\">&mdash; ", out);
-    xg_html_escape(out, cs->t->title ? cs->t->title : cs->t->family);
+    esc_n(out, title, paren ? (size_t)(paren - title) : SIZE_MAX);
     fputs("</span></h3>\n", out);
 }
 
@@ -957,7 +959,9 @@ static int table_charts(const xg_mtable *t, FILE *out)
 
 static bool plotted(const xg_mtable *t)
 {
-    if (!t->fill || (t->flags & XG_TAB_NO_SERIES) || !t->n_rows)
+    /* a table without a title is JSON's only (e.g. a sum the titled
+     * table shows per device): no chart either */
+    if (!t->fill || !t->title || (t->flags & XG_TAB_NO_SERIES) || !t->n_rows)
         return false;
     for (size_t c = 0; c < t->n_cols; c++)
         if (t->cols[c].flags & XG_COL_PLOT)
