@@ -13,14 +13,15 @@
 #include "report/report.h"
 
 static const char usage[] =
-    "usage: xengatherer report RECORDING|FOLDER [--format text|csv|json] "
-    "[--partitions]\n\n"
+    "usage: xengatherer report RECORDING|FOLDER [--format text|csv|json|html]\n"
+    "       [--partitions]\n\n"
     "Parses a recording written by run or record (on this or any machine;\n"
     "a FOLDER means FOLDER/recording.db) and prints the report on standard\n"
     "output. A run that ended without stopping (killed, a crash, a power\n"
     "cut) left its recording as its last checkpoint wrote it: the report\n"
     "says so.\n"
-    "  -f, --format FMT  text (default), csv or json\n"
+    "  -f, --format FMT  text (default), csv, json or html (one\n"
+    "                    self-contained page with time-series charts)\n"
     "  --partitions      show host partitions too\n";
 
 /* A folder stands for the recording in it (what run and record write).
@@ -58,7 +59,7 @@ int cmd_report(int argc, char **argv)
             return 0;
         case 'f':
             if (xg_format_parse(optarg, &ro.fmt) < 0) {
-                xg_err("report: unknown format '%s' (text, csv or json)",
+                xg_err("report: unknown format '%s' (text, csv, json or html)",
                        optarg);
                 return XG_EXIT_USAGE;
             }

@@ -122,7 +122,8 @@ static int write_one(const xg_store *s, const char *dir, const char *name,
 }
 
 /* Parses the recording back (as `report` would on another machine) and
- * writes report.txt (also printed), report.csv and report.json. */
+ * writes report.txt (also printed), report.csv, report.json and
+ * report.html. */
 static int report_files(const xg_result *res, const xg_options *o)
 {
     xg_store s;
@@ -142,7 +143,8 @@ static int report_files(const xg_result *res, const xg_options *o)
     if (write_one(&s, res->outdir, "report.txt", XG_FMT_TEXT, o, stdout) <
             0 ||
         write_one(&s, res->outdir, "report.csv", XG_FMT_CSV, o, NULL) < 0 ||
-        write_one(&s, res->outdir, "report.json", XG_FMT_JSON, o, NULL) < 0)
+        write_one(&s, res->outdir, "report.json", XG_FMT_JSON, o, NULL) < 0 ||
+        write_one(&s, res->outdir, "report.html", XG_FMT_HTML, o, NULL) < 0)
         rc = -1;
     xg_store_free(&s);
     return rc;
@@ -181,7 +183,7 @@ static int experiment_cmd(int argc, char **argv, const char *name,
                       "stops, writes the recording and the report."
                     : "Like run, but writes only the recording; 'xengatherer"
                       " report' parses it later,\non any machine.",
-             report ? ", report.txt, .csv, .json" : "") < 0) {
+             report ? ", report.txt, .csv, .json, .html" : "") < 0) {
         xg_err("out of memory");
         return XG_EXIT_FAIL;
     }

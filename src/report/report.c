@@ -23,6 +23,7 @@ static const struct {
     {"text", XG_FMT_TEXT, xg_render_text},
     {"csv", XG_FMT_CSV, xg_render_csv},
     {"json", XG_FMT_JSON, xg_render_json},
+    {"html", XG_FMT_HTML, xg_render_html},
 };
 #define N_FORMATS (sizeof(formats) / sizeof(formats[0]))
 

@@ -9,7 +9,9 @@
 
 #include "core/store.h"
 
-typedef enum xg_format { XG_FMT_TEXT, XG_FMT_CSV, XG_FMT_JSON } xg_format;
+typedef enum xg_format {
+    XG_FMT_TEXT, XG_FMT_CSV, XG_FMT_JSON, XG_FMT_HTML
+} xg_format;
 
 typedef struct xg_report_opts {
     xg_format fmt;
@@ -18,7 +20,7 @@ typedef struct xg_report_opts {
 
 /* 0, or -1 when out could not be written. */
 int xg_report_write(const xg_store *s, const xg_report_opts *o, FILE *out);
-/* "text"/"csv"/"json" -> format; -1 when unknown. */
+/* "text"/"csv"/"json"/"html" -> format; -1 when unknown. */
 int xg_format_parse(const char *name, xg_format *out);
 
 #endif

@@ -21,7 +21,7 @@ expect_3() {
     "$XG" run --cgroup "$a" -i 0.25 -d 1 -o "$dir" "$@" > /dev/null 2> "$TMP/e" || rc=$?
     [ "$rc" -eq 3 ] || fail "$desc: exit $rc, expected 3: $(cat "$TMP/e")"
     grep -q "1 command failed" "$TMP/e" || fail "$desc: stderr does not say it: $(cat "$TMP/e")"
-    for f in recording.db report.txt report.csv report.json; do
+    for f in recording.db report.txt report.csv report.json report.html; do
         [ -s "$dir/$f" ] || fail "$desc: $f not written"
     done
 }
