@@ -176,6 +176,33 @@ double xg_mtable_win(const xg_mtable *t, size_t r, size_t c)
     return t->win[r * t->n_cols + c];
 }
 
+const double *xg_mtable_scope(const xg_mtable *t, size_t r, uint32_t k,
+                              double *buf, double *start_s, double *end_s)
+{
+    if (!k) {
+        *start_s = t->win_start[r];
+        *end_s = t->win_end[r];
+        return &t->win[r * t->n_cols];
+    }
+    *start_s = *end_s = 0;
+    for (size_t i = 0; i < t->n_cols; i++)
+        buf[i] = NAN;
+    t->fill(t, &t->rows[r], k, buf, start_s, end_s);
+    return buf;
+}
+
+size_t xg_model_widest(const xg_model *m)
+{
+    size_t w = 1;
+    for (size_t i = 0; i < m->n_secs; i++)
+        for (size_t j = 0; j < m->secs[i].n_blocks; j++) {
+            const xg_mtable *t = m->secs[i].blocks[j].table;
+            if (t && t->n_cols > w)
+                w = t->n_cols;
+        }
+    return w;
+}
+
 bool xg_vals_any(const double *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)

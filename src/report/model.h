@@ -186,6 +186,14 @@ int xg_msection_fact_int(xg_msection *ms, const char *json_key,
  * build; a section whose lines need them calls it once its rows are all
  * added). 0 or -1. */
 int xg_model_fill_window(xg_mtable *t);
+/* The values of row r over scope k (0: the window, cached; k >= 1: filled
+ * into buf, n_cols long, by the table's fill function), with the scope's
+ * start and end. */
+const double *xg_mtable_scope(const xg_mtable *t, size_t r, uint32_t k,
+                              double *buf, double *start_s, double *end_s);
+/* The most columns of any table of m (at least 1): the size of a buffer
+ * for xg_mtable_scope. */
+size_t xg_model_widest(const xg_model *m);
 /* The window value of row r, column c (NaN: not measured). */
 double xg_mtable_win(const xg_mtable *t, size_t r, size_t c);
 /* Workload i of s as 4 cells (domain, state, exit, duration s); buf holds

@@ -86,35 +86,15 @@ static void table_csv(FILE *out, const xg_mtable *t, uint32_t k, csv_ctx *c)
     if (!t->family || (k && (t->flags & XG_TAB_NO_SERIES)))
         return;
     for (size_t r = 0; r < t->n_rows && !c->lines.oom; r++) {
-        const xg_row *row = &t->rows[r];
-        if (!k) {
-            csv_rows(out, t, row, 0, &t->win[r * t->n_cols],
-                     t->win_start[r], t->win_end[r], c);
-            continue;
-        }
-        double a = 0, b = 0;
-        for (size_t i = 0; i < t->n_cols; i++)
-            c->buf[i] = NAN;
-        t->fill(t, row, k, c->buf, &a, &b);
-        csv_rows(out, t, row, k, c->buf, a, b, c);
+        double a, b;
+        const double *v = xg_mtable_scope(t, r, k, c->buf, &a, &b);
+        csv_rows(out, t, &t->rows[r], k, v, a, b, c);
     }
-}
-
-static size_t widest(const xg_model *m)
-{
-    size_t w = 1;
-    for (size_t i = 0; i < m->n_secs; i++)
-        for (size_t j = 0; j < m->secs[i].n_blocks; j++) {
-            const xg_mtable *t = m->secs[i].blocks[j].table;
-            if (t && t->n_cols > w)
-                w = t->n_cols;
-        }
-    return w;
 }
 
 int xg_render_csv(const xg_model *m, FILE *out)
 {
-    csv_ctx c = {XG_SB_INIT, malloc(widest(m) * sizeof(double))};
+    csv_ctx c = {XG_SB_INIT, malloc(xg_model_widest(m) * sizeof(double))};
     if (!c.buf)
         return -1;
     fputs("scope,family,domain,device,metric,start_s,end_s,value,unit\n", out);

@@ -126,21 +126,13 @@ static int rows_json(FILE *out, const xg_mtable *t, bool window, jrow_ctx *c)
          !rc && (window ? k == 0 : k < t->s->n_ticks); k++)
         for (size_t r = 0; r < t->n_rows && !rc; r++) {
             const xg_row *row = &t->rows[r];
-            double a = 0, b = 0;
-            const double *v = c->buf;
-            if (window) {
-                v = &t->win[r * t->n_cols];
-                a = t->win_start[r];
-                b = t->win_end[r];
-                if (!(t->flags & XG_TAB_KEEP_EMPTY) && !xg_vals_any(v, row->n_cols))
-                    continue;
-            } else {
-                for (size_t i = 0; i < t->n_cols; i++)
-                    c->buf[i] = NAN;
-                t->fill(t, row, k, c->buf, &a, &b);
-                if (!xg_vals_any(v, row->n_cols))
-                    continue;
-            }
+            double a, b;
+            const double *v = xg_mtable_scope(t, r, k, c->buf, &a, &b);
+            /* a row with nothing measured: left out of the intervals, and
+             * of the window unless the table keeps it */
+            if (!xg_vals_any(v, row->n_cols) &&
+                (!window || !(t->flags & XG_TAB_KEEP_EMPTY)))
+                continue;
             rc = row_json(out, t, row, v, a, b, c);
         }
     fputs(c->first ? "]" : "\n    ]", out);
@@ -239,18 +231,6 @@ static int section_json(FILE *out, const xg_msection *ms, jrow_ctx *c)
     return rc;
 }
 
-static size_t widest(const xg_model *m)
-{
-    size_t w = 1;
-    for (size_t i = 0; i < m->n_secs; i++)
-        for (size_t j = 0; j < m->secs[i].n_blocks; j++) {
-            const xg_mtable *t = m->secs[i].blocks[j].table;
-            if (t && t->n_cols > w)
-                w = t->n_cols;
-        }
-    return w;
-}
-
 static int sections_json(const xg_model *m, FILE *out, jrow_ctx *c)
 {
     int rc = 0;
@@ -274,7 +254,7 @@ int xg_render_json(const xg_model *m, FILE *out)
 {
     const xg_store *s = m->s;
     jrow_ctx c = {calloc(s->n_domains + 1, sizeof(char *)),
-                  malloc(widest(m) * sizeof(double)), true};
+                  malloc(xg_model_widest(m) * sizeof(double)), true};
     int rc = c.dom_q && c.buf ? 0 : -1;
     for (size_t i = 0; i < s->n_domains && !rc; i++)
         if (!(c.dom_q[i] = json_quote(s->domains[i].name ? s->domains[i].name : "")))
