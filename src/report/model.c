@@ -1,6 +1,8 @@
 /* model.c — builds the report model (model.h) from a store: the header,
  * then each family's section that the recording names, each followed by
- * the notes the store carries for it. */
+ * the notes the store carries for it. Which sections there are is the
+ * caller's (report.c): this file knows none of them, so the sections
+ * depend on it and not the other way round. */
 #include "report/model.h"
 
 #include <math.h>
@@ -11,20 +13,9 @@
 #include "core/schema.h"
 #include "recording/recording.h"
 #include "report/calc.h"
-#include "report/section.h"
 #include "util/grow.h"
 #include "util/strbuf.h"
 
-/* Every section, in print order. A new family adds its section here. */
-static const xg_section *const sections[] = {
-    &xg_section_cpu,
-    &xg_section_disk,
-    &xg_section_net,
-    &xg_section_cache,
-    &xg_section_cmt,
-    &xg_section_sched,
-};
-#define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
 static xg_block *new_block(xg_msection *ms, xg_block_kind kind)
 {
@@ -298,12 +289,12 @@ static int build_section(xg_model *m, const xg_section *sec)
 
 /* Whether the build knows the family: a section's, or one a section
  * reports along with its own (hostdisk under disk). */
-static bool family_known(const char *fam)
+static bool family_known(const xg_report_def *def, const char *fam)
 {
     if (strcmp(fam, "hostdisk") == 0)
         return true;
-    for (size_t i = 0; i < N_SECTIONS; i++)
-        if (strcmp(fam, sections[i]->name) == 0)
+    for (size_t i = 0; i < def->n_sections; i++)
+        if (strcmp(fam, def->sections[i]->name) == 0)
             return true;
     return false;
 }
@@ -321,7 +312,7 @@ static void list_add(xg_sb *sb, const char *word)
  * through its format_compat, recording.md), families it has no section
  * for (meta "families"), series the schema does not know. NULL when
  * nothing. */
-static char *left_out(const xg_store *s)
+static char *left_out(const xg_report_def *def, const xg_store *s)
 {
     xg_sb fams = XG_SB_INIT, out = XG_SB_INIT;
     uint64_t v;
@@ -330,7 +321,7 @@ static char *left_out(const xg_store *s)
 
     for (char *w = copy ? strtok_r(copy, ", ", &save) : NULL; w;
          w = strtok_r(NULL, ", ", &save))
-        if (!family_known(w))
+        if (!family_known(def, w))
             list_add(&fams, w);
     free(copy);
     if (xg_calc_meta_u64(s, "format_version", &v) && v > XG_RECORDING_FORMAT)
@@ -351,21 +342,24 @@ static char *left_out(const xg_store *s)
     return out.s;
 }
 
-int xg_model_build(xg_model *m, const xg_store *s, const xg_report_opts *o)
+int xg_model_build(xg_model *m, const xg_report_def *def, const xg_store *s,
+                   const xg_report_opts *o)
 {
     memset(m, 0, sizeof(*m));
     m->s = s;
     m->o = o;
     m->header.name = "";
-    if (xg_header_build(&m->header, s) < 0 || m->header.oom ||
+    if (def->header(&m->header, s) < 0 || m->header.oom ||
         fill_windows(&m->header) < 0)
         goto fail;
     m->no_interval = s->n_ticks < 2;
-    m->left_out = left_out(s);
-    if (!(m->secs = calloc(N_SECTIONS, sizeof(*m->secs))))
+    m->left_out = left_out(def, s);
+    if (!(m->secs = calloc(def->n_sections ? def->n_sections : 1,
+                           sizeof(*m->secs))))
         goto fail;
-    for (size_t i = 0; i < N_SECTIONS; i++)
-        if (section_on(s, sections[i]) && build_section(m, sections[i]) < 0)
+    for (size_t i = 0; i < def->n_sections; i++)
+        if (section_on(s, def->sections[i]) &&
+            build_section(m, def->sections[i]) < 0)
             goto fail;
     return 0;
 fail:

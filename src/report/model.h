@@ -158,8 +158,17 @@ typedef struct xg_section {
     int (*build)(xg_msection *ms, const xg_store *s, const xg_report_opts *o);
 } xg_section;
 
+/* What a report is made of: the header's builder, then the sections in
+ * print order (report.c has the one list). */
+typedef struct xg_report_def {
+    int (*header)(xg_msection *ms, const xg_store *s);
+    const xg_section *const *sections;
+    size_t n_sections;
+} xg_report_def;
+
 /* Builds the model of s; 0, or -1 on ENOMEM (m is then freed). */
-int xg_model_build(xg_model *m, const xg_store *s, const xg_report_opts *o);
+int xg_model_build(xg_model *m, const xg_report_def *def, const xg_store *s,
+                   const xg_report_opts *o);
 void xg_model_free(xg_model *m);
 
 /* For sections. A new table in ms (its rows to be added); NULL on ENOMEM. */

@@ -13,6 +13,20 @@
 #include "report/model.h"
 #include "report/section.h"
 
+/* Every section, in print order. A new family adds its section here. */
+static const xg_section *const sections[] = {
+    &xg_section_cpu,
+    &xg_section_disk,
+    &xg_section_net,
+    &xg_section_cache,
+    &xg_section_cmt,
+    &xg_section_sched,
+};
+
+static const xg_report_def report_def = {
+    xg_header_build, sections, sizeof(sections) / sizeof(sections[0]),
+};
+
 /* Every format: its name (--format, the report file's extension) and its
  * renderer. */
 static const struct {
@@ -116,7 +130,7 @@ int xg_report_write(const xg_store *s, const xg_report_opts *o, FILE *out)
     for (size_t i = 0; i < N_FORMATS; i++)
         if (formats[i].fmt == o->fmt)
             render = formats[i].render;
-    if (!render || xg_model_build(&m, s, o) < 0)
+    if (!render || xg_model_build(&m, &report_def, s, o) < 0)
         return -1;
     int rc = render(&m, out);
     xg_model_free(&m);
