@@ -141,18 +141,6 @@ void xg_workload_cells(const xg_store *s, size_t i, char (*buf)[32],
     cells[3] = xg_fmt_num(buf[1], 32, workload_s(w), 3);
 }
 
-void xg_bytes_text(char *buf, size_t len, uint64_t b)
-{
-    if (b < 1024)
-        snprintf(buf, len, "%llu B", (unsigned long long)b);
-    else if (b < 1024 * 1024)
-        snprintf(buf, len, "%.1f KiB", (double)b / 1024);
-    else if (b < 1024ull * 1024 * 1024)
-        snprintf(buf, len, "%.1f MiB", (double)b / (1024.0 * 1024));
-    else
-        snprintf(buf, len, "%.1f GiB", (double)b / (1024.0 * 1024 * 1024));
-}
-
 /* "  of which: rescan 0.4 ms, cpu 0.3 ms, ...": meta overhead_part.*, in
  * the order the run set them. */
 static void parts_text(const xg_store *s, FILE *out)

@@ -12,6 +12,7 @@
 #include "core/options.h"
 #include "report/model.h"
 #include "report/report.h"
+#include "util/numfmt.h"
 #include "core/store.h"
 
 /* CSV: one long table, header
@@ -99,8 +100,6 @@ void xg_scope_times(const xg_store *s, uint32_t dom, uint32_t k,
 /* A JSON string (bytes that are not valid UTF-8 become '?'), or null for
  * NULL. */
 json_t *xg_json_str(const char *v);
-/* "512 B", "1.5 KiB", "2.0 MiB"... */
-void xg_bytes_text(char *buf, size_t len, uint64_t b);
 /* The workloads' output (output.c): header lines into ms, and one stream
  * of w as JSON (null when it wrote nothing). */
 int xg_output_lines(xg_msection *ms, const xg_store *s);

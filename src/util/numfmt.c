@@ -59,3 +59,15 @@ const char *xg_fmt_fixed6(char *buf, double v)
         strcpy(buf, "0");
     return buf;
 }
+
+void xg_bytes_text(char *buf, size_t len, uint64_t b)
+{
+    if (b < 1024)
+        snprintf(buf, len, "%llu B", (unsigned long long)b);
+    else if (b < 1024 * 1024)
+        snprintf(buf, len, "%.1f KiB", (double)b / 1024);
+    else if (b < 1024ull * 1024 * 1024)
+        snprintf(buf, len, "%.1f MiB", (double)b / (1024.0 * 1024));
+    else
+        snprintf(buf, len, "%.1f GiB", (double)b / (1024.0 * 1024 * 1024));
+}
