@@ -5,7 +5,9 @@
  * (XG_COL_PLOT) of each table shown: one line per row, x in seconds since tick
  * 0, with the workloads' start and end and the spans of domains that came
  * or went inside the window. Without JS the charts are all there (static
- * SVG); the JS adds hover values and legend toggles.
+ * SVG); the JS adds hover values and legend toggles. A table with window
+ * values only (XG_TAB_NO_SERIES, SCHED) and plotted columns is one static
+ * stacked-bar chart instead: a bar per row, a segment per column.
  *
  * Scale. A chart shows the busiest rows (the top XG_HTML_TOP by the
  * window's value) and "others" summed as one line; the rest have a chart
