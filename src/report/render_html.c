@@ -5,7 +5,9 @@
  * (XG_COL_PLOT) of each table shown: one line per row, x in seconds since tick
  * 0, with the workloads' start and end and the spans of domains that came
  * or went inside the window. Without JS the charts are all there (static
- * SVG); the JS adds hover values and legend toggles.
+ * SVG); the JS adds hover values and legend toggles. A table with window
+ * values only (XG_TAB_NO_SERIES, SCHED) and plotted columns is one static
+ * stacked-bar chart instead: a bar per row, a segment per column.
  *
  * Scale. A chart shows the busiest rows (the top XG_HTML_TOP by the
  * window's value) and "others" summed as one line; the rest have a chart
@@ -176,7 +178,7 @@ static const char css[] =
     ".wrap{overflow:auto;max-height:480px}"
     "th{position:sticky;top:0;z-index:1}"
     "nav a{margin-right:12px}"
-    ".chart{position:relative;background:#fff;border:1px solid #dde1e7;"
+    ".chart,.bars{position:relative;background:#fff;border:1px solid #dde1e7;"
     "border-radius:6px;padding:8px 10px 10px;margin:6px 0 14px}"
     "svg.xg-chart{width:100%;height:auto;display:block}"
     "svg text{font:11px system-ui,sans-serif;fill:#5b6573}"
@@ -187,7 +189,9 @@ static const char css[] =
     ".legend{list-style:none;padding:0;margin:4px 0 0;display:flex;"
     "flex-wrap:wrap;gap:2px 14px}"
     ".legend li{cursor:pointer;user-select:none;white-space:nowrap}"
-    ".legend li.off{opacity:.35}"
+    ".legend li.off{opacity:.35}.bars .legend li{cursor:default}"
+    "text.seg-v{fill:#fff;font-size:10px;pointer-events:none}"
+    "text.bar-l{fill:#1d232a;font-size:12px}"
     ".sw{display:inline-block;width:12px;height:3px;vertical-align:middle;"
     "margin-right:5px}"
     ".cap{color:#5b6573;font-size:12px}"
@@ -958,11 +962,270 @@ static int table_charts(const xg_mtable *t, FILE *out)
     return rc;
 }
 
+/* ---- bar charts: window-only tables ---- */
+
+/* A table with no series (XG_TAB_NO_SERIES: SCHED's shares from a trace)
+ * gets one horizontal stacked-bar chart of its window values: a bar per
+ * row, a segment per plotted column (those of the first one's unit). */
+enum { BAR_H = 18, BAR_GAP = 8, BAR_LBL = 180, BAR_B = 36,
+       BAR_PW = CH_W - BAR_LBL - CH_R };
+
+typedef struct bars {
+    const xg_mtable *t;
+    size_t seg[8];         /* the stacked columns */
+    size_t n_seg;
+    const size_t *rows;    /* the rows drawn, top to bottom */
+    size_t n;
+    double xmax;
+} bars;
+
+static double bar_val(const xg_mtable *t, size_t r, size_t c)
+{
+    return c < t->rows[r].n_cols ? xg_mtable_win(t, r, c) : NAN;
+}
+
+/* The plotted columns of t that share the first one's unit; n of them. */
+static size_t bar_cols(const xg_mtable *t, size_t *seg, size_t cap)
+{
+    size_t n = 0;
+    for (size_t c = 0; c < t->n_cols && n < cap; c++)
+        if ((t->cols[c].flags & XG_COL_PLOT) &&
+            (!n || strcmp(t->cols[c].unit, t->cols[seg[0]].unit) == 0))
+            seg[n++] = c;
+    return n;
+}
+
+static int by_index(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The x axis' end: the longest bar, up to a nice step. */
+static void bar_range(bars *b)
+{
+    double hi = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        double sum = 0;
+        for (size_t j = 0; j < b->n_seg; j++) {
+            double v = bar_val(b->t, b->rows[i], b->seg[j]);
+            sum += isfinite(v) && v > 0 ? v : 0;
+        }
+        hi = sum > hi ? sum : hi;
+    }
+    if (hi <= 0)
+        hi = 1;
+    double step = nice_step(hi, 5);
+    /* shares that sum to 100.00000001 stay on a 0..100 axis */
+    b->xmax = ceil(hi / step - 1e-6) * step;
+}
+
+static double bar_x(const bars *b, double v)
+{
+    return BAR_LBL + v / b->xmax * BAR_PW;
+}
+
+static void bar_axes(const bars *b, int ph, FILE *out)
+{
+    double xs = nice_step(b->xmax, 5);
+    for (double x = 0; x <= b->xmax + xs / 1e6; x += xs)
+        fprintf(out, "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" "
+                "y2=\"%d\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">"
+                "%g</text>\n", bar_x(b, x), bar_x(b, x), CH_T - 4, CH_T + ph,
+                bar_x(b, x), CH_T + ph + 14, x);
+    fprintf(out, "<line class=\"axis\" x1=\"%d\" x2=\"%d\" y1=\"%d\" "
+            "y2=\"%d\"/>\n", BAR_LBL, BAR_LBL, CH_T - 4, CH_T + ph);
+    fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
+            BAR_LBL + BAR_PW / 2, CH_T + ph + BAR_B - 6);
+    xg_html_escape(out, b->t->cols[b->seg[0]].unit);
+    fputs(" of the window</text>\n", out);
+}
+
+/* Row i's label (clipped to the label column by its own <svg>). */
+static void bar_label(const bars *b, size_t i, int y, FILE *out)
+{
+    char buf[256];
+    const char *name = row_name(b->t, b->rows[i], buf, sizeof(buf));
+    fprintf(out, "<svg x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\">"
+            "<text class=\"bar-l\" x=\"%d\" y=\"%d\" text-anchor=\"end\">",
+            y, BAR_LBL - 8, BAR_H, BAR_LBL - 8, BAR_H - 5);
+    xg_html_escape(out, name);
+    fputs("<title>", out);
+    xg_html_escape(out, name);
+    fputs("</title></text></svg>\n", out);
+}
+
+/* Row i's bar: a segment per column, its value on hover (and in it when
+ * it fits). */
+static void bar_row(const bars *b, size_t i, FILE *out)
+{
+    char buf[256], num[64];
+    int y = CH_T + (int)i * (BAR_H + BAR_GAP);
+    double at = 0;
+    bar_label(b, i, y, out);
+    for (size_t j = 0; j < b->n_seg; j++) {
+        const xg_col *col = &b->t->cols[b->seg[j]];
+        double v = bar_val(b->t, b->rows[i], b->seg[j]);
+        if (!isfinite(v) || v <= 0)
+            continue;
+        double x0 = bar_x(b, at), x1 = bar_x(b, at + v);
+        fprintf(out, "<rect class=\"xg-seg\" data-i=\"%zu\" fill=\"%s\" "
+                "x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"><title>",
+                j, palette[j % N_PALETTE], x0, y, x1 - x0, BAR_H);
+        xg_html_escape(out, row_name(b->t, b->rows[i], buf, sizeof(buf)));
+        fputs(", ", out);
+        xg_html_escape(out, col->label ? col->label : col->metric);
+        fprintf(out, ": %s</title></rect>\n",
+                xg_fmt_num(num, sizeof(num), v, col->prec));
+        if (x1 - x0 >= 40)
+            fprintf(out, "<text class=\"seg-v\" x=\"%.1f\" y=\"%d\" "
+                    "text-anchor=\"middle\">%s</text>\n", (x0 + x1) / 2,
+                    y + BAR_H - 5, xg_fmt_num(num, sizeof(num), v,
+                                              col->prec > 1 ? 1 : col->prec));
+        at += v;
+    }
+}
+
+static void bar_legend(const bars *b, FILE *out)
+{
+    fputs("<ul class=\"legend\">\n", out);
+    for (size_t j = 0; j < b->n_seg; j++) {
+        const xg_col *col = &b->t->cols[b->seg[j]];
+        fprintf(out, "<li data-i=\"%zu\"><span class=\"sw\" "
+                "style=\"background:%s\"></span>", j, palette[j % N_PALETTE]);
+        xg_html_escape(out, col->label ? col->label : col->metric);
+        fputs("</li>\n", out);
+    }
+    fputs("</ul>\n", out);
+}
+
+/* The drawn values as JSON: the columns, and per bar its name and the
+ * window value of each (null: not measured). */
+static void bar_json(const bars *b, FILE *out)
+{
+    char buf[256];
+    fputs("<script type=\"application/json\" class=\"xg-bar-data\">"
+          "{\"unit\":", out);
+    json_str(out, b->t->cols[b->seg[0]].unit);
+    fputs(",\"metrics\":[", out);
+    for (size_t j = 0; j < b->n_seg; j++) {
+        fputs(j ? "," : "", out);
+        json_str(out, b->t->cols[b->seg[j]].metric);
+    }
+    fputs("],\"colors\":[", out);
+    for (size_t j = 0; j < b->n_seg; j++)
+        fprintf(out, "%s\"%s\"", j ? "," : "", palette[j % N_PALETTE]);
+    fputs("],\"bars\":[", out);
+    for (size_t i = 0; i < b->n; i++) {
+        fprintf(out, "%s\n{\"name\":", i ? "," : "");
+        json_str(out, row_name(b->t, b->rows[i], buf, sizeof(buf)));
+        fputs(",\"v\":[", out);
+        for (size_t j = 0; j < b->n_seg; j++) {
+            fputs(j ? "," : "", out);
+            json_num(out, bar_val(b->t, b->rows[i], b->seg[j]));
+        }
+        fputs("]}", out);
+    }
+    fputs("]}</script>\n", out);
+}
+
+static void bars_html(bars *b, FILE *out)
+{
+    int ph = (int)b->n * (BAR_H + BAR_GAP) - BAR_GAP;
+    bar_range(b);
+    fprintf(out, "<div class=\"bars\">\n<svg class=\"xg-chart xg-bars\" "
+            "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"", CH_W,
+            CH_T + ph + BAR_B);
+    esc_n(out, b->t->title, strstr(b->t->title, " (")
+          ? (size_t)(strstr(b->t->title, " (") - b->t->title) : SIZE_MAX);
+    fputs(" over the window\">\n", out);
+    bar_axes(b, ph, out);
+    for (size_t i = 0; i < b->n; i++)
+        bar_row(b, i, out);
+    fputs("</svg>\n", out);
+    bar_legend(b, out);
+    bar_json(b, out);
+    fputs("</div>\n", out);
+}
+
+/* The rows with a value to draw, by decreasing value of the first
+ * column; n of them (caller frees). */
+static size_t *bar_rank(const xg_mtable *t, const size_t *seg, size_t n_seg,
+                        size_t *n)
+{
+    size_t *o = calloc(t->n_rows + 1, sizeof(size_t));
+    *n = 0;
+    for (size_t r = 0; o && r < t->n_rows; r++) {
+        bool any = false;
+        for (size_t j = 0; j < n_seg && !any; j++)
+            any = isfinite(bar_val(t, r, seg[j]));
+        if (any)
+            o[(*n)++] = r;
+    }
+    if (!o)
+        return NULL;
+    sort_t = t;
+    sort_c = seg[0];
+    qsort(o, *n, sizeof(*o), by_win);
+    return o;
+}
+
+/* The table's bar chart: the top rows (in table order), the rest in a
+ * <details>. */
+static int table_bars(const xg_mtable *t, FILE *out)
+{
+    bars b = {.t = t};
+    size_t n_in, top;
+    b.n_seg = bar_cols(t, b.seg, sizeof(b.seg) / sizeof(b.seg[0]));
+    size_t *o = bar_rank(t, b.seg, b.n_seg, &n_in);
+    if (!o)
+        return -1;
+    top = n_in <= XG_HTML_TOP + 1 ? n_in : XG_HTML_TOP;
+    qsort(o, top, sizeof(*o), by_index);
+    qsort(o + top, n_in - top, sizeof(*o), by_index);
+    if (top) {
+        fputs("<h3>", out);
+        for (size_t j = 0; j < b.n_seg; j++) {
+            const xg_col *col = &t->cols[b.seg[j]];
+            fputs(j ? ", " : "", out);
+            xg_html_escape(out, col->label ? col->label : col->metric);
+        }
+        fputs(" <span class=\"cap\">&mdash; ", out);
+        const char *paren = strstr(t->title, " (");
+        esc_n(out, t->title, paren ? (size_t)(paren - t->title) : SIZE_MAX);
+        fputs("</span></h3>\n", out);
+        b.rows = o;
+        b.n = top;
+        bars_html(&b, out);
+    }
+    if (n_in > top) {
+        fprintf(out, "<details><summary>the other %zu rows</summary>\n",
+                n_in - top);
+        b.rows = o + top;
+        b.n = n_in - top;
+        bars_html(&b, out);
+        fputs("</details>\n", out);
+    }
+    free(o);
+    return 0;
+}
+
 static bool plotted(const xg_mtable *t)
 {
     /* a table without a title is JSON's only (e.g. a sum the titled
      * table shows per device): no chart either */
     if (!t->fill || !t->title || (t->flags & XG_TAB_NO_SERIES) || !t->n_rows)
+        return false;
+    for (size_t c = 0; c < t->n_cols; c++)
+        if (t->cols[c].flags & XG_COL_PLOT)
+            return true;
+    return false;
+}
+
+/* A window-only table with plotted columns: a bar chart. */
+static bool barred(const xg_mtable *t)
+{
+    if (!t->title || !(t->flags & XG_TAB_NO_SERIES) || !t->n_rows)
         return false;
     for (size_t c = 0; c < t->n_cols; c++)
         if (t->cols[c].flags & XG_COL_PLOT)
@@ -984,7 +1247,13 @@ static int section_html(const xg_model *m, const xg_msection *ms, FILE *out)
     blocks_html(m, ms, out);
     for (size_t i = 0; i < ms->n_blocks && !rc; i++) {
         const xg_mtable *t = ms->blocks[i].table;
-        if (ms->blocks[i].kind != XG_BLOCK_TABLE || !plotted(t))
+        if (ms->blocks[i].kind != XG_BLOCK_TABLE)
+            continue;
+        if (barred(t)) {
+            rc = table_bars(t, out);
+            continue;
+        }
+        if (!plotted(t))
             continue;
         if (!any)
             fputs("<h3 class=\"charts\">over time</h3>\n", out);

@@ -22,10 +22,10 @@
 enum { S_RUN, S_WAIT, S_BLOCK, S_OFF, S_EXEC, S_N };
 
 static const xg_col sched_cols[S_N] = {
-    {"running_pct", "%", "running %", 2, 0},
-    {"waited_pct", "%", "waited %", 2, 0},
-    {"blocked_pct", "%", "blocked %", 2, 0},
-    {"offline_pct", "%", "offline %", 2, 0},
+    {"running_pct", "%", "running %", 2, XG_COL_PLOT},
+    {"waited_pct", "%", "waited %", 2, XG_COL_PLOT},
+    {"blocked_pct", "%", "blocked %", 2, XG_COL_PLOT},
+    {"offline_pct", "%", "offline %", 2, XG_COL_PLOT},
     {"executions", "count", "executions", 0, 0},
 };
 
