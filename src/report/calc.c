@@ -1,6 +1,7 @@
 /* calc.c — window and per-interval arithmetic over a store's raw counters. */
 #include "report/calc.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -78,10 +79,37 @@ bool xg_calc_step(const xg_store *s, uint32_t series, uint32_t k,
     return true;
 }
 
-void xg_calc_find(const xg_store *s, uint32_t dom, const char *family,
-                  const char *device, const char *metric, xg_win *out)
+/* The schema row of id, which must be a fixed (not dynamic) one. */
+static const xg_series_def *row_of(xg_sid id)
 {
-    int64_t i = xg_store_find_series(s, dom, family, device, metric);
+    assert(id < XG_S_COUNT && !(xg_schema[id].flags & XG_SF_DYNAMIC));
+    return &xg_schema[id];
+}
+
+bool xg_calc_of_family(const xg_series *x, xg_sid id)
+{
+    assert(id < XG_S_COUNT);
+    return x->family && strcmp(x->family, xg_schema[id].family) == 0;
+}
+
+bool xg_calc_is(const xg_series *x, xg_sid id)
+{
+    const xg_series_def *d = row_of(id);
+    return x->family && x->metric && strcmp(x->metric, d->metric) == 0 &&
+           strcmp(x->family, d->family) == 0;
+}
+
+int64_t xg_calc_series_of(const xg_store *s, uint32_t dom, xg_sid id,
+                          const char *device)
+{
+    const xg_series_def *d = row_of(id);
+    return xg_store_find_series(s, dom, d->family, device, d->metric);
+}
+
+void xg_calc_find(const xg_store *s, uint32_t dom, xg_sid id,
+                  const char *device, xg_win *out)
+{
+    int64_t i = xg_calc_series_of(s, dom, id, device);
     if (i < 0) {
         memset(out, 0, sizeof(*out));
         out->first = XG_NOVALUE;
@@ -90,36 +118,34 @@ void xg_calc_find(const xg_store *s, uint32_t dom, const char *family,
     xg_calc_series(s, (uint32_t)i, out);
 }
 
-bool xg_calc_find_step(const xg_store *s, uint32_t dom, const char *family,
-                       const char *device, const char *metric, uint32_t k,
-                       uint64_t *delta)
+bool xg_calc_find_step(const xg_store *s, uint32_t dom, xg_sid id,
+                       const char *device, uint32_t k, uint64_t *delta)
 {
-    int64_t i = xg_store_find_series(s, dom, family, device, metric);
+    int64_t i = xg_calc_series_of(s, dom, id, device);
     return i >= 0 && xg_calc_step(s, (uint32_t)i, k, delta);
 }
 
-/* The next series of the domain of family and, when given, metric (from
- * the domain's own list: other domains' series are not looked at). */
-static int64_t next_of(const xg_store *s, uint32_t dom, const char *family,
-                       const char *metric, size_t *pos)
+/* The next series of the domain of row d's family and metric (from the
+ * domain's own list: other domains' series are not looked at). */
+static int64_t next_of(const xg_store *s, uint32_t dom,
+                       const xg_series_def *d, size_t *pos)
 {
     int64_t i;
 
-    while ((i = xg_store_next_series(s, dom, family, pos)) >= 0)
-        if (!metric || (s->series[i].metric &&
-                        strcmp(s->series[i].metric, metric) == 0))
+    while ((i = xg_store_next_series(s, dom, d->family, pos)) >= 0)
+        if (s->series[i].metric && strcmp(s->series[i].metric, d->metric) == 0)
             return i;
     return -1;
 }
 
-bool xg_calc_sum(const xg_store *s, uint32_t dom, const char *family,
-                 const char *metric, uint64_t *sum)
+bool xg_calc_sum(const xg_store *s, uint32_t dom, xg_sid id, uint64_t *sum)
 {
+    const xg_series_def *d = row_of(id);
     bool any = false;
     size_t pos = 0;
     int64_t i;
     *sum = 0;
-    while ((i = next_of(s, dom, family, metric, &pos)) >= 0) {
+    while ((i = next_of(s, dom, d, &pos)) >= 0) {
         xg_win w;
         xg_calc_series(s, (uint32_t)i, &w);
         if (w.ok) {
@@ -130,26 +156,37 @@ bool xg_calc_sum(const xg_store *s, uint32_t dom, const char *family,
     return any;
 }
 
-bool xg_calc_sum_step(const xg_store *s, uint32_t dom, const char *family,
-                      const char *metric, uint32_t k, uint64_t *sum)
+bool xg_calc_sum_step(const xg_store *s, uint32_t dom, xg_sid id, uint32_t k,
+                      uint64_t *sum)
 {
+    const xg_series_def *d = row_of(id);
     bool any = false;
     size_t pos = 0;
     int64_t i;
     *sum = 0;
-    while ((i = next_of(s, dom, family, metric, &pos)) >= 0) {
-        uint64_t d;
-        if (xg_calc_step(s, (uint32_t)i, k, &d)) {
-            *sum += d;
+    while ((i = next_of(s, dom, d, &pos)) >= 0) {
+        uint64_t x;
+        if (xg_calc_step(s, (uint32_t)i, k, &x)) {
+            *sum += x;
             any = true;
         }
     }
     return any;
 }
 
+/* Whether the schema has a row of this family. */
+static bool family_known(const char *family)
+{
+    for (size_t i = 0; family && i < XG_S_COUNT; i++)
+        if (strcmp(xg_schema[i].family, family) == 0)
+            return true;
+    return false;
+}
+
 bool xg_calc_has_family(const xg_store *s, uint32_t dom, const char *family)
 {
     size_t pos = 0;
+    assert(family_known(family));
     return xg_store_next_series(s, dom, family, &pos) >= 0;
 }
 
@@ -224,41 +261,77 @@ bool xg_calc_in_list(const char *list, const char *seps, const char *word)
     return false;
 }
 
-double xg_calc_delta_at(const xg_store *s, uint32_t dom, const char *family,
-                        const char *device, const char *metric, uint32_t k,
-                        double *seconds)
+double xg_calc_delta_idx(const xg_store *s, int64_t series, uint32_t k,
+                         double *seconds)
 {
     *seconds = 0;
+    if (series < 0)
+        return NAN;
     if (k > 0) {
         uint64_t d;
-        if (!xg_calc_find_step(s, dom, family, device, metric, k, &d))
+        if (!xg_calc_step(s, (uint32_t)series, k, &d))
             return NAN;
         *seconds = xg_calc_interval_s(s, k);
         return (double)d;
     }
     xg_win w;
-    xg_calc_find(s, dom, family, device, metric, &w);
+    xg_calc_series(s, (uint32_t)series, &w);
     if (!w.ok)
         return NAN;
     *seconds = w.seconds;
     return (double)w.delta;
 }
 
-double xg_calc_sum_at(const xg_store *s, uint32_t dom, const char *family,
-                      const char *metric, uint32_t k, double *seconds)
+double xg_calc_delta_at(const xg_store *s, uint32_t dom, xg_sid id,
+                        const char *device, uint32_t k, double *seconds)
+{
+    return xg_calc_delta_idx(s, xg_calc_series_of(s, dom, id, device), k,
+                             seconds);
+}
+
+/* The window's or interval k's seconds of a sum of domain dom. */
+static double sum_seconds(const xg_store *s, uint32_t dom, uint32_t k)
+{
+    double a, b;
+    if (k > 0)
+        return xg_calc_interval_s(s, k);
+    return xg_calc_span(s, dom, &a, &b) ? b - a : 0;
+}
+
+double xg_calc_sum_at(const xg_store *s, uint32_t dom, xg_sid id, uint32_t k,
+                      double *seconds)
 {
     uint64_t sum;
-    double a, b;
     *seconds = 0;
-    if (k > 0) {
-        if (!xg_calc_sum_step(s, dom, family, metric, k, &sum))
-            return NAN;
-        *seconds = xg_calc_interval_s(s, k);
-        return (double)sum;
-    }
-    if (!xg_calc_sum(s, dom, family, metric, &sum))
+    if (k > 0 ? !xg_calc_sum_step(s, dom, id, k, &sum)
+              : !xg_calc_sum(s, dom, id, &sum))
         return NAN;
-    if (xg_calc_span(s, dom, &a, &b))
-        *seconds = b - a;
+    *seconds = sum_seconds(s, dom, k);
+    return (double)sum;
+}
+
+double xg_calc_sum_idx(const xg_store *s, uint32_t dom, const uint32_t *ix,
+                       uint32_t n, uint32_t k, double *seconds)
+{
+    uint64_t sum = 0;
+    bool any = false;
+    *seconds = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t d;
+        xg_win w;
+        if (k > 0 && !xg_calc_step(s, ix[i], k, &d))
+            continue;
+        if (k == 0) {
+            xg_calc_series(s, ix[i], &w);
+            if (!w.ok)
+                continue;
+            d = w.delta;
+        }
+        sum += d;
+        any = true;
+    }
+    if (!any)
+        return NAN;
+    *seconds = sum_seconds(s, dom, k);
     return (double)sum;
 }

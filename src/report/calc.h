@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/schema.h"
 #include "core/store.h"
 
 /* The window is tick 0 .. n_ticks-1; interval k (1 <= k < n_ticks) is tick
@@ -34,34 +35,55 @@ void xg_calc_series(const xg_store *s, uint32_t series, xg_win *out);
 bool xg_calc_step(const xg_store *s, uint32_t series, uint32_t k,
                   uint64_t *delta);
 
-/* A series of the domain by name (device "" = whole domain) over the window;
- * out->ok is false when the series does not exist. */
-void xg_calc_find(const xg_store *s, uint32_t dom, const char *family,
-                  const char *device, const char *metric, xg_win *out);
+/* Recorded series are named by their schema id (core/schema.h), so a
+ * misspelt name does not compile; device stays a string ("" = the whole
+ * domain). An id must not be a dynamic row (XG_S_CACHE_EVENT): a
+ * --cache-events metric is named at run time, found with
+ * xg_store_find_series. */
+
+/* Whether the store's series x is of row id's family / is row id (its
+ * family and metric; id not dynamic). */
+bool xg_calc_of_family(const xg_series *x, xg_sid id);
+bool xg_calc_is(const xg_series *x, xg_sid id);
+
+/* The index of the domain's series id on device, or -1 when absent. */
+int64_t xg_calc_series_of(const xg_store *s, uint32_t dom, xg_sid id,
+                          const char *device);
+
+/* The series id of the domain on device over the window; out->ok is false
+ * when the series does not exist. */
+void xg_calc_find(const xg_store *s, uint32_t dom, xg_sid id,
+                  const char *device, xg_win *out);
 /* Same, over interval k. */
-bool xg_calc_find_step(const xg_store *s, uint32_t dom, const char *family,
-                       const char *device, const char *metric, uint32_t k,
-                       uint64_t *delta);
+bool xg_calc_find_step(const xg_store *s, uint32_t dom, xg_sid id,
+                       const char *device, uint32_t k, uint64_t *delta);
 
 /* Scoped forms: k = 0 is the window, k >= 1 interval k. They return the
  * delta as a double (NaN when not measured) and set *seconds to the time it
  * covers: the series' own first..last present values (window) or the
  * interval. The sum's window seconds are the domain's span instead, so a
  * device that vanishes early still counts against its domain's whole span. */
-double xg_calc_delta_at(const xg_store *s, uint32_t dom, const char *family,
-                        const char *device, const char *metric, uint32_t k,
-                        double *seconds);
-double xg_calc_sum_at(const xg_store *s, uint32_t dom, const char *family,
-                      const char *metric, uint32_t k, double *seconds);
+double xg_calc_delta_at(const xg_store *s, uint32_t dom, xg_sid id,
+                        const char *device, uint32_t k, double *seconds);
+double xg_calc_sum_at(const xg_store *s, uint32_t dom, xg_sid id, uint32_t k,
+                      double *seconds);
+/* The same by index, for fill functions that found their series once:
+ * xg_calc_delta_at of series (-1: absent, NaN), and xg_calc_sum_at over the
+ * n series ix of domain dom. */
+double xg_calc_delta_idx(const xg_store *s, int64_t series, uint32_t k,
+                         double *seconds);
+double xg_calc_sum_idx(const xg_store *s, uint32_t dom, const uint32_t *ix,
+                       uint32_t n, uint32_t k, double *seconds);
 
-/* Sums of family+metric over every device of the domain: over the window
- * (true when at least one series had two present values) or over interval k
+/* Sums of series id over every device of the domain: over the window (true
+ * when at least one series had two present values) or over interval k
  * (true when at least one series had both ends present). */
-bool xg_calc_sum(const xg_store *s, uint32_t dom, const char *family,
-                 const char *metric, uint64_t *sum);
-bool xg_calc_sum_step(const xg_store *s, uint32_t dom, const char *family,
-                      const char *metric, uint32_t k, uint64_t *sum);
-/* Whether the domain has any series of this family. */
+bool xg_calc_sum(const xg_store *s, uint32_t dom, xg_sid id, uint64_t *sum);
+bool xg_calc_sum_step(const xg_store *s, uint32_t dom, xg_sid id, uint32_t k,
+                      uint64_t *sum);
+/* Whether the domain has any series of this family; family must be one
+ * the schema has (an assert: a misspelt family fails every test that
+ * reaches it). */
 bool xg_calc_has_family(const xg_store *s, uint32_t dom, const char *family);
 
 /* The domain's span (first_tick .. last_tick) in seconds since tick 0.

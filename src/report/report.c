@@ -65,6 +65,21 @@ bool xg_dom_next(const xg_store *s, size_t *pos, uint32_t *dom)
     return false;
 }
 
+int xg_index_rows(xg_mtable *t, const xg_sid *ids, size_t n)
+{
+    int64_t *ix = malloc((t->n_rows ? t->n_rows : 1) * n * sizeof(*ix));
+    if (!ix)
+        return -1;
+    t->owned = ix;
+    for (size_t r = 0; r < t->n_rows; r++) {
+        for (size_t m = 0; m < n; m++)
+            ix[r * n + m] = xg_calc_series_of(t->s, t->rows[r].dom, ids[m],
+                                              t->rows[r].device);
+        t->rows[r].priv = &ix[r * n];
+    }
+    return 0;
+}
+
 int64_t xg_dom_host(const xg_store *s)
 {
     for (size_t i = 0; i < s->n_domains; i++)

@@ -38,14 +38,26 @@ typedef struct cache_state {
     int64_t idx[];           /* rows x n_idx */
 } cache_state;
 
+/* The family's events are named at run time (--cache-events, from the
+ * recording): the one place the report finds series by a metric string,
+ * through the schema's dynamic row. */
+#define CACHE_FAMILY (xg_schema[XG_S_CACHE_EVENT].family)
+
+static bool is_metric(const char *m, xg_sid id)
+{
+    return strcmp(m, xg_schema[id].metric) == 0;
+}
+
 static bool is_time(const char *m)
 {
-    return strcmp(m, "time_enabled") == 0 || strcmp(m, "time_running") == 0;
+    return is_metric(m, XG_S_CACHE_TIME_ENABLED) ||
+           is_metric(m, XG_S_CACHE_TIME_RUNNING);
 }
 
 static bool is_llc(const char *m)
 {
-    return strcmp(m, "references") == 0 || strcmp(m, "misses") == 0;
+    return is_metric(m, XG_S_CACHE_REFERENCES) ||
+           is_metric(m, XG_S_CACHE_MISSES);
 }
 
 static void find_cols(const xg_store *s, cache_cols *c)
@@ -56,14 +68,14 @@ static void find_cols(const xg_store *s, cache_cols *c)
     for (size_t i = 0; i < s->n_series; i++) {
         const xg_series *x = &s->series[i];
         bool seen = false;
-        if (!x->family || strcmp(x->family, "cache") != 0 || !x->metric)
+        if (!xg_calc_of_family(x, XG_S_CACHE_EVENT) || !x->metric)
             continue;
         c->any = true;
         c->split |= x->device && *x->device;
         if (is_time(x->metric))
             continue;
-        refs |= strcmp(x->metric, "references") == 0;
-        miss |= strcmp(x->metric, "misses") == 0;
+        refs |= is_metric(x->metric, XG_S_CACHE_REFERENCES);
+        miss |= is_metric(x->metric, XG_S_CACHE_MISSES);
         for (size_t j = 0; j < c->nev && !seen; j++)
             seen = strcmp(c->ev[j], x->metric) == 0;
         if (!seen && c->nev < MAXEV) {
@@ -85,7 +97,7 @@ static void find_cols(const xg_store *s, cache_cols *c)
 /* Whether the domain has counts in mode m (its time_enabled series). */
 static bool has_mode(const xg_store *s, uint32_t dom, const char *m)
 {
-    return xg_store_find_series(s, dom, "cache", m, "time_enabled") >= 0;
+    return xg_calc_series_of(s, dom, XG_S_CACHE_TIME_ENABLED, m) >= 0;
 }
 
 /* The rows: each domain's modes, or one row for a domain that has none. */
@@ -102,18 +114,11 @@ static size_t count_rows(const xg_store *s)
     return n;
 }
 
-/* The series' delta over scope k (NaN: not measured), as xg_calc_delta_at
- * has it, by index. */
+/* The series' delta over scope k (NaN: not measured). */
 static double delta(const xg_store *s, int64_t i, uint32_t k)
 {
-    uint64_t d;
-    xg_win w;
-    if (i < 0)
-        return NAN;
-    if (k)
-        return xg_calc_step(s, (uint32_t)i, k, &d) ? (double)d : NAN;
-    xg_calc_series(s, (uint32_t)i, &w);
-    return w.ok ? (double)w.delta : NAN;
+    double secs;
+    return xg_calc_delta_idx(s, i, k, &secs);
 }
 
 static void cache_fill(const xg_mtable *t, const xg_row *row, uint32_t k,
@@ -198,13 +203,13 @@ static void find_idx(const xg_store *s, const cache_cols *c, uint32_t dom,
 {
     size_t j = 0;
     if (c->llc) {
-        ix[j++] = xg_store_find_series(s, dom, "cache", m, "references");
-        ix[j++] = xg_store_find_series(s, dom, "cache", m, "misses");
+        ix[j++] = xg_calc_series_of(s, dom, XG_S_CACHE_REFERENCES, m);
+        ix[j++] = xg_calc_series_of(s, dom, XG_S_CACHE_MISSES, m);
     }
     for (size_t e = 0; e < c->nev; e++)
-        ix[j++] = xg_store_find_series(s, dom, "cache", m, c->ev[e]);
-    ix[j++] = xg_store_find_series(s, dom, "cache", m, "time_enabled");
-    ix[j] = xg_store_find_series(s, dom, "cache", m, "time_running");
+        ix[j++] = xg_store_find_series(s, dom, CACHE_FAMILY, m, c->ev[e]);
+    ix[j++] = xg_calc_series_of(s, dom, XG_S_CACHE_TIME_ENABLED, m);
+    ix[j] = xg_calc_series_of(s, dom, XG_S_CACHE_TIME_RUNNING, m);
 }
 
 /* One row per mode the domain has ("all" for the sum when modes are
@@ -262,12 +267,12 @@ static int clock_names(const cache_cols *c, xg_sb *sb)
 /* Whether the host row has a clock event measured over the window. */
 static bool host_clock(const xg_store *s, const cache_cols *c, int64_t h)
 {
-    double secs;
     for (size_t m = 0; h >= 0 && m < NMODES; m++)
         for (size_t j = 0; j < c->nev; j++)
-            if (c->ns[j] && isfinite(xg_calc_delta_at(s, (uint32_t)h, "cache",
-                                                      modes[m], c->ev[j], 0,
-                                                      &secs)))
+            if (c->ns[j] &&
+                isfinite(delta(s, xg_store_find_series(s, (uint32_t)h,
+                                                       CACHE_FAMILY, modes[m],
+                                                       c->ev[j]), 0)))
                 return true;
     return false;
 }

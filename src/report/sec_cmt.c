@@ -27,14 +27,14 @@ static const xg_col cmt_cols[C_N] = {
 
 /* A row's series: llc_occupancy, mbm_total, mbm_local (-1: none). */
 enum { S_OCC, S_TOT, S_LOC, S_N };
-static const char *const series_names[S_N] = {
-    "llc_occupancy", "mbm_total", "mbm_local",
+static const xg_sid series_ids[S_N] = {
+    XG_S_CMT_LLC_OCCUPANCY, XG_S_CMT_MBM_TOTAL, XG_S_CMT_MBM_LOCAL,
 };
 
 static bool any_cmt(const xg_store *s)
 {
     for (size_t i = 0; i < s->n_series; i++)
-        if (s->series[i].family && strcmp(s->series[i].family, "cmt") == 0)
+        if (xg_calc_of_family(&s->series[i], XG_S_CMT_LLC_OCCUPANCY))
             return true;
     return false;
 }
@@ -65,28 +65,6 @@ static void occupancy(const xg_store *s, int64_t x, uint32_t k, double *avg,
     *max /= KIB;
 }
 
-/* The counter x's delta over scope k and the seconds it covers, as
- * xg_calc_delta_at has them, by index. */
-static double delta(const xg_store *s, int64_t x, uint32_t k, double *secs)
-{
-    uint64_t d;
-    xg_win w;
-    *secs = 0;
-    if (x < 0)
-        return NAN;
-    if (k) {
-        if (!xg_calc_step(s, (uint32_t)x, k, &d))
-            return NAN;
-        *secs = xg_calc_interval_s(s, k);
-        return (double)d;
-    }
-    xg_calc_series(s, (uint32_t)x, &w);
-    if (!w.ok)
-        return NAN;
-    *secs = w.seconds;
-    return (double)w.delta;
-}
-
 static void cmt_fill(const xg_mtable *t, const xg_row *row, uint32_t k,
                      double *v, double *a, double *b)
 {
@@ -95,7 +73,7 @@ static void cmt_fill(const xg_mtable *t, const xg_row *row, uint32_t k,
 
     occupancy(t->s, ix[S_OCC], k, &v[C_OCC_AVG], &v[C_OCC_MAX]);
     for (size_t j = 0; j < 2; j++) {
-        double d = delta(t->s, ix[S_TOT + j], k, &secs);
+        double d = xg_calc_delta_idx(t->s, ix[S_TOT + j], k, &secs);
         v[C_TOT_S + 2 * j] = xg_calc_ratio(d / MIB, secs);
         v[C_TOT + 2 * j] = d / MIB;
     }
@@ -112,11 +90,11 @@ static int cmt_rows(xg_mtable *t, const xg_store *s)
 
     t->owned = ix;
     while (!rc && xg_dom_next(s, &pos, &dom)) {
-        if (!xg_calc_has_family(s, dom, "cmt"))
+        if (!xg_calc_has_family(s, dom, xg_schema[XG_S_CMT_LLC_OCCUPANCY].family))
             continue;
         int64_t *r = &ix[n++ * S_N];
         for (size_t j = 0; j < S_N; j++)
-            r[j] = xg_store_find_series(s, dom, "cmt", "", series_names[j]);
+            r[j] = xg_calc_series_of(s, dom, series_ids[j], "");
         rc = xg_mtable_row(t, dom, "", NULL, 0, r);
     }
     return rc;

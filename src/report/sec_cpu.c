@@ -32,33 +32,48 @@ static const xg_col vcpu_cols[V_N] = {
     {"wait_pct", "%", "wait %", 2, XG_COL_PLOT},
 };
 
-/* % of one CPU for a ns counter of the domain over scope k. */
-static double pct(const xg_store *s, uint32_t dom, const char *dev,
-                  const char *metric, uint32_t k)
+/* A domain row's series, found once (-1: none), and a vCPU row's. */
+enum { X_USAGE, X_USER, X_SYSTEM, X_WAIT, X_STEAL, X_THR, X_TOTAL, X_N };
+static const xg_sid cpu_ids[X_N] = {
+    XG_S_CPU_USAGE, XG_S_CPU_USER, XG_S_CPU_SYSTEM, XG_S_CPU_WAIT,
+    XG_S_CPU_STEAL, XG_S_CPU_THROTTLED, XG_S_CPU_TOTAL,
+};
+enum { Y_USAGE, Y_WAIT, Y_N };
+static const xg_sid vcpu_ids[Y_N] = {XG_S_CPU_USAGE, XG_S_CPU_WAIT};
+
+/* The CPU table's state (its `owned`): per row its X_N series, then the
+ * usage series of every domain but the host(s), in store order (what the
+ * host row's unwatched CPU subtracts). */
+typedef struct cpu_state {
+    const int64_t *use;
+    size_t n_use;
+    int64_t ix[];            /* rows x X_N, then the n_use */
+} cpu_state;
+
+/* % of one CPU for the ns counter x over scope k. */
+static double pct(const xg_store *s, int64_t x, uint32_t k)
 {
-    double secs, d = xg_calc_delta_at(s, dom, "cpu", dev, metric, k, &secs);
+    double secs, d = xg_calc_delta_idx(s, x, k, &secs);
     return xg_calc_ratio(d, secs * 1e9) * 100;
 }
 
-static double cpu_s(const xg_store *s, uint32_t dom, const char *dev,
-                    uint32_t k)
+static double cpu_s(const xg_store *s, int64_t x, uint32_t k)
 {
-    double secs, d = xg_calc_delta_at(s, dom, "cpu", dev, "usage", k, &secs);
+    double secs, d = xg_calc_delta_idx(s, x, k, &secs);
     return d / 1e9;
 }
 
 /* The host's extra figures: busy share and CPU outside every domain. */
-static void host_vals(const xg_store *s, uint32_t host, uint32_t k, double *v)
+static void host_vals(const xg_store *s, const cpu_state *st,
+                      const int64_t *ix, uint32_t k, double *v)
 {
     double secs, tsecs;
-    double use = xg_calc_delta_at(s, host, "cpu", "", "usage", k, &secs);
-    double total = xg_calc_delta_at(s, host, "cpu", "", "total", k, &tsecs);
+    double use = xg_calc_delta_idx(s, ix[X_USAGE], k, &secs);
+    double total = xg_calc_delta_idx(s, ix[X_TOTAL], k, &tsecs);
     v[C_BUSY] = xg_calc_ratio(use, total) * 100;
     double in_domains = 0;
-    for (size_t i = 0; i < s->n_domains; i++) {
-        double dsecs;
-        double d = s->domains[i].is_host ? NAN
-                 : xg_calc_delta_at(s, (uint32_t)i, "cpu", "", "usage", k, &dsecs);
+    for (size_t i = 0; i < st->n_use; i++) {
+        double dsecs, d = xg_calc_delta_idx(s, st->use[i], k, &dsecs);
         if (isfinite(d))
             in_domains += d;
     }
@@ -69,36 +84,68 @@ static void host_vals(const xg_store *s, uint32_t host, uint32_t k, double *v)
     v[C_UNW_PCT] = xg_calc_ratio(out, secs * 1e9) * 100;
 }
 
-/* Fills v for the domain over scope k. */
-static void cpu_vals(const xg_store *s, uint32_t dom, uint32_t k, double *v)
+/* Fills v for the domain row over scope k. */
+static void cpu_vals(const xg_mtable *t, const xg_row *row, uint32_t k,
+                     double *v)
 {
-    int n = s->domains[dom].vcpus;
+    const xg_store *s = t->s;
+    const int64_t *ix = row->priv;
+    int n = s->domains[row->dom].vcpus;
     v[C_VCPUS] = n > 0 ? n : NAN;
-    v[C_CPU_S] = cpu_s(s, dom, "", k);
-    v[C_CPU_PCT] = pct(s, dom, "", "usage", k);
-    v[C_USER] = pct(s, dom, "", "user", k);
-    v[C_SYS] = pct(s, dom, "", "system", k);
-    v[C_WAIT] = pct(s, dom, "", "wait", k);
-    v[C_STEAL] = pct(s, dom, "", "steal", k);
-    v[C_THR] = pct(s, dom, "", "throttled", k);
-    if (s->domains[dom].is_host)
-        host_vals(s, dom, k, v);
+    v[C_CPU_S] = cpu_s(s, ix[X_USAGE], k);
+    v[C_CPU_PCT] = pct(s, ix[X_USAGE], k);
+    v[C_USER] = pct(s, ix[X_USER], k);
+    v[C_SYS] = pct(s, ix[X_SYSTEM], k);
+    v[C_WAIT] = pct(s, ix[X_WAIT], k);
+    v[C_STEAL] = pct(s, ix[X_STEAL], k);
+    v[C_THR] = pct(s, ix[X_THR], k);
+    if (s->domains[row->dom].is_host)
+        host_vals(s, t->owned, ix, k, v);
 }
 
 static void cpu_fill(const xg_mtable *t, const xg_row *row, uint32_t k,
                      double *v, double *a, double *b)
 {
-    cpu_vals(t->s, row->dom, k, v);
+    cpu_vals(t, row, k, v);
     xg_scope_times(t->s, row->dom, k, a, b);
 }
 
 static void vcpu_fill(const xg_mtable *t, const xg_row *row, uint32_t k,
                       double *v, double *a, double *b)
 {
-    v[V_CPU_S] = cpu_s(t->s, row->dom, row->device, k);
-    v[V_CPU_PCT] = pct(t->s, row->dom, row->device, "usage", k);
-    v[V_WAIT] = pct(t->s, row->dom, row->device, "wait", k);
+    const int64_t *ix = row->priv;
+    v[V_CPU_S] = cpu_s(t->s, ix[Y_USAGE], k);
+    v[V_CPU_PCT] = pct(t->s, ix[Y_USAGE], k);
+    v[V_WAIT] = pct(t->s, ix[Y_WAIT], k);
     xg_scope_times(t->s, row->dom, k, a, b);
+}
+
+/* The CPU table's state: each row's series, and the domains' usage. 0 or
+ * -1 (ENOMEM). */
+static int index_cpu(xg_mtable *t)
+{
+    const xg_store *s = t->s;
+    size_t n = t->n_rows * X_N;
+    cpu_state *st = malloc(sizeof(*st) + (n + s->n_domains + 1) * sizeof(int64_t));
+    if (!st)
+        return -1;
+    t->owned = st;
+    for (size_t r = 0; r < t->n_rows; r++) {
+        for (size_t m = 0; m < X_N; m++)
+            st->ix[r * X_N + m] = xg_calc_series_of(s, t->rows[r].dom,
+                                                    cpu_ids[m], "");
+        t->rows[r].priv = &st->ix[r * X_N];
+    }
+    int64_t *use = &st->ix[n];
+    st->use = use;
+    st->n_use = 0;
+    for (size_t i = 0; i < s->n_domains; i++) {
+        int64_t x = s->domains[i].is_host ? -1
+                  : xg_calc_series_of(s, (uint32_t)i, XG_S_CPU_USAGE, "");
+        if (x >= 0)
+            use[st->n_use++] = x;
+    }
+    return 0;
 }
 
 static int vcpu_cmp(const void *a, const void *b)
@@ -116,7 +163,8 @@ static const char **vcpus_of(const xg_store *s, uint32_t dom, size_t *n)
     size_t cap = 0, pos = 0;
     int64_t i;
     *n = 0;
-    while ((i = xg_store_next_series(s, dom, "cpu", &pos)) >= 0) {
+    while ((i = xg_store_next_series(s, dom, xg_schema[XG_S_CPU_USAGE].family,
+                                     &pos)) >= 0) {
         const xg_series *x = &s->series[i];
         if (!x->device || strncmp(x->device, "vcpu", 4) != 0)
             continue;
@@ -167,9 +215,12 @@ static int host_lines(xg_msection *ms, const xg_mtable *t)
     double v[C_N];
     char b1[32], b2[32], b3[32];
     uint64_t ncpus;
-    if (h < 0)
+    size_t r = 0;
+    while (r < t->n_rows && (int64_t)t->rows[r].dom != h)
+        r++;
+    if (h < 0 || r == t->n_rows)
         return 0;
-    cpu_vals(s, (uint32_t)h, 0, v);
+    cpu_vals(t, &t->rows[r], 0, v);
     if (isnan(v[C_BUSY]))
         return 0;
     if (!xg_calc_meta_u64(s, "ncpus", &ncpus))
@@ -240,6 +291,7 @@ static int cpu_build(xg_msection *ms, const xg_store *s, const xg_report_opts *o
         t->flags = XG_TAB_SPAN | XG_TAB_KEEP_EMPTY;
     while (!rc && xg_dom_next(s, &pos, &dom))
         rc = xg_mtable_row(t, dom, "", NULL, s->domains[dom].is_host ? C_N : C_BUSY, NULL);
+    rc = rc ? rc : index_cpu(t);
     /* the lines below read the window's values: computed here, once */
     rc = rc ? rc : xg_model_fill_window(t);
     rc = rc ? rc : host_lines(ms, t);
@@ -250,7 +302,7 @@ static int cpu_build(xg_msection *ms, const xg_store *s, const xg_report_opts *o
         return -1;
     vt->device_label = "vcpu";
     vt->flags = XG_TAB_KEEP_EMPTY;
-    return vcpu_rows(vt, s);
+    return vcpu_rows(vt, s) < 0 ? -1 : xg_index_rows(vt, vcpu_ids, Y_N);
 }
 
 const xg_section xg_section_cpu = {"cpu", "cpu", cpu_build};

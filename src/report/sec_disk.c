@@ -17,8 +17,9 @@
  * devices; a device's rows take all six. */
 enum { M_RB, M_WB, M_RI, M_WI, M_RT, M_WT, M_N };
 #define M_SUMS 4
-static const char *const disk_metrics[M_N] = {
-    "rd_bytes", "wr_bytes", "rd_ios", "wr_ios", "rd_time", "wr_time",
+static const xg_sid disk_ids[M_N] = {
+    XG_S_DISK_RD_BYTES, XG_S_DISK_WR_BYTES, XG_S_DISK_RD_IOS,
+    XG_S_DISK_WR_IOS, XG_S_DISK_RD_TIME, XG_S_DISK_WR_TIME,
 };
 
 /* Columns of a domain's row; a device's row adds the two awaits. */
@@ -47,9 +48,10 @@ static const xg_col ddev_cols[E_N] = {
 
 /* The "hostdisk" counters (/proc/diskstats) and the iostat -x columns. */
 enum { RI, RS, RT, WI, WS, WT, IO, RQ, NF };
-static const char *const host_metrics[NF] = {
-    "rd_ios", "rd_sectors", "rd_ticks", "wr_ios", "wr_sectors", "wr_ticks",
-    "io_ticks", "rq_ticks",
+static const xg_sid host_ids[NF] = {
+    XG_S_HOSTDISK_RD_IOS, XG_S_HOSTDISK_RD_SECTORS, XG_S_HOSTDISK_RD_TICKS,
+    XG_S_HOSTDISK_WR_IOS, XG_S_HOSTDISK_WR_SECTORS, XG_S_HOSTDISK_WR_TICKS,
+    XG_S_HOSTDISK_IO_TICKS, XG_S_HOSTDISK_RQ_TICKS,
 };
 enum { H_RD_IOPS, H_WR_IOPS, H_RD_MBS, H_WR_MBS, H_RD_AWAIT, H_WR_AWAIT,
        H_AQU, H_UTIL, H_N };
@@ -72,61 +74,6 @@ typedef struct dsum {
     uint32_t n[M_SUMS];
 } dsum;
 
-/* One series over scope k (-1: absent): the delta, NaN when not measured,
- * and the seconds it covers (its own first..last values for the window). */
-static double delta_at(const xg_store *s, int64_t i, uint32_t k, double *secs)
-{
-    *secs = 0;
-    if (i < 0)
-        return NAN;
-    if (k > 0) {
-        uint64_t d;
-        if (!xg_calc_step(s, (uint32_t)i, k, &d))
-            return NAN;
-        *secs = xg_calc_interval_s(s, k);
-        return (double)d;
-    }
-    xg_win w;
-    xg_calc_series(s, (uint32_t)i, &w);
-    if (!w.ok)
-        return NAN;
-    *secs = w.seconds;
-    return (double)w.delta;
-}
-
-/* The sum of n series of dom over scope k (NaN when none is measured); the
- * window's seconds are the domain's span, so a device that vanished early
- * still counts against its domain's whole span. */
-static double sum_at(const xg_store *s, uint32_t dom, const uint32_t *ix,
-                     uint32_t n, uint32_t k, double *secs)
-{
-    uint64_t sum = 0;
-    bool any = false;
-    *secs = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint64_t d;
-        xg_win w;
-        if (k > 0 && !xg_calc_step(s, ix[i], k, &d))
-            continue;
-        if (k == 0) {
-            xg_calc_series(s, ix[i], &w);
-            if (!w.ok)
-                continue;
-            d = w.delta;
-        }
-        sum += d;
-        any = true;
-    }
-    if (!any)
-        return NAN;
-    double a, b;
-    if (k > 0)
-        *secs = xg_calc_interval_s(s, k);
-    else if (xg_calc_span(s, dom, &a, &b))
-        *secs = b - a;
-    return (double)sum;
-}
-
 /* Throughput and totals from the deltas x and their seconds. */
 static void rates(double *v, const double *x, const double *secs)
 {
@@ -146,7 +93,7 @@ static void disk_fill(const xg_mtable *t, const xg_row *row, uint32_t k,
     const dsum *d = row->priv;
     double x[M_SUMS], secs[M_SUMS];
     for (int m = 0; m < M_SUMS; m++)
-        x[m] = sum_at(t->s, row->dom, d->ix[m], d->n[m], k, &secs[m]);
+        x[m] = xg_calc_sum_idx(t->s, row->dom, d->ix[m], d->n[m], k, &secs[m]);
     rates(v, x, secs);
     xg_scope_times(t->s, row->dom, k, a, b);
 }
@@ -168,7 +115,7 @@ static void ddev_fill(const xg_mtable *t, const xg_row *row, uint32_t k,
     const int64_t *ix = row->priv;
     double x[M_N], secs[M_N];
     for (int m = 0; m < M_N; m++)
-        x[m] = delta_at(t->s, ix[m], k, &secs[m]);
+        x[m] = xg_calc_delta_idx(t->s, ix[m], k, &secs[m]);
     rates(v, x, secs);
     v[E_RD_AWAIT] = await_ms(x[M_RT], x[M_RI]);
     v[E_WR_AWAIT] = await_ms(x[M_WT], x[M_WI]);
@@ -183,7 +130,7 @@ static void host_fill(const xg_mtable *t, const xg_row *row, uint32_t k,
     double d[NF], secs = 0;
     for (int i = 0; i < NF; i++) {
         double s;
-        d[i] = delta_at(t->s, ix[i], k, &s);
+        d[i] = xg_calc_delta_idx(t->s, ix[i], k, &s);
         if (isfinite(d[i]) && s > secs)
             secs = s;
     }
@@ -208,24 +155,6 @@ static void host_fill(const xg_mtable *t, const xg_row *row, uint32_t k,
     xg_scope_times(t->s, row->dom, k, a, b);
 }
 
-/* Gives each row of t the indexes of its n metrics of family (-1: absent),
- * found by name once. 0 or -1. */
-static int index_rows(xg_mtable *t, const char *family,
-                      const char *const *metrics, size_t n)
-{
-    int64_t *ix = malloc((t->n_rows ? t->n_rows : 1) * n * sizeof(*ix));
-    if (!ix)
-        return -1;
-    t->owned = ix;
-    for (size_t r = 0; r < t->n_rows; r++) {
-        for (size_t m = 0; m < n; m++)
-            ix[r * n + m] = xg_store_find_series(t->s, t->rows[r].dom, family,
-                                                 t->rows[r].device, metrics[m]);
-        t->rows[r].priv = &ix[r * n];
-    }
-    return 0;
-}
-
 /* Gives each domain row of t the lists of its "disk" series per summed
  * counter (every device's, "" included). 0 or -1. */
 static int index_sums(xg_mtable *t)
@@ -244,9 +173,7 @@ static int index_sums(xg_mtable *t)
             ds[r].n[m] = 0;
             for (size_t i = 0; i < s->n_series; i++) {
                 const xg_series *x = &s->series[i];
-                if (x->domain != t->rows[r].dom || !x->family || !x->metric ||
-                    strcmp(x->family, "disk") != 0 ||
-                    strcmp(x->metric, disk_metrics[m]) != 0)
+                if (x->domain != t->rows[r].dom || !xg_calc_is(x, disk_ids[m]))
                     continue;
                 ix[used++] = (uint32_t)i;
                 ds[r].n[m]++;
@@ -259,7 +186,7 @@ static int index_sums(xg_mtable *t)
 
 static bool is_disk(const xg_series *x)
 {
-    return x->family && strcmp(x->family, "disk") == 0 && x->device &&
+    return xg_calc_of_family(x, XG_S_DISK_RD_BYTES) && x->device &&
            *x->device;
 }
 
@@ -275,8 +202,7 @@ static bool show_ddevs(const xg_store *s)
             continue;
         if ((x->source && strcmp(x->source, "blkio") != 0 &&
              strcmp(x->source, "io.stat") != 0) ||
-            (x->metric && (strcmp(x->metric, "rd_time") == 0 ||
-                           strcmp(x->metric, "wr_time") == 0)))
+            xg_calc_is(x, XG_S_DISK_RD_TIME) || xg_calc_is(x, XG_S_DISK_WR_TIME))
             return true;
     }
     return false;
@@ -310,7 +236,7 @@ static bool dev_idle(const xg_store *s, uint32_t host, const char *dev)
 {
     for (size_t i = 0; i < s->n_series; i++) {
         const xg_series *x = &s->series[i];
-        if (x->domain != host || !x->family || strcmp(x->family, "hostdisk") ||
+        if (x->domain != host || !xg_calc_of_family(x, XG_S_HOSTDISK_RD_IOS) ||
             !x->device || strcmp(x->device, dev))
             continue;
         xg_win w;
@@ -327,8 +253,8 @@ static bool dev_seen(const xg_store *s, size_t i)
     const xg_series *x = &s->series[i];
     for (size_t j = 0; j < i; j++) {
         const xg_series *y = &s->series[j];
-        if (y->domain == x->domain && y->family && y->device &&
-            strcmp(y->family, "hostdisk") == 0 &&
+        if (y->domain == x->domain && y->device &&
+            xg_calc_of_family(y, XG_S_HOSTDISK_RD_IOS) &&
             strcmp(y->device, x->device) == 0)
             return true;
     }
@@ -345,7 +271,7 @@ static int host_rows(xg_mtable *t, const xg_store *s, const xg_report_opts *o,
     for (size_t i = 0; i < s->n_series; i++) {
         const xg_series *x = &s->series[i];
         if (x->domain >= s->n_domains || !s->domains[x->domain].is_host ||
-            !x->family || strcmp(x->family, "hostdisk") || !x->device ||
+            !xg_calc_of_family(x, XG_S_HOSTDISK_RD_IOS) || !x->device ||
             dev_seen(s, i))
             continue;
         if (!o->partitions && xg_calc_in_list(plist, " \t", x->device))
@@ -355,7 +281,7 @@ static int host_rows(xg_mtable *t, const xg_store *s, const xg_report_opts *o,
         else if (xg_mtable_row(t, x->domain, x->device, NULL, 0, NULL) < 0)
             return -1;
     }
-    return index_rows(t, "hostdisk", host_metrics, NF);
+    return xg_index_rows(t, host_ids, NF);
 }
 
 /* Per-domain table: every domain, the host(s) last. */
@@ -390,7 +316,7 @@ static int ddev_table(xg_msection *ms, const xg_store *s)
     while (!rc && show && xg_dom_next(s, &pos, &dom))
         if (!s->domains[dom].is_host)
             rc = ddev_rows(t, s, dom);
-    return rc ? rc : index_rows(t, "disk", disk_metrics, M_N);
+    return rc ? rc : xg_index_rows(t, disk_ids, M_N);
 }
 
 /* Host devices (JSON object "hostdisk"), then how many are not shown. */

@@ -39,9 +39,11 @@ static const xg_col net_cols[V_N] = {
 };
 
 #define N_CTR 8
-static const char *const ctr[N_CTR] = {"rx_bytes", "tx_bytes", "rx_packets",
-                                       "tx_packets", "rx_drops", "tx_drops",
-                                       "rx_errors", "tx_errors"};
+static const xg_sid ctr[N_CTR] = {
+    XG_S_NET_RX_BYTES, XG_S_NET_TX_BYTES, XG_S_NET_RX_PACKETS,
+    XG_S_NET_TX_PACKETS, XG_S_NET_RX_DROPS, XG_S_NET_TX_DROPS,
+    XG_S_NET_RX_ERRORS, XG_S_NET_TX_ERRORS,
+};
 
 /* A row's state: its series, counter by counter (an interface: the one
  * series of each counter it has; a domain's sum: every "net" series of the
@@ -136,7 +138,7 @@ static void net_fill(const xg_mtable *t, const xg_row *row, uint32_t k,
 
 static bool is_net(const xg_series *x)
 {
-    return x->family && strcmp(x->family, "net") == 0 && x->device &&
+    return xg_calc_of_family(x, XG_S_NET_RX_BYTES) && x->device &&
            *x->device;
 }
 
@@ -199,8 +201,7 @@ static bool row_has(const xg_store *s, uint32_t dom, const char *dev,
                     size_t x, int c)
 {
     const xg_series *y = &s->series[x];
-    if (y->domain != dom || !y->family || !y->metric ||
-        strcmp(y->family, "net") != 0 || strcmp(y->metric, ctr[c]) != 0)
+    if (y->domain != dom || !xg_calc_is(y, ctr[c]))
         return false;
     return !dev || (y->device && strcmp(y->device, dev) == 0);
 }
@@ -239,7 +240,7 @@ static nstate *state_new(const xg_store *s)
 {
     size_t n_net = 0;
     for (size_t i = 0; i < s->n_series; i++)
-        n_net += s->series[i].family && strcmp(s->series[i].family, "net") == 0;
+        n_net += xg_calc_of_family(&s->series[i], XG_S_NET_RX_BYTES);
     size_t rows = s->n_domains + n_net, pool = 2 * n_net;
     nstate *st = malloc(sizeof(*st) + rows * sizeof(nrow) +
                         (pool ? pool : 1) * sizeof(uint32_t));

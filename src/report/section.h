@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "core/options.h"
+#include "core/schema.h"
 #include "report/model.h"
 #include "report/report.h"
 #include "util/numfmt.h"
@@ -104,6 +105,10 @@ json_t *xg_json_str(const char *v);
  * of w as JSON (null when it wrote nothing). */
 int xg_output_lines(xg_msection *ms, const xg_store *s);
 json_t *xg_output_json(const xg_workload *w, int k);
+/* Gives each row of t the indexes of its n series ids (on the row's
+ * device; -1: absent), found once into t->owned, as the row's priv
+ * (int64_t[n]). 0 or -1 (ENOMEM). */
+int xg_index_rows(xg_mtable *t, const xg_sid *ids, size_t n);
 /* A JSON number, or null when v is not finite. */
 json_t *xg_json_num(double v);
 /* Appends obj to arr (stealing it); -1 when either is NULL or on ENOMEM. */

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -632,13 +633,35 @@ static void calc_sums_by_domain(void **state)
                              (uint64_t)t * (uint64_t)(k + 1) * (d ? 100 : 1));
     }
     /* domain a, rd_bytes: k = 0,2,4,6,8 grow by k+1 a tick, 2 ticks */
-    assert_true(xg_calc_sum(&s, 0, "disk", "rd_bytes", &sum));
+    assert_true(xg_calc_sum(&s, 0, XG_S_DISK_RD_BYTES, &sum));
     assert_int_equal(sum, 2 * (1 + 3 + 5 + 7 + 9));
-    assert_true(xg_calc_sum_step(&s, 1, "disk", "wr_bytes", 2, &sum));
+    assert_true(xg_calc_sum_step(&s, 1, XG_S_DISK_WR_BYTES, 2, &sum));
     assert_int_equal(sum, 100 * (2 + 4 + 6 + 8 + 10));
-    assert_true(xg_calc_sum(&s, 1, "disk", NULL, &sum));
-    assert_int_equal(sum, 2 * 100 * 55);
-    assert_false(xg_calc_sum(&s, 0, "net", NULL, &sum));
+    uint64_t wr;
+    assert_true(xg_calc_sum(&s, 1, XG_S_DISK_RD_BYTES, &sum));
+    assert_true(xg_calc_sum(&s, 1, XG_S_DISK_WR_BYTES, &wr));
+    assert_int_equal(sum + wr, 2 * 100 * 55);
+    assert_false(xg_calc_sum(&s, 0, XG_S_NET_RX_BYTES, &sum));
+    /* the sid forms find the series the strings name; the index forms
+     * give what the lookups give */
+    assert_int_equal(xg_calc_series_of(&s, 1, XG_S_DISK_WR_BYTES, "vdd"),
+                     ser[1][3]);
+    assert_int_equal(xg_calc_series_of(&s, 1, XG_S_DISK_RD_BYTES, "vdd"), -1);
+    double sa, sb;
+    for (uint32_t k = 0; k < 3; k++) {
+        double x = xg_calc_delta_at(&s, 1, XG_S_DISK_WR_BYTES, "vdd", k, &sa);
+        double y = xg_calc_delta_idx(&s, ser[1][3], k, &sb);
+        assert_true(k ? x == 400 && sa == 1 : x == 800 && sa == 2);
+        assert_true(x == y && sa == sb);
+        uint32_t ix[5];
+        for (int j = 0; j < 5; j++)
+            ix[j] = (uint32_t)ser[1][2 * j];
+        x = xg_calc_sum_at(&s, 1, XG_S_DISK_RD_BYTES, k, &sa);
+        y = xg_calc_sum_idx(&s, 1, ix, 5, k, &sb);
+        assert_true(x == (k ? 1 : 2) * 100.0 * (1 + 3 + 5 + 7 + 9));
+        assert_true(x == y && sa == sb);
+    }
+    assert_true(isnan(xg_calc_delta_idx(&s, -1, 0, &sa)) && sa == 0);
     assert_true(xg_calc_has_family(&s, 1, "disk"));
     assert_false(xg_calc_has_family(&s, 1, "cpu"));
     assert_false(xg_calc_has_family(&s, 2, "disk"));
