@@ -87,12 +87,13 @@ time_cmd() {
 REPORT_BAD=0
 # report_limit FMT — "CPU/peer MiB" beyond which --quick fails (empty: none):
 # 5x the figures docs/performance.md records for 100 x 600 (CPU/peer: text
-# 1.4, csv 12, json 12; peak: 9.5, 9.5, 172.5 MiB). html: none recorded yet.
+# 1.5, csv 3.9, json 4.5, html 4.4; peak: 9.3, 9.5, 9.5, 12.8 MiB).
 report_limit() {
     case $1 in
-        text) echo "7 48" ;;
-        csv) echo "60 48" ;;
-        json) echo "60 865" ;;
+        text) echo "8 48" ;;
+        csv) echo "20 48" ;;
+        json) echo "23 48" ;;
+        html) echo "22 64" ;;
     esac
 }
 report_speed() {
