@@ -154,8 +154,8 @@ static void cache_fill(const xg_mtable *t, const xg_row *row, uint32_t k,
 static void make_cols(cache_state *st, char *lab)
 {
     static const xg_col llc[4] = {
-        {"references", "events", "references", 0, 0},
-        {"misses", "events", "misses", 0, 0},
+        {"references", "events", "references", 0, XG_COL_PLOT},
+        {"misses", "events", "misses", 0, XG_COL_PLOT},
         {"hits", "events", "hits", 0, 0},
         {"miss_pct", "%", "miss %", 2, XG_COL_PLOT},
     };
