@@ -8,6 +8,7 @@
 
 #include "report/calc.h"
 #include "report/section.h"
+#include "util/strbuf.h"
 #include "util/table.h"
 
 static const char *meta_or_dash(const xg_store *s, const char *key)
@@ -62,38 +63,38 @@ static bool shell_safe(const char *w)
 }
 
 /* Prints a word as a shell would need it typed: plain, or 'single quoted'. */
-static void shell_word(FILE *out, const char *w)
+static void shell_word(xg_sb *out, const char *w)
 {
     if (shell_safe(w)) {
-        fputs(w, out);
+        xg_sb_printf(out, "%s", w);
         return;
     }
-    fputc('\'', out);
+    xg_sb_add(out, "'", 1);
     for (; *w; w++) {
         if (*w == '\'')
-            fputs("'\\''", out);
+            xg_sb_printf(out, "%s", "'\\''");
         else
-            fputc(*w, out);
+            xg_sb_add(out, &(char){*w}, 1);
     }
-    fputc('\'', out);
+    xg_sb_add(out, "'", 1);
 }
 
 /* A JSON array of strings as shell words; anything else is printed raw. */
-static void print_argv(FILE *out, const char *json)
+static void print_argv(xg_sb *out, const char *json)
 {
     json_t *a = json_loads(json, JSON_DECODE_ANY, NULL);
     if (!json_is_array(a)) {
-        fputs(json, out);
+        xg_sb_printf(out, "%s", json);
     } else {
         size_t i;
         json_t *w;
         json_array_foreach(a, i, w) {
             if (i)
-                fputc(' ', out);
+                xg_sb_add(out, " ", 1);
             if (json_is_string(w))
                 shell_word(out, json_string_value(w));
             else
-                fputc('?', out);
+                xg_sb_add(out, "?", 1);
         }
     }
     json_decref(a);
@@ -143,7 +144,7 @@ void xg_workload_cells(const xg_store *s, size_t i, char (*buf)[32],
 
 /* "  of which: rescan 0.4 ms, cpu 0.3 ms, ...": meta overhead_part.*, in
  * the order the run set them. */
-static void parts_text(const xg_store *s, FILE *out)
+static void parts_text(const xg_store *s, xg_sb *out)
 {
     static const char pre[] = "overhead_part.";
     int n = 0;
@@ -158,16 +159,16 @@ static void parts_text(const xg_store *s, FILE *out)
         ns = strtod(kv->value, &end);
         if (end == kv->value || *end || !(ns >= 0))
             continue;
-        fprintf(out, "%s%s %.1f ms", n++ ? ", " : "  of which: ",
+        xg_sb_printf(out, "%s%s %.1f ms", n++ ? ", " : "  of which: ",
                 kv->key + sizeof(pre) - 1, ns / 1e6);
     }
     if (n)
-        fputc('\n', out);
+        xg_sb_add(out, "\n", 1);
 }
 
 /* "overhead: 1.2 ms CPU for 11 samples (0.11 ms per sample), 4.5 KiB of
  * samples in memory", each part only when its keys are there. */
-static void overhead_text(const xg_store *s, FILE *out)
+static void overhead_text(const xg_store *s, xg_sb *out)
 {
     uint64_t cpu_ns, ticks, bytes;
     bool has_cpu = xg_calc_meta_u64(s, "overhead_cpu_ns", &cpu_ns);
@@ -175,19 +176,19 @@ static void overhead_text(const xg_store *s, FILE *out)
     bool has_bytes = xg_calc_meta_u64(s, "sample_bytes", &bytes);
     if (!has_cpu && !has_bytes)
         return;
-    fputs("overhead: ", out);
+    xg_sb_printf(out, "%s", "overhead: ");
     if (has_cpu) {
-        fprintf(out, "%.1f ms CPU", (double)cpu_ns / 1e6);
+        xg_sb_printf(out, "%.1f ms CPU", (double)cpu_ns / 1e6);
         if (has_ticks && ticks > 0)
-            fprintf(out, " for %llu samples (%.2f ms per sample)",
+            xg_sb_printf(out, " for %llu samples (%.2f ms per sample)",
                     (unsigned long long)ticks, (double)cpu_ns / 1e6 / (double)ticks);
     }
     if (has_bytes) {
         char b[32];
         xg_bytes_text(b, sizeof(b), bytes);
-        fprintf(out, "%s%s of samples in memory", has_cpu ? ", " : "", b);
+        xg_sb_printf(out, "%s%s of samples in memory", has_cpu ? ", " : "", b);
     }
-    fputc('\n', out);
+    xg_sb_add(out, "\n", 1);
     parts_text(s, out);
 }
 
@@ -208,7 +209,7 @@ static void size_text(char *buf, size_t len, uint64_t b)
 /* "checkpoints: 6 during the run (every 10 s); taking them paused the
  * sampling 0.5 ms at most; the writer's CPU 55.4 ms": when the run made
  * the recording durable as it went (--checkpoint). */
-static void checkpoint_text(const xg_store *s, FILE *out)
+static void checkpoint_text(const xg_store *s, xg_sb *out)
 {
     uint64_t n, pause, wcpu;
     double every;
@@ -216,20 +217,20 @@ static void checkpoint_text(const xg_store *s, FILE *out)
     if (!xg_calc_meta_u64(s, "checkpoints", &n) ||
         !xg_calc_meta_double(s, "checkpoint_s", &every) || every <= 0)
         return;
-    fprintf(out, "checkpoints: %llu during the run (every %g s)",
+    xg_sb_printf(out, "checkpoints: %llu during the run (every %g s)",
             (unsigned long long)n, every);
     if (xg_calc_meta_u64(s, "checkpoint_pause_max_ns", &pause))
-        fprintf(out, "; taking them paused the sampling %.2f ms at most",
+        xg_sb_printf(out, "; taking them paused the sampling %.2f ms at most",
                 (double)pause / 1e6);
     if (xg_calc_meta_u64(s, "spill_write_cpu_ns", &wcpu))
-        fprintf(out, "; the background writer's CPU %.1f ms",
+        xg_sb_printf(out, "; the background writer's CPU %.1f ms",
                 (double)wcpu / 1e6);
-    fputc('\n', out);
+    xg_sb_add(out, "\n", 1);
 }
 
 /* One line when samples were written to the recording during the run
  * (--max-memory), with what the writer could not do. */
-static void flushed_text(const xg_store *s, FILE *out)
+static void flushed_text(const xg_store *s, xg_sb *out)
 {
     uint64_t n, chunks, max, left;
     const char *fail = xg_store_meta_get(s, "spill_error");
@@ -243,54 +244,54 @@ static void flushed_text(const xg_store *s, FILE *out)
     if (!xg_calc_meta_u64(s, "spill_final_samples", &left))
         left = 0;
     size_text(b, sizeof(b), max);
-    fprintf(out, "flushed: %llu samples were flushed to the recording during "
+    xg_sb_printf(out, "flushed: %llu samples were flushed to the recording during "
             "the run (%llu chunk%s) because of --max-memory %s",
             (unsigned long long)n, (unsigned long long)chunks,
             chunks == 1 ? "" : "s", b);
     if (left)
-        fprintf(out, "; %llu more at the end", (unsigned long long)left);
+        xg_sb_printf(out, "; %llu more at the end", (unsigned long long)left);
     if (fail && *fail)
-        fprintf(out, " (flushing failed: %s)", fail);
-    fputc('\n', out);
+        xg_sb_printf(out, " (flushing failed: %s)", fail);
+    xg_sb_add(out, "\n", 1);
 }
 
-static void head_text(const xg_store *s, FILE *out)
+static void head_text(const xg_store *s, xg_sb *out)
 {
     char a[64], b[64];
     double iv;
     int64_t w0 = s->n_ticks && s->tick_wall_ns ? s->tick_wall_ns[0] : 0;
     int64_t w1 = s->n_ticks && s->tick_wall_ns ? s->tick_wall_ns[s->n_ticks - 1] : 0;
 
-    fputs("xengatherer report\n", out);
-    fprintf(out, "host: %s\n", meta_or_dash(s, "hostname"));
-    fprintf(out, "platform: %s\n", meta_or_dash(s, "platform"));
-    fprintf(out, "kernel: %s\n", meta_or_dash(s, "kernel"));
-    fprintf(out, "tool: xengatherer %s\n", meta_or_dash(s, "tool_version"));
-    fprintf(out, "start: %s\n", wall_text(s, "window_start_wall_ns", w0, a, sizeof(a)));
-    fprintf(out, "end: %s\n", wall_text(s, "window_end_wall_ns", w1, b, sizeof(b)));
+    xg_sb_printf(out, "%s", "xengatherer report\n");
+    xg_sb_printf(out, "host: %s\n", meta_or_dash(s, "hostname"));
+    xg_sb_printf(out, "platform: %s\n", meta_or_dash(s, "platform"));
+    xg_sb_printf(out, "kernel: %s\n", meta_or_dash(s, "kernel"));
+    xg_sb_printf(out, "tool: xengatherer %s\n", meta_or_dash(s, "tool_version"));
+    xg_sb_printf(out, "start: %s\n", wall_text(s, "window_start_wall_ns", w0, a, sizeof(a)));
+    xg_sb_printf(out, "end: %s\n", wall_text(s, "window_end_wall_ns", w1, b, sizeof(b)));
     if (s->n_ticks >= 2)
-        fprintf(out, "duration: %.3f s\n", xg_calc_window_s(s));
+        xg_sb_printf(out, "duration: %.3f s\n", xg_calc_window_s(s));
     else
-        fputs("duration: -\n", out);
+        xg_sb_printf(out, "%s", "duration: -\n");
     if (xg_calc_meta_double(s, "interval_s", &iv))
-        fprintf(out, "interval: %.3f s\n", iv);
+        xg_sb_printf(out, "interval: %.3f s\n", iv);
     else
-        fputs("interval: -\n", out);
-    fprintf(out, "samples: %u\n", s->n_ticks);
+        xg_sb_printf(out, "%s", "interval: -\n");
+    xg_sb_printf(out, "samples: %u\n", s->n_ticks);
     const char *cmd = xg_store_meta_get(s, "command");
     if (cmd && *cmd && strcmp(cmd, "[]") != 0) {
-        fputs("command: ", out);
+        xg_sb_printf(out, "%s", "command: ");
         print_argv(out, cmd);
-        fputc('\n', out);
+        xg_sb_add(out, "\n", 1);
     }
     const char *partial = xg_store_meta_get(s, "partial");
     if (partial && strcmp(partial, "1") == 0) {
         const char *why = xg_store_meta_get(s, "partial_reason");
-        fprintf(out, "PARTIAL%s%s\n", why && *why ? ": " : "", why && *why ? why : "");
+        xg_sb_printf(out, "PARTIAL%s%s\n", why && *why ? ": " : "", why && *why ? why : "");
     }
 }
 
-static void tail_text(const xg_store *s, FILE *out)
+static void tail_text(const xg_store *s, xg_sb *out)
 {
     overhead_text(s, out);
     checkpoint_text(s, out);
@@ -299,23 +300,19 @@ static void tail_text(const xg_store *s, FILE *out)
 
 /* The lines one of the writers above wrote, as model lines. */
 static int lines_of(xg_msection *ms, const xg_store *s,
-                    void (*text)(const xg_store *, FILE *))
+                    void (*text)(const xg_store *, xg_sb *))
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    if (!m)
-        return -1;
-    text(s, m);
-    int rc = fclose(m) ? -1 : 0;
-    for (char *l = buf, *nl; !rc && l && *l; l = nl + 1) {
+    xg_sb sb = XG_SB_INIT;
+    text(s, &sb);
+    int rc = sb.oom ? -1 : 0;
+    for (char *l = sb.s, *nl; !rc && l && *l; l = nl + 1) {
         if (!(nl = strchr(l, '\n')))
             nl = l + strlen(l) - 1;
         else
             *nl = '\0';
         rc = xg_msection_line(ms, "%s", l);
     }
-    free(buf);
+    xg_sb_free(&sb);
     return rc;
 }
 
