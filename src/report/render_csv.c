@@ -16,6 +16,8 @@
 
 typedef struct csv_ctx {
     xg_sb lines;  /* a row's lines, written at once */
+    xg_sb shared; /* the fields its lines share */
+    xg_sb times;  /* start_s,end_s, */
     double *buf;  /* a row's values */
 } csv_ctx;
 
@@ -55,29 +57,29 @@ static void csv_rows(FILE *out, const xg_mtable *t, const xg_row *row,
                      uint32_t k, const double *v, double a, double b,
                      csv_ctx *c)
 {
-    xg_sb shared = XG_SB_INIT, times = XG_SB_INIT;
-    xg_sb_add(&shared, k ? "interval," : "window,", k ? 9 : 7);
-    csv_field(&shared, t->family, ",");
-    csv_field(&shared, t->s->domains[row->dom].name, ",");
-    csv_field(&shared, row->device, ",");
-    csv_num(&times, a, ",");
-    csv_num(&times, b, ",");
+    xg_sb *shared = &c->shared, *times = &c->times;
+    xg_sb_clear(shared);
+    xg_sb_clear(times);
+    xg_sb_add(shared, k ? "interval," : "window,", k ? 9 : 7);
+    csv_field(shared, t->family, ",");
+    csv_field(shared, t->s->domains[row->dom].name, ",");
+    csv_field(shared, row->device, ",");
+    csv_num(times, a, ",");
+    csv_num(times, b, ",");
     xg_sb_clear(&c->lines);
     for (size_t i = 0; i < row->n_cols; i++) {
         if (!isfinite(v[i]) || (t->cols[i].flags & XG_COL_TABLE_ONLY))
             continue;
-        xg_sb_add(&c->lines, shared.s, shared.len);
+        xg_sb_add(&c->lines, shared->s, shared->len);
         csv_field(&c->lines, t->cols[i].metric, ",");
-        xg_sb_add(&c->lines, times.s, times.len);
+        xg_sb_add(&c->lines, times->s, times->len);
         csv_num(&c->lines, v[i], ",");
         csv_field(&c->lines, t->cols[i].unit, "\n");
     }
-    if (c->lines.len && !c->lines.oom && !shared.oom && !times.oom)
-        fwrite(c->lines.s, 1, c->lines.len, out);
-    if (shared.oom || times.oom)
+    if (shared->oom || times->oom)
         c->lines.oom = true;
-    xg_sb_free(&shared);
-    xg_sb_free(&times);
+    if (c->lines.len && !c->lines.oom)
+        fwrite(c->lines.s, 1, c->lines.len, out);
 }
 
 /* Every row of t at scope k. */
@@ -94,7 +96,8 @@ static void table_csv(FILE *out, const xg_mtable *t, uint32_t k, csv_ctx *c)
 
 int xg_render_csv(const xg_model *m, FILE *out)
 {
-    csv_ctx c = {XG_SB_INIT, malloc(xg_model_widest(m) * sizeof(double))};
+    csv_ctx c = {XG_SB_INIT, XG_SB_INIT, XG_SB_INIT,
+                 malloc(xg_model_widest(m) * sizeof(double))};
     if (!c.buf)
         return -1;
     fputs("scope,family,domain,device,metric,start_s,end_s,value,unit\n", out);
@@ -105,6 +108,8 @@ int xg_render_csv(const xg_model *m, FILE *out)
                     table_csv(out, m->secs[i].blocks[j].table, k, &c);
     int rc = c.lines.oom || ferror(out) ? -1 : 0;
     xg_sb_free(&c.lines);
+    xg_sb_free(&c.shared);
+    xg_sb_free(&c.times);
     free(c.buf);
     return rc;
 }
