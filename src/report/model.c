@@ -393,7 +393,7 @@ static void free_section(xg_msection *ms)
 void xg_model_free(xg_model *m)
 {
     free_section(&m->header);
-    for (size_t i = 0; i < m->n_secs; i++)
+    for (size_t i = 0; m->secs && i < m->n_secs; i++)
         free_section(&m->secs[i]);
     free(m->secs);
     free(m->left_out);

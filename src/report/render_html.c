@@ -647,19 +647,21 @@ static void yrange(chart *ch)
 static void axes(const chart *ch, FILE *out)
 {
     double ys = nice_step(ch->ymax - ch->ymin, 5);
-    for (double y = ch->ymin; y <= ch->ymax + ys / 2; y += ys) {
-        double py = ypos(ch, y);
+    for (int i = 0; i < 100 && ch->ymin + i * ys <= ch->ymax + ys / 2; i++) {
+        double y = ch->ymin + i * ys, py = ypos(ch, y);
         fprintf(out, "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" "
                 "y2=\"%.1f\"/><text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">"
                 "%g</text>\n", CH_L, CH_L + CH_PW, py, py, CH_L - 6, py + 4,
                 fabs(y) < ys / 1e6 ? 0 : y);
     }
     double xs = nice_step(ch->end > 0 ? ch->end : 1, 8);
-    for (double x = 0; x <= ch->end + xs / 1e6; x += xs)
+    for (int i = 0; i < 100 && i * xs <= ch->end + xs / 1e6; i++) {
+        double x = i * xs;
         fprintf(out, "<line class=\"axis\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" "
                 "y2=\"%d\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">"
                 "%g</text>\n", xsec(ch, x), xsec(ch, x), CH_T + CH_PH,
                 CH_T + CH_PH + 4, xsec(ch, x), CH_T + CH_PH + 16, x);
+    }
     fprintf(out, "<line class=\"axis\" x1=\"%d\" x2=\"%d\" y1=\"%d\" "
             "y2=\"%d\"/>\n", CH_L, CH_L + CH_PW, CH_T + CH_PH, CH_T + CH_PH);
     fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">"
@@ -1028,11 +1030,13 @@ static double bar_x(const bars *b, double v)
 static void bar_axes(const bars *b, int ph, FILE *out)
 {
     double xs = nice_step(b->xmax, 5);
-    for (double x = 0; x <= b->xmax + xs / 1e6; x += xs)
+    for (int i = 0; i < 100 && i * xs <= b->xmax + xs / 1e6; i++) {
+        double x = i * xs;
         fprintf(out, "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" "
                 "y2=\"%d\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">"
                 "%g</text>\n", bar_x(b, x), bar_x(b, x), CH_T - 4, CH_T + ph,
                 bar_x(b, x), CH_T + ph + 14, x);
+    }
     fprintf(out, "<line class=\"axis\" x1=\"%d\" x2=\"%d\" y1=\"%d\" "
             "y2=\"%d\"/>\n", BAR_LBL, BAR_LBL, CH_T - 4, CH_T + ph);
     fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">",

@@ -216,6 +216,8 @@ static int host_lines(xg_msection *ms, const xg_mtable *t)
     char b1[32], b2[32], b3[32];
     uint64_t ncpus;
     size_t r = 0;
+    for (int i = 0; i < C_N; i++)
+        v[i] = NAN;
     while (r < t->n_rows && (int64_t)t->rows[r].dom != h)
         r++;
     if (h < 0 || r == t->n_rows)
