@@ -61,7 +61,7 @@ static void fz_rec_read_report(const char *path)
         xg_store_free(&s); /* harmless after a failed read */
         return;
     }
-    for (int f = XG_FMT_TEXT; f <= XG_FMT_JSON; f++) {
+    for (int f = XG_FMT_TEXT; f <= XG_FMT_HTML; f++) {
         xg_report_opts o = {(xg_format)f, f == XG_FMT_CSV};
         (void)xg_report_write(&s, &o, fz_null);
     }
