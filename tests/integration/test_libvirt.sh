@@ -178,9 +178,15 @@ echo "measured run done after $(elapsed)"
 csv=$out/report.csv
 cat "$out/report.txt"
 
-check_close() { # WHAT OURS THEIRS
-    awk -v a="$2" -v b="$3" 'BEGIN{d = a - b; if (d < 0) d = -d; exit !(b > 0 && d <= 0.02 * b)}' ||
-        fail "$1: xengatherer $2, virsh domstats $3: more than 2 % apart"
+# check_close WHAT OURS THEIRS [FLOOR] — within 2 %, or within FLOOR (same
+# unit) when that is more: libvirt's figure at each edge of the window is
+# interpolated between readings ~0.15 s apart, and a domain that ran in
+# bursts (the writer: 0.9 s of CPU, most of it in dd) can be off by tens
+# of ms there; 2 % of its 0.9 s is 18 ms (a CI run saw 19 ms).
+check_close() {
+    awk -v a="$2" -v b="$3" -v f="${4:-0}" 'BEGIN{d = a - b; if (d < 0) d = -d;
+        t = 0.02 * b; if (f > t) t = f; exit !(b > 0 && d <= t)}' ||
+        fail "$1: xengatherer $2, virsh domstats $3: more than 2 %${4:+ and $4} apart"
     echo "$1: xengatherer $2, virsh domstats $3 ($(awk -v a="$2" -v b="$3" 'BEGIN{printf "%+.2f", 100 * (a - b) / b}') %)"
 }
 ws=$(json_get "$out/report.json" "j['meta']['window_start_wall_ns']")
@@ -189,7 +195,7 @@ echo "window $ws .. $we ns; $(grep -c '^T ' "$TMP/poll") virsh readings"
 for vm in "$B" "$W"; do
     d=$(libvirt_delta "$vm" cpu.time "$ws" "$we") || fail "$d"
     check_close "$vm cpu s" "$(csv_get "$csv" cpu "$vm" "" cpu_s)" \
-        "$(awk -v a="$d" 'BEGIN{printf "%.6f", a / 1e9}')"
+        "$(awk -v a="$d" 'BEGIN{printf "%.6f", a / 1e9}')" 0.05
 done
 wd=$(libvirt_delta "$W" block.0.wr.bytes "$ws" "$we") || fail "$wd"
 check_close "$W vda written bytes" \
