@@ -74,6 +74,7 @@ void xg_store_free(xg_store *s)
     free(s->domains);
     free(s->series);
     free(s->workloads);
+    free(s->reps);
     free(s->tick_mono_ns);
     free(s->tick_wall_ns);
     memset(s, 0, sizeof(*s));
@@ -518,6 +519,32 @@ int64_t xg_store_add_workload(xg_store *s, const xg_workload *w)
         return -1;
     }
     return (int64_t)s->n_workloads++;
+}
+
+int64_t xg_store_add_rep(xg_store *s, const xg_rep *r)
+{
+    if (grow((void **)&s->reps, &s->cap_reps, s->n_reps + 1,
+             sizeof(*s->reps)) < 0)
+        return -1;
+    s->reps[s->n_reps++] = *r;
+    return (int64_t)s->n_reps;
+}
+
+static const char *const rep_states[] = {"running", "whole", "partial"};
+
+const char *xg_rep_state_name(xg_rep_state st)
+{
+    return (unsigned)st < 3 ? rep_states[st] : "?";
+}
+
+bool xg_rep_state_parse(const char *name, xg_rep_state *st)
+{
+    for (unsigned k = 0; k < 3; k++)
+        if (name && strcmp(name, rep_states[k]) == 0) {
+            *st = (xg_rep_state)k;
+            return true;
+        }
+    return false;
 }
 
 int64_t xg_store_series_last(const xg_store *s, uint32_t series)

@@ -47,6 +47,8 @@ typedef struct xg_series {
 
 typedef struct xg_workload {
     uint32_t domain;      /* index into xg_store.domains */
+    uint32_t rep;         /* its repetition (1..n_reps) in a repeated run;
+                           * 0 in a single one */
     char *argv;           /* the argv that ran, as a JSON array of strings */
     int64_t start_ns;     /* CLOCK_MONOTONIC */
     int64_t end_ns;       /* -1 if still running at stop */
@@ -61,6 +63,23 @@ typedef struct xg_workload {
 } xg_workload;
 
 typedef struct xg_meta_kv { char *key, *value; } xg_meta_kv;
+
+/* A repetition of a repeated run (run --repeat): its window is ticks
+ * first_tick .. last_tick, first_tick its own baseline, taken right before
+ * its workloads start. The ticks between two repetitions (the workloads
+ * stopping, --pause) belong to none. Repetition r is reps[r - 1]. */
+typedef enum xg_rep_state {
+    XG_REP_RUNNING,       /* not ended yet (a checkpoint's view; read back,
+                           * the run was killed during it) */
+    XG_REP_WHOLE,         /* its window ran to its end */
+    XG_REP_PARTIAL        /* cut short by a stop signal */
+} xg_rep_state;
+
+typedef struct xg_rep {
+    uint32_t first_tick, last_tick;
+    bool warmup;          /* run first, left out of the statistics */
+    xg_rep_state state;
+} xg_rep;
 
 /* The series index (kept by xg_store_series, the only way series are
  * added): an open-addressing hash table of (domain, family, device, metric)
@@ -86,6 +105,7 @@ typedef struct xg_store {
     xg_dom_series *by_dom; size_t cap_by_dom; /* by_dom[d]: domain d's */
     size_t n_indexed;
     xg_workload *workloads; size_t n_workloads, cap_workloads;
+    xg_rep *reps;         size_t n_reps, cap_reps; /* none: a single run */
     int64_t *tick_mono_ns;  /* CLOCK_MONOTONIC of each tick */
     int64_t *tick_wall_ns;  /* CLOCK_REALTIME of each tick */
     uint32_t n_ticks, cap_ticks;
@@ -167,6 +187,21 @@ int xg_store_series_source(xg_store *s, uint32_t series, const char *source);
 
 /* Adds a workload record (strings copied). Returns its index or -1. */
 int64_t xg_store_add_workload(xg_store *s, const xg_workload *w);
+
+/* Adds a repetition (copied); returns its number (1..), -1 on ENOMEM. */
+int64_t xg_store_add_rep(xg_store *s, const xg_rep *r);
+/* "running", "whole", "partial"; and back (false: not one of them). */
+const char *xg_rep_state_name(xg_rep_state st);
+bool xg_rep_state_parse(const char *name, xg_rep_state *st);
+
+/* Copies repetition rep (1..n_reps) of src into dst as a store of its own
+ * (slice.c): its ticks renumbered from 0, every series' values at them,
+ * every domain (same indexes, spans cut to the repetition's, -1 when it
+ * had no sample in it), the workloads of that repetition, the meta with
+ * the window's times and "partial" made the repetition's; dst has no
+ * repetitions. The series are not indexed (lookups scan). 0, -1 on ENOMEM
+ * or a rep out of range (dst is then empty). */
+int xg_store_slice(const xg_store *src, uint32_t rep, xg_store *dst);
 
 /* Last tick at which series has a value slot, counting the values moved
  * out by xg_store_take; -1 when it never had one. */
