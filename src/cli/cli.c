@@ -102,7 +102,7 @@ enum {
     O_EXEC, O_NOCPU, O_NODISK, O_NOCACHE, O_NOSCHED, O_UNTIL, O_FORCE, O_PARTS,
     O_CONNTMO,
     O_CACHEEV, O_NOSUMCACHE, O_EXECUSER, O_ENV, O_MAXMEM, O_NONET,
-    O_CKPT, O_NOBLKIO, O_CONNECT,
+    O_CKPT, O_NOBLKIO, O_CONNECT, O_REPEAT, O_WARMUP, O_PAUSE,
 };
 
 static const struct option longopts[] = {
@@ -135,6 +135,9 @@ static const struct option longopts[] = {
     {"env", required_argument, NULL, O_ENV},
     {"max-memory", required_argument, NULL, O_MAXMEM},
     {"checkpoint", required_argument, NULL, O_CKPT},
+    {"repeat", required_argument, NULL, O_REPEAT},
+    {"warmup", required_argument, NULL, O_WARMUP},
+    {"pause", required_argument, NULL, O_PAUSE},
     {NULL, 0, NULL, 0},
 };
 
@@ -163,7 +166,8 @@ static bool experiment_only(int c)
            c == O_FORCE || c == O_PARTS || c == O_BLKIO || c == O_NOBLKIO ||
            c == O_VMFILE ||
            c == O_CACHEEV || c == O_NOSUMCACHE || c == O_EXECUSER ||
-           c == O_ENV || c == O_MAXMEM || c == O_CKPT;
+           c == O_ENV || c == O_MAXMEM || c == O_CKPT || c == O_REPEAT ||
+           c == O_WARMUP || c == O_PAUSE;
 }
 
 /* Appends s to a growing array of strings (the strings are argv's). */
@@ -175,6 +179,24 @@ static int add_str(const char ***v, size_t *n, const char *s)
         return -1;
     nv[(*n)++] = s;
     *v = nv;
+    return 0;
+}
+
+/* --repeat, --warmup: a whole number from lo to hi. */
+static int count_arg(const char *cmd, const char *opt, const char *arg,
+                     unsigned lo, unsigned hi, unsigned *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(arg, &end, 10);
+    if (errno || end == arg || *end || v < (long)lo || v > (long)hi) {
+        xg_err("%s: %s '%s': not a whole number from %u to %u", cmd, opt,
+               arg, lo, hi);
+        return -1;
+    }
+    *out = (unsigned)v;
     return 0;
 }
 
@@ -229,6 +251,12 @@ static int check_conflicts(const xg_options *o, const char *cmd)
     else if (!(o->families & XG_FAM_CACHE) && o->cache_events)
         why = "--cache-events picks the cache counts that --nocache leaves "
               "out";
+    else if (o->pause_s > 0 && !XG_REPEATED(o))
+        why = "--pause is the time between repetitions: it needs --repeat "
+              "or --warmup";
+    else if (o->warmup > o->repeat)
+        why = "--warmup runs more repetitions than --repeat measures (a "
+              "warm-up longer than the measurement is another experiment)";
     if (why)
         xg_err("%s: %s", cmd, why);
     return why ? 2 : 0;
@@ -389,6 +417,22 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
                 return 2;
             if (strcmp(optarg, "0") == 0)
                 o->checkpoint_s = 0;
+            break;
+        case O_REPEAT:
+            if (count_arg(cmd, "--repeat", optarg, 1, XG_REPEAT_MAX,
+                          &o->repeat) < 0)
+                return 2;
+            break;
+        case O_WARMUP:
+            if (count_arg(cmd, "--warmup", optarg, 0, XG_WARMUP_MAX,
+                          &o->warmup) < 0)
+                return 2;
+            break;
+        case O_PAUSE:
+            if (strcmp(optarg, "0") == 0)
+                o->pause_s = 0;
+            else if ((o->pause_s = seconds("--pause", optarg, 0)) < 0)
+                return 2;
             break;
         case O_UNTIL: o->until_done = true; break;
         case O_FORCE: o->force = true; break;

@@ -58,6 +58,10 @@ typedef struct xg_options {
     double checkpoint_s;       /* --checkpoint; XG_CHECKPOINT_DEFAULT_S,
                                 * 0 = the recording written at the end only */
     bool until_done;           /* --until-done */
+    unsigned repeat;           /* --repeat N: measured repetitions; 1 */
+    unsigned warmup;           /* --warmup K: repetitions run first, left
+                                * out of the statistics; 0 */
+    double pause_s;            /* --pause SECS between repetitions; 0 */
     const char *exec_tpl;      /* --exec; by default "local" on cgroup,
                                 * else XG_EXEC_SSH_FMT (xg_cli_platform) */
     bool exec_given;           /* --exec or --connect-timeout given */
@@ -76,6 +80,14 @@ typedef struct xg_options {
     int n_command;
     const char *cmdline;       /* the tool's full command line, for the metadata */
 } xg_options;
+
+/* --repeat and --warmup at most (a repetition is at least one tick's
+ * pair; a run of more than this is a different experiment). */
+#define XG_REPEAT_MAX 10000
+#define XG_WARMUP_MAX 100
+
+/* Whether o asks for a repeated run (a recording of repetitions). */
+#define XG_REPEATED(o) ((o)->repeat > 1 || (o)->warmup > 0)
 
 /* Fills o with the defaults above. */
 void xg_options_defaults(xg_options *o);

@@ -279,26 +279,38 @@ out:
 }
 
 /* The progress line (on a terminal), after a first line saying which
- * platform measures and why (unless -q). n counts the host's row too. */
-static void progress(const xg_options *o, int64_t t0, int64_t end, size_t n)
+ * platform measures and why (unless -q). n counts the host's row too; run
+ * is the run's start (the platform line is said once per run), t0 and end
+ * the window's (a repetition's), rep its number of nrep (nrep 0: one
+ * window). */
+typedef struct xg_prog {
+    int64_t run, t0, end;
+    unsigned rep, nrep;
+} xg_prog;
+
+static void progress(const xg_options *o, const xg_prog *p, size_t n)
 {
-    static int64_t said_t0; /* the run whose platform line is out */
-    double left = (double)(end - xg_now_ns()) / 1e9;
+    static int64_t said; /* the run whose platform line is out */
+    double left = (double)(p->end - xg_now_ns()) / 1e9;
     size_t doms = n ? n - 1 : 0;
 
     if (o->quiet)
         return;
-    if (said_t0 != t0 && o->platform_why) {
-        said_t0 = t0;
+    if (said != p->run && o->platform_why) {
+        said = p->run;
         xg_say("platform %s (%s)", o->platform, o->platform_why);
     }
     if (!isatty(2))
         return;
     if (left < 0)
         left = 0;
-    fprintf(stderr, "\rxengatherer: measuring %zu domain%s and the host, "
-            "%.1f s left of %.1f s ", doms, doms == 1 ? "" : "s", left,
-            (double)(end - t0) / 1e9);
+    fprintf(stderr, "\rxengatherer: measuring %zu domain%s and the host, ",
+            doms, doms == 1 ? "" : "s");
+    if (p->nrep)
+        fprintf(stderr, "repetition %u of %u%s, ", p->rep, p->nrep,
+                p->rep <= o->warmup ? " (warm-up)" : "");
+    fprintf(stderr, "%.1f s left of %.1f s ", left,
+            (double)(p->end - p->t0) / 1e9);
 }
 
 /* The folder and recording path; refuses an existing recording unless
@@ -401,6 +413,17 @@ static size_t platform_notes(xg_ctx *ctx, char (*added)[64])
     return n;
 }
 
+/* A repeated run's settings (meta repeat, warmup, pause_s); a single run
+ * has none of them. */
+static void rep_meta(xg_store *s, const xg_options *o)
+{
+    if (!XG_REPEATED(o))
+        return;
+    set_meta_i64(s, "repeat", o->repeat);
+    set_meta_i64(s, "warmup", o->warmup);
+    set_meta_num(s, "pause_s", o->pause_s, 3);
+}
+
 static void fill_meta(xg_ctx *ctx, int sig,
                       int64_t overhead_ns, uint32_t ticks)
 {
@@ -441,13 +464,23 @@ static void fill_meta(xg_ctx *ctx, int sig,
     }
     xg_store_meta_set(s, "partial", sig ? "1" : "0");
     if (sig && s->n_ticks) {
-        char why[128];
-        snprintf(why, sizeof(why), "interrupted by %s after %.1f s of %.1f s",
-                 sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM"
-                                                           : "a signal",
-                 (double)(s->tick_mono_ns[s->n_ticks - 1] -
-                          s->tick_mono_ns[0]) / 1e9,
-                 o->duration_s);
+        char why[160];
+        const xg_rep *r = s->n_reps ? &s->reps[s->n_reps - 1] : NULL;
+        uint32_t from = r ? r->first_tick : 0;
+        const char *name = sig == SIGINT ? "SIGINT"
+                           : sig == SIGTERM ? "SIGTERM" : "a signal";
+        double got = (double)(s->tick_mono_ns[s->n_ticks - 1] -
+                              s->tick_mono_ns[from]) / 1e9;
+        if (r && r->state == XG_REP_PARTIAL)
+            snprintf(why, sizeof(why), "interrupted by %s in repetition %zu "
+                     "of %u, after %.1f s of %.1f s", name, s->n_reps,
+                     o->repeat + o->warmup, got, o->duration_s);
+        else if (r)
+            snprintf(why, sizeof(why), "interrupted by %s after repetition "
+                     "%zu of %u", name, s->n_reps, o->repeat + o->warmup);
+        else
+            snprintf(why, sizeof(why), "interrupted by %s after %.1f s of "
+                     "%.1f s", name, got, o->duration_s);
         xg_store_meta_set(s, "partial_reason", why);
     }
     set_meta_i64(s, "overhead_cpu_ns", overhead_ns);
@@ -741,6 +774,152 @@ static void checkpoint(xg_ctx *ctx, xg_spill *sp, int64_t overhead)
         xg_store_meta_del(s, added[--n]);
 }
 
+/* One tick, counted in the overhead; with rescan, new domains join. A
+ * checkpoint follows when due (unless this is the run's last tick). */
+static void one_tick(xg_session *s, xg_spill *sp, int64_t *overhead,
+                     int rescan, bool last)
+{
+    xg_ctx *ctx = &s->ctx;
+    int64_t c0 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+
+    xg_session_sample(s, xg_now_ns(), wall_ns(), rescan);
+    xg_spill_tick(sp, &ctx->store);
+    *overhead += cpu_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
+    if (!last && ctx->store.n_ticks &&
+        xg_spill_checkpoint_due(
+            sp, ctx->store.tick_mono_ns[ctx->store.n_ticks - 1]))
+        checkpoint(ctx, sp, *overhead);
+}
+
+/* Whether the platform can measure no more (its daemon went away). */
+static bool is_lost(const xg_ctx *ctx)
+{
+    return ctx->ops->lost && ctx->ops->lost(ctx->plat);
+}
+
+/* Samples every interval from the window's baseline (the last tick, at
+ * p->t0) to p->end, a stop signal, or (--until-done) the commands' end.
+ * *sig is the stop signal; returns true when the platform was lost. */
+static bool window(xg_session *s, xg_spill *sp, xg_jobs *jobs,
+                   const xg_prog *p, int64_t *overhead, int *sig)
+{
+    const xg_options *o = s->ctx.opt;
+    int64_t interval_ns = (int64_t)llround(o->interval_s * 1e9);
+    int64_t next = p->t0 + interval_ns;
+    int last = 0;
+    bool lost = false;
+
+    while (!last) {
+        progress(o, p, s->ctx.doms.n);
+        last = wait_tick(o, jobs, next, p->end, sig);
+        /* the run's last tick takes no checkpoint: the final write follows;
+         * a repetition's last tick may (more repetitions follow) */
+        one_tick(s, sp, overhead, !last, last && p->rep == p->nrep);
+        if (is_lost(&s->ctx))
+            last = 1, lost = true;
+        while (next <= xg_now_ns())
+            next += interval_ns;
+    }
+    if (!o->quiet && isatty(2))
+        fprintf(stderr, "\r\033[K");
+    return lost;
+}
+
+/* --pause: sampled on the interval's grid, in no repetition; false when a
+ * stop signal or the platform's loss came during it. */
+static bool pause_ticks(xg_session *s, xg_spill *sp, int64_t *overhead,
+                        int *sig)
+{
+    const xg_options *o = s->ctx.opt;
+    xg_jobs none = {0};
+    int64_t interval_ns = (int64_t)llround(o->interval_s * 1e9);
+    int64_t t = xg_now_ns(), end = t + (int64_t)llround(o->pause_s * 1e9);
+    int64_t next = t + interval_ns;
+
+    while (o->pause_s > 0) {
+        int last = wait_tick(o, &none, next, end, sig);
+        if (*sig)
+            return false;
+        if (last)
+            break;
+        one_tick(s, sp, overhead, 1, false);
+        if (is_lost(&s->ctx))
+            return false;
+        while (next <= xg_now_ns())
+            next += interval_ns;
+    }
+    return !*sig && !is_lost(&s->ctx);
+}
+
+/* Starts repetition rep (numbered from 1) at the last tick. */
+static void rep_begin(xg_store *st, const xg_options *o, unsigned rep)
+{
+    xg_rep r = {0};
+
+    r.first_tick = r.last_tick = st->n_ticks - 1;
+    r.warmup = rep <= o->warmup;
+    r.state = XG_REP_RUNNING;
+    if (xg_store_add_rep(st, &r) < 0)
+        xg_say("repetition %u: out of memory (its range is not recorded)",
+               rep);
+}
+
+static void rep_end(xg_store *st, unsigned rep, int sig)
+{
+    if (rep == 0 || rep > st->n_reps)
+        return;
+    st->reps[rep - 1].last_tick = st->n_ticks - 1;
+    st->reps[rep - 1].state = sig ? XG_REP_PARTIAL : XG_REP_WHOLE;
+}
+
+/* 3-4. The windows: the run's baseline is taken, then for each repetition
+ * (one, unless --repeat/--warmup) the commands start, the window is
+ * sampled, and (between repetitions) the commands are stopped and
+ * recorded, the pause sampled, and the next baseline taken. The last
+ * repetition's commands are left for the caller to stop and record (when
+ * *pending; a stop during a pause leaves none). Returns the number of the
+ * last repetition run (0: not a repeated run). */
+static unsigned windows(xg_session *s, xg_spill *sp, xg_jobs *jobs,
+                        int64_t *overhead, int *sig, bool *pending)
+{
+    xg_ctx *ctx = &s->ctx;
+    const xg_options *o = ctx->opt;
+    xg_prog p = {0};
+    unsigned rep = 0;
+
+    p.nrep = XG_REPEATED(o) ? o->repeat + o->warmup : 0;
+    *pending = true;
+    xg_spill_tick(sp, &ctx->store); /* sizes the first arrays */
+    one_tick(s, sp, overhead, 0, true); /* the baseline, no checkpoint */
+    p.run = ctx->store.tick_mono_ns[0];
+    for (;;) {
+        p.rep = ++rep;
+        p.t0 = ctx->store.tick_mono_ns[ctx->store.n_ticks - 1];
+        p.end = p.t0 + (int64_t)llround(o->duration_s * 1e9);
+        if (p.nrep)
+            rep_begin(&ctx->store, o, rep);
+        xg_jobs_start(ctx, jobs);
+        /* the first checkpoint, after the commands are forked: the writer
+         * thread it starts must not be in the middle of an allocation in
+         * a child's copy of this process */
+        if (xg_spill_checkpoint_due(sp, p.t0))
+            checkpoint(ctx, sp, *overhead); /* the recording is there */
+        bool lost = window(s, sp, jobs, &p, overhead, sig);
+        if (p.nrep)
+            rep_end(&ctx->store, rep, *sig);
+        if (rep >= p.nrep || *sig || lost)
+            return p.nrep ? rep : 0;
+        xg_jobs_stop(jobs, 2.0);
+        xg_jobs_record(ctx, jobs, rep);
+        xg_jobs_again(jobs);
+        if (!pause_ticks(s, sp, overhead, sig)) {
+            *pending = false;
+            return rep;
+        }
+        one_tick(s, sp, overhead, 1, false); /* the next baseline */
+    }
+}
+
 int xg_experiment(const xg_options *o, xg_result *res, char *err,
                   size_t errlen)
 {
@@ -748,11 +927,12 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
     xg_ctx *ctx = &s.ctx;
     xg_jobs jobs = {0};
     xg_spill *sp = NULL;
-    int64_t t0, end, next, overhead, c0, interval_ns, t_start = 0, t_stop;
-    int rc, sig = 0, last = 0;
+    int64_t overhead = 0, t_start = 0, t_stop;
+    int rc, sig = 0;
+    unsigned rep;
+    bool pending;
 
     memset(res, 0, sizeof(*res));
-    interval_ns = (int64_t)llround(o->interval_s * 1e9);
     /* 1. domains, workload argv, output folder: everything that can be
      * refused is refused before any collector or workload starts. */
     rc = xg_session_select(&s, o, err, errlen);
@@ -776,42 +956,12 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
     if (rc != XG_EXIT_OK)
         goto out;
     t_start = xg_now_ns() - t_start;
-
-    /* 3-4. baseline sample, workload, then every interval. The overhead
-     * is this thread's CPU time (the --max-memory writer has its own). */
-    c0 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
-    xg_spill_tick(sp, &ctx->store); /* sizes the first arrays */
-    xg_session_sample(&s, xg_now_ns(), wall_ns(), 0);
-    xg_spill_tick(sp, &ctx->store);
-    overhead = cpu_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
-    t0 = ctx->store.tick_mono_ns[0];
-    end = t0 + (int64_t)llround(o->duration_s * 1e9);
-    xg_jobs_start(ctx, &jobs);
-    /* the first checkpoint, after the commands are forked: the writer
-     * thread it starts must not be in the middle of an allocation in a
-     * child's copy of this process */
     set_meta_num(&ctx->store, "checkpoint_s", o->checkpoint_s, 3);
-    if (xg_spill_checkpoint_due(sp, t0))
-        checkpoint(ctx, sp, overhead); /* the recording is there from now */
-    next = t0 + interval_ns;
-    while (!last) {
-        progress(o, t0, end, ctx->doms.n);
-        last = wait_tick(o, &jobs, next, end, &sig);
-        c0 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
-        xg_session_sample(&s, xg_now_ns(), wall_ns(), !last);
-        if (ctx->ops->lost && ctx->ops->lost(ctx->plat))
-            last = 1; /* the platform can measure no more */
-        xg_spill_tick(sp, &ctx->store);
-        overhead += cpu_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
-        if (!last && ctx->store.n_ticks &&
-            xg_spill_checkpoint_due(
-                sp, ctx->store.tick_mono_ns[ctx->store.n_ticks - 1]))
-            checkpoint(ctx, sp, overhead);
-        while (next <= xg_now_ns())
-            next += interval_ns;
-    }
-    if (!o->quiet && isatty(2))
-        fprintf(stderr, "\r\033[K");
+    rep_meta(&ctx->store, o);
+
+    /* 3-4. The overhead is this thread's CPU time (the --max-memory
+     * writer has its own). */
+    rep = windows(&s, sp, &jobs, &overhead, &sig, &pending);
 
     /* 5. stop, record: the commands get 2 s to end after SIGTERM, half a
      * second when a signal stops the run (it must end within a second) */
@@ -819,7 +969,8 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
     t_stop = xg_now_ns();
     xg_session_stop(&s);
     t_stop = xg_now_ns() - t_stop;
-    xg_jobs_record(ctx, &jobs);
+    if (pending)
+        xg_jobs_record(ctx, &jobs, rep);
     fill_meta(ctx, sig, overhead, ctx->store.n_ticks);
     platform_notes(ctx, NULL);
     platform_lost(ctx);

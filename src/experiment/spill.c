@@ -280,6 +280,7 @@ static void ckpt_free(xg_ckpt *ck)
     }
     free(ck->head.meta);
     free(ck->head.domains);
+    free(ck->head.reps);
     free(ck->head.series);
     free(ck->head.tick_mono_ns);
     free(ck->head.tick_wall_ns);
@@ -368,9 +369,12 @@ static int snap_head(xg_store *h, const xg_store *s, uint32_t tick_from,
     h->series = calloc(ns ? ns : 1, sizeof(*h->series));
     h->tick_mono_ns = malloc((nt ? nt : 1) * sizeof(int64_t));
     h->tick_wall_ns = malloc((nt ? nt : 1) * sizeof(int64_t));
+    h->reps = malloc((s->n_reps ? s->n_reps : 1) * sizeof(*h->reps));
     if (!h->meta || !h->domains || !h->series || !h->tick_mono_ns ||
-        !h->tick_wall_ns)
+        !h->tick_wall_ns || !h->reps)
         return -1;
+    memcpy(h->reps, s->reps, s->n_reps * sizeof(*h->reps));
+    h->n_reps = s->n_reps;
     for (i = 0; i < s->n_meta; i++, h->n_meta++)
         if (!(h->meta[i].key = strdup(s->meta[i].key)) ||
             !(h->meta[i].value = strdup(s->meta[i].value)))

@@ -114,6 +114,7 @@ int xg_jobs_prepare(xg_ctx *ctx, xg_jobs *jobs, char *err, size_t errlen)
     size_t i;
 
     memset(jobs, 0, sizeof(*jobs));
+    g_failed = 0;
     if (!o->command || o->n_command == 0)
         return 0;
     if (o->exec_user) {
@@ -376,12 +377,11 @@ void xg_jobs_kill_now(void)
             kill(-jobs->v[i].pid, SIGKILL);
 }
 
-void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs)
+void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs, uint32_t rep)
 {
     size_t i;
 
     xg_joblog_finish(jobs->log, 500000000);
-    g_failed = 0;
     for (i = 0; i < jobs->n; i++) {
         const xg_job *j = &jobs->v[i];
         xg_workload w = {0};
@@ -390,6 +390,7 @@ void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs)
                              : xg_strfmt("%s", j->state);
 
         w.domain = ctx->store_dom[j->dom];
+        w.rep = rep;
         w.argv = json;
         w.start_ns = j->start_ns;
         w.end_ns = j->end_ns;
@@ -411,6 +412,22 @@ void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs)
         free(kept[1]);
         free(state);
         free(json);
+    }
+}
+
+void xg_jobs_again(xg_jobs *jobs)
+{
+    xg_joblog_free(jobs->log);
+    jobs->log = NULL;
+    for (size_t i = 0; i < jobs->n; i++) {
+        xg_job *j = &jobs->v[i];
+        free(j->why);
+        j->why = NULL;
+        j->pid = 0;
+        j->start_ns = 0;
+        j->end_ns = -1;
+        j->exit_code = j->signal = 0;
+        j->state = "running";
     }
 }
 

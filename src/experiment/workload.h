@@ -51,11 +51,15 @@ size_t xg_jobs_reap(xg_jobs *jobs);
 void xg_jobs_stop(xg_jobs *jobs, double grace_s);
 /* SIGKILL to every running job's process group; async-signal-safe. */
 void xg_jobs_kill_now(void);
-/* Copies every job into the store's workloads, with what was kept of its
- * output (read on for up to 0.5 s first: see xg_joblog_finish). */
-void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs);
+/* Copies every job into the store's workloads, as repetition rep (0: not
+ * a repeated run), with what was kept of its output (read on for up to
+ * 0.5 s first: see xg_joblog_finish). */
+void xg_jobs_record(xg_ctx *ctx, const xg_jobs *jobs, uint32_t rep);
+/* Makes recorded jobs ready to start again (the next repetition): their
+ * outcome and output forgotten, the argv and environment kept. */
+void xg_jobs_again(xg_jobs *jobs);
 void xg_jobs_free(xg_jobs *jobs);
-/* How many jobs the last xg_jobs_record saw fail: not started, ended by a
+/* How many jobs xg_jobs_record saw fail, in all repetitions: not started, ended by a
  * signal or SIGTERM at the window's end, or exited with a status not 0
  * (the run's exit status 3). */
 size_t xg_jobs_failed(void);

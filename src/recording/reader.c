@@ -522,19 +522,91 @@ static int read_samples(reader *r)
     return rc;
 }
 
+/* 1 when the query gives a row, 0 when none, -1 on error. */
+static int r_exists(reader *r, const char *sql)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (r_prepare(r, &st, sql) < 0)
+        return -1;
+    rc = r_step(r, st);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* One row of repetitions: numbered 1, 2... in order, each a range of
+ * ticks after the one before. */
+static int read_rep(reader *r, sqlite3_stmt *st, uint32_t prev_last)
+{
+    int64_t rep = 0, first = 0, last = 0, warmup = 0;
+    const char *state;
+    xg_rep x = {0};
+    char row[48];
+
+    if (col_int(r, st, 0, "repetition", false, 0, &rep) < 0)
+        return -1;
+    snprintf(row, sizeof(row), "repetition %lld", (long long)rep);
+    if (rep != (int64_t)r->s->n_reps + 1)
+        return damaged(r, "%s where repetition %zu was expected", row,
+                       r->s->n_reps + 1);
+    if (col_range(r, st, 1, row, false, 0, r->s->n_reps ? prev_last : 0,
+                  (int64_t)r->s->n_ticks - 1, &first) < 0 ||
+        col_range(r, st, 2, row, false, 0, first,
+                  (int64_t)r->s->n_ticks - 1, &last) < 0 ||
+        col_range(r, st, 3, row, false, 0, 0, 1, &warmup) < 0 ||
+        col_text(r, st, 4, row, false, &state) < 0)
+        return -1;
+    if (!xg_rep_state_parse(state, &x.state))
+        return damaged(r, "%s: unknown state '%s'", row, state);
+    x.first_tick = (uint32_t)first;
+    x.last_tick = (uint32_t)last;
+    x.warmup = warmup != 0;
+    return xg_store_add_rep(r->s, &x) < 0 ? nomem(r) : 0;
+}
+
+/* The repetitions of a repeated run (format 2; none in older files). */
+static int read_reps(reader *r)
+{
+    sqlite3_stmt *st;
+    uint32_t prev_last = 0;
+    int rc = r_exists(r, "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                      " AND name = 'repetitions'");
+
+    if (rc <= 0)
+        return rc;
+    if (r_prepare(r, &st, "SELECT rep, first_tick, last_tick, warmup, state"
+                  " FROM repetitions ORDER BY rep") < 0)
+        return -1;
+    while ((rc = r_step(r, st)) > 0) {
+        if (read_rep(r, st, prev_last) < 0) {
+            rc = -1;
+            break;
+        }
+        prev_last = r->s->reps[r->s->n_reps - 1].last_tick;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int read_workloads(reader *r)
 {
     xg_store *s = r->s;
     sqlite3_stmt *st;
-    int rc;
+    int rc = r_exists(r, "SELECT 1 FROM pragma_table_info('workloads')"
+                      " WHERE name = 'rep'");
 
-    if (r_prepare(r, &st, "SELECT id, domain_id, argv, start_ns, end_ns,"
-                  " exit_code, signal, state FROM workloads ORDER BY id") < 0)
+    if (rc < 0 ||
+        r_prepare(r, &st, rc ? "SELECT id, domain_id, argv, start_ns, end_ns,"
+                  " exit_code, signal, state, rep FROM workloads ORDER BY id"
+                  : "SELECT id, domain_id, argv, start_ns, end_ns,"
+                  " exit_code, signal, state, NULL FROM workloads"
+                  " ORDER BY id") < 0)
         return -1;
     while ((rc = r_step(r, st)) > 0) {
         xg_workload w = { 0 };
         const char *argv, *state;
-        int64_t id = 0, domain_id = 0, dom, exit_code = 0, sig = 0;
+        int64_t id = 0, domain_id = 0, dom, exit_code = 0, sig = 0, rep = 0;
         char row[48];
         rc = -1;
         if (col_int(r, st, 0, "workload", false, 0, &id) < 0)
@@ -546,7 +618,9 @@ static int read_workloads(reader *r)
             col_int(r, st, 4, row, true, -1, &w.end_ns) < 0 ||
             col_range(r, st, 5, row, true, 0, INT_MIN, INT_MAX, &exit_code) < 0 ||
             col_range(r, st, 6, row, true, 0, INT_MIN, INT_MAX, &sig) < 0 ||
-            col_text(r, st, 7, row, false, &state) < 0)
+            col_text(r, st, 7, row, false, &state) < 0 ||
+            col_range(r, st, 8, row, true, 0, s->n_reps ? 1 : 0,
+                      (int64_t)s->n_reps, &rep) < 0)
             break;
         dom = find_id(r->domain_ids, s->n_domains, domain_id);
         if (dom < 0) {
@@ -562,6 +636,7 @@ static int read_workloads(reader *r)
         w.state = (char *)state;
         w.exit_code = (int)exit_code;
         w.signal = (int)sig;
+        w.rep = (uint32_t)rep;
         if (xg_store_add_workload(s, &w) < 0) {
             nomem(r);
             break;
@@ -699,7 +774,8 @@ int xg_recording_read(const char *path, xg_store *out, char *err, size_t errlen)
         sql_fail(&r);
     } else if (read_meta(&r) == 0 && read_ticks(&r) == 0 &&
                read_domains(&r) == 0 && read_series(&r) == 0 &&
-               read_samples(&r) == 0 && read_workloads(&r) == 0 &&
+               read_samples(&r) == 0 && read_reps(&r) == 0 &&
+               read_workloads(&r) == 0 &&
                read_outputs(&r) == 0) {
         ret = 0;
     }

@@ -10,7 +10,10 @@
 
 #include "core/store.h"
 
-#define XG_RECORDING_FORMAT 1
+/* The newest format this build reads. It writes 1 for a single run, 2 for
+ * a repeated one (format 2 added the repetitions: a reader of format 1
+ * would take the whole recording for one window, so it must refuse). */
+#define XG_RECORDING_FORMAT 2
 
 /* Writes s to path. The file is created 0640 with O_EXCL|O_NOFOLLOW; an
  * existing file is refused unless force (then it is replaced). -1 + err. */

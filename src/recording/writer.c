@@ -15,9 +15,8 @@
 
 #include "recording/internal.h"
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
-#define FORMAT_STR STR(XG_RECORDING_FORMAT)
+/* format 2 only when it has repetitions (recording.h) */
+#define FORMAT_STR(s) ((s)->n_reps ? "2" : "1")
 
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -35,7 +34,12 @@ static const char schema_sql[] =
     " value INTEGER NOT NULL, PRIMARY KEY(series_id, tick)) WITHOUT ROWID;"
     "CREATE TABLE workloads(id INTEGER PRIMARY KEY, domain_id INTEGER NOT NULL,"
     " argv TEXT NOT NULL, start_ns INTEGER, end_ns INTEGER, exit_code INTEGER,"
-    " signal INTEGER, state TEXT NOT NULL);"
+    " signal INTEGER, state TEXT NOT NULL, rep INTEGER);"
+    /* a repeated run's repetitions (format 2): tick ranges */
+    "CREATE TABLE repetitions(rep INTEGER PRIMARY KEY,"
+    " first_tick INTEGER NOT NULL, last_tick INTEGER NOT NULL,"
+    " warmup INTEGER NOT NULL, state TEXT NOT NULL"
+    " CHECK(state IN ('running', 'whole', 'partial')));"
     /* the workloads' output: the last bytes kept of each stream */
     "CREATE TABLE outputs(workload_id INTEGER NOT NULL REFERENCES workloads(id),"
     " stream TEXT NOT NULL CHECK(stream IN ('stdout', 'stderr')),"
@@ -137,7 +141,7 @@ static int write_meta(writer *w, const xg_store *s)
         if (kv->key && strcmp(kv->key, "magic") == 0)
             continue;
         if (kv->key && strcmp(kv->key, "format_version") == 0) {
-            value = FORMAT_STR;
+            value = FORMAT_STR(s);
             have_version = true;
         }
         bind_text(w, st, 1, kv->key);
@@ -146,7 +150,7 @@ static int write_meta(writer *w, const xg_store *s)
     }
     if (ret == 0 && !have_version) {
         bind_text(w, st, 1, "format_version");
-        bind_text(w, st, 2, FORMAT_STR);
+        bind_text(w, st, 2, FORMAT_STR(s));
         ret = w_step(w, st, "writing meta");
     }
     if (ret == 0) {
@@ -185,6 +189,29 @@ static int write_domains(writer *w, const xg_store *s)
         bind_int_unless(w, st, 9, d->first_tick, -1);
         bind_int_unless(w, st, 10, d->last_tick, -1);
         ret = w_step(w, st, "writing domains");
+    }
+    sqlite3_finalize(st);
+    return ret;
+}
+
+/* The repetitions, replaced whole (a checkpoint's may be running). */
+static int write_reps(writer *w, const xg_store *s)
+{
+    sqlite3_stmt *st;
+    int ret = 0;
+
+    if (w_exec(w, "DELETE FROM repetitions", "writing repetitions") < 0 ||
+        w_prepare(w, &st, "INSERT INTO repetitions(rep, first_tick,"
+                  " last_tick, warmup, state) VALUES(?, ?, ?, ?, ?)") < 0)
+        return -1;
+    for (size_t i = 0; i < s->n_reps && ret == 0; i++) {
+        const xg_rep *r = &s->reps[i];
+        bind_int(w, st, 1, (int64_t)i + 1);
+        bind_int(w, st, 2, r->first_tick);
+        bind_int(w, st, 3, r->last_tick);
+        bind_int(w, st, 4, r->warmup ? 1 : 0);
+        bind_text(w, st, 5, xg_rep_state_name(r->state));
+        ret = w_step(w, st, "writing repetitions");
     }
     sqlite3_finalize(st);
     return ret;
@@ -334,8 +361,8 @@ static int write_workloads(writer *w, const xg_store *s)
     if (w_exec(w, "DELETE FROM outputs; DELETE FROM workloads",
                "writing workloads") < 0 ||
         w_prepare(w, &st, "INSERT INTO workloads(id, domain_id, argv, start_ns,"
-                  " end_ns, exit_code, signal, state)"
-                  " VALUES(?, ?, ?, ?, ?, ?, ?, ?)") < 0)
+                  " end_ns, exit_code, signal, state, rep)"
+                  " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)") < 0)
         return -1;
     for (i = 0; i < s->n_workloads && ret == 0; i++) {
         const xg_workload *x = &s->workloads[i];
@@ -357,6 +384,7 @@ static int write_workloads(writer *w, const xg_store *s)
         bind_rc(w, killed ? sqlite3_bind_int(st, 7, x->signal)
                           : sqlite3_bind_null(st, 7));
         bind_text(w, st, 8, x->state);
+        bind_int_unless(w, st, 9, x->rep, 0);
         ret = w_step(w, st, "writing workloads");
     }
     sqlite3_finalize(st);
@@ -627,6 +655,7 @@ int64_t xg_recording_checkpoint(xg_recfile *f, const xg_ckpt *ck, char *err,
     }
     if (w_exec(w, "BEGIN", "starting transaction") < 0 ||
         write_meta(w, &ck->head) < 0 || write_domains(w, &ck->head) < 0 ||
+        write_reps(w, &ck->head) < 0 ||
         write_ticks(w, &ck->head, 0, ck->tick_base) < 0 ||
         write_series(w, &ck->head, 0, ck->series_base) < 0 ||
         write_chunk(w, ck->chunk, &rows) < 0 ||
@@ -670,6 +699,7 @@ static int write_rest(xg_recfile *f, const xg_store *s, const xg_chunk *extra,
     if (w_exec(w, "BEGIN", "starting transaction") < 0 ||
         (!f->has_tables && w_exec(w, schema_sql, "creating tables") < 0) ||
         write_meta(w, s) < 0 || write_domains(w, s) < 0 ||
+        write_reps(w, s) < 0 ||
         write_ticks(w, s, f->ticks_written, f->ticks_written) < 0 ||
         write_series(w, s, 0, 0) < 0 ||
         write_samples(w, s, extra, n_extra) < 0 ||

@@ -32,8 +32,8 @@ bad() {
     grep -qE -- "$3" "$TMP/err" || fail "$1: '$(cat "$TMP/err")' does not match '$3'"
     [ ! -s "$TMP/out" ] || fail "$1: something was printed"
 }
-bad "newer format" "update meta set value = '2' where key = 'format_version'" \
-    "recording format 2 is newer than this xengatherer understands \(1\)"
+bad "newer format" "update meta set value = '3' where key = 'format_version'" \
+    "recording format 3 is newer than this xengatherer understands \(2\)"
 # a newer format that says format 1 can read it, with a family this build
 # does not know: the rest is reported, one line says what was left out
 cp "$R" "$X"
@@ -44,13 +44,13 @@ sqlite3 "$X" "update meta set value = '3' where key = 'format_version';
         select 99999, domain_id, 'gpu', '', 'busy', 'ns' from series limit 1" || fail "sqlite3 failed"
 "$XG" report "$X" > "$TMP/out" 2> "$TMP/err" || fail "a newer but compatible format was refused: $(cat "$TMP/err")"
 grep -q "^CPU" "$TMP/out" || fail "the CPU section is missing from a newer format's report"
-grep -qx "note: recording format 3, newer than this xengatherer's (1): what it added is not shown; families this xengatherer does not know are not shown: gpu; series this xengatherer does not know are not shown (left out: gpu.busy)" "$TMP/out" \
+grep -qx "note: recording format 3, newer than this xengatherer's (2): what it added is not shown; families this xengatherer does not know are not shown: gpu; series this xengatherer does not know are not shown (left out: gpu.busy)" "$TMP/out" \
     || fail "no left-out line: $(tail -3 "$TMP/out")"
 "$XG" report --format json "$X" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert "gpu" in d["left_out"], d["left_out"]' \
     || fail "JSON's left_out does not name gpu"
-bad "newer format, compat 2" "update meta set value = '2' where key = 'format_version';
-    insert into meta values ('format_compat', '2')" \
-    "recording format 2 is newer than this xengatherer understands \(1\)"
+bad "newer format, compat 3" "update meta set value = '4' where key = 'format_version';
+    insert into meta values ('format_compat', '3')" \
+    "recording format 4 is newer than this xengatherer understands \(2\)"
 bad "bad format text" "update meta set value = 'one' where key = 'format_version'" "bad format_version 'one'"
 bad "no magic" "delete from meta where key = 'magic'" "not an xengatherer recording \(no magic\)"
 bad "sample of an unknown series" "insert into samples values (9999, 0, 1)" "sample for unknown series 9999"
@@ -61,6 +61,14 @@ bad "time going backwards" "update ticks set mono_ns = mono_ns - 1000000000 wher
     "tick 2 is not later than the tick before it"
 bad "workload ends before it starts" "update workloads set end_ns = start_ns - 1" "workload [0-9]+ ends before it starts"
 bad "sample past the last tick" "insert into samples values ($usage, 99, 1)" "past the last tick"
+bad "repetitions not numbered from 1" "insert into repetitions values (2, 0, 1, 0, 'whole')" \
+    "repetition 2 where repetition 1 was expected"
+bad "repetition past the last tick" "insert into repetitions values (1, 0, 99, 0, 'whole')" \
+    "repetition 1: last_tick 99 out of range"
+bad "repetitions overlapping" "insert into repetitions values (1, 0, 2, 0, 'whole'), (2, 1, 2, 0, 'whole')" \
+    "repetition 2: first_tick 1 out of range"
+bad "workload of no repetition" "insert into repetitions values (1, 0, 2, 0, 'whole'); update workloads set rep = 2" \
+    "workload [0-9]+: rep 2 out of range"
 bad "vcpus out of range" "update domains set vcpus = -3 where name = 'a'" "vcpus -3 out of range"
 bad "a table dropped" "drop table workloads" "no such table: workloads"
 bad "a value of the wrong type" "update samples set value = 'x' where series_id = $usage and tick = 1" \

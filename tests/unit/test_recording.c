@@ -544,27 +544,27 @@ static void test_read_not_recordings(void **state)
 
 static void test_read_newer_format(void **state)
 {
-    const char *path = write_small("v2.db");
+    const char *path = write_small("v3.db");
 
     (void)state;
-    sql_edit(path, "UPDATE meta SET value = '2' WHERE key = 'format_version'");
-    assert_read_fails(path, "recording format 2 is newer than this xengatherer"
-                      " understands (1)");
+    sql_edit(path, "UPDATE meta SET value = '3' WHERE key = 'format_version'");
+    assert_read_fails(path, "recording format 3 is newer than this xengatherer"
+                      " understands (2)");
     /* newer, but readable by format 1 (it only added): read */
     sql_edit(path, "INSERT INTO meta VALUES('format_compat', '1');"
              "CREATE TABLE gpu(x);");
     xg_store s;
     char err[256] = "";
     assert_int_equal(xg_recording_read(path, &s, err, sizeof(err)), 0);
-    assert_string_equal(xg_store_meta_get(&s, "format_version"), "2");
+    assert_string_equal(xg_store_meta_get(&s, "format_version"), "3");
     xg_store_free(&s);
     /* a compat that is not a number in 1..format is the format itself */
     sql_edit(path, "UPDATE meta SET value = 'x' WHERE key = 'format_compat'");
-    assert_read_fails(path, "recording format 2 is newer than this xengatherer"
-                      " understands (1)");
-    sql_edit(path, "UPDATE meta SET value = '2' WHERE key = 'format_compat'");
-    assert_read_fails(path, "recording format 2 is newer than this xengatherer"
-                      " understands (1)");
+    assert_read_fails(path, "recording format 3 is newer than this xengatherer"
+                      " understands (2)");
+    sql_edit(path, "UPDATE meta SET value = '3' WHERE key = 'format_compat'");
+    assert_read_fails(path, "recording format 3 is newer than this xengatherer"
+                      " understands (2)");
 }
 
 static void test_read_damaged(void **state)
