@@ -166,6 +166,9 @@ typedef struct xg_report_def {
     size_t n_sections;
 } xg_report_def;
 
+/* report.c's definition: the header and every section, in print order. */
+const xg_report_def *xg_report_definition(void);
+
 /* Builds the model of s; 0, or -1 on ENOMEM (m is then freed). */
 int xg_model_build(xg_model *m, const xg_report_def *def, const xg_store *s,
                    const xg_report_opts *o);

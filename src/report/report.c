@@ -27,6 +27,11 @@ static const xg_report_def report_def = {
     xg_header_build, sections, sizeof(sections) / sizeof(sections[0]),
 };
 
+const xg_report_def *xg_report_definition(void)
+{
+    return &report_def;
+}
+
 /* Every format: its name (--format, the report file's extension) and its
  * renderer. */
 static const struct {
