@@ -1,5 +1,6 @@
 /* rep_json.c — the report of a repeated run as one JSON document (built
  * with jansson: its size is figures x repetitions, not ticks):
+ *   "format": "xengatherer-repeat-report", "version": 1,
  *   the header's keys (meta, partial, window, domains, workloads: as the
  *   report's, each workload with its "rep"), "left_out" (what this build cannot show, or null),
  *   "repetitions": [{"rep", "warmup", "state", "start_s", "window_s",
@@ -118,7 +119,8 @@ static int body_json(const xg_rmodel *rm, json_t *root)
 
 int xg_rep_render_json(const xg_rmodel *rm, FILE *out)
 {
-    json_t *root = json_object();
+    json_t *root = json_pack("{s:s,s:i}", "format",
+                             "xengatherer-repeat-report", "version", 1);
     int rc = root ? xg_header_json(rm->s, root) : -1;
     if (!rc)
         rc = workload_reps(rm, root);

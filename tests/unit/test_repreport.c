@@ -229,6 +229,8 @@ static void test_json(void **state)
     json_t *root = json_loads(j, 0, &e);
     if (!root)
         fail_msg("JSON: %s at %d:\n%s", e.text, e.line, j);
+    assert_string_equal(json_string_value(json_object_get(root, "format")),
+                        "xengatherer-repeat-report");
     json_t *reps = json_object_get(root, "repetitions");
     assert_int_equal(json_array_size(reps), 5);
     json_t *r4 = json_array_get(reps, 3);
