@@ -49,7 +49,7 @@ static int stat_row(const xg_rmodel *rm, xg_table *t, const xg_rstat *st)
     const xg_fig *f = st->f;
     const xg_summary *m = &st->sum;
     char n[24], mean[32], sd[32], lo[32], hi[32], ci[72], mn[32], mx[32],
-        cv[32], outl[256];
+        cv[32], outl[1024];
     int p = f->prec;
     snprintf(n, sizeof(n), "%zu", m->n); /* fits */
     if (isfinite(m->ci_lo))
