@@ -27,7 +27,8 @@ static uint32_t key_hash(const char *family, const char *domain,
     const char *parts[4] = {family, domain, device, metric};
     uint32_t h = 2166136261u;
     for (int i = 0; i < 4; i++) {
-        const unsigned char *p = (const unsigned char *)(parts[i] ? parts[i] : "");
+        const char *part = parts[i] ? parts[i] : "";
+        const unsigned char *p = (const unsigned char *)part;
         do {
             h ^= *p;
             h *= 16777619u;

@@ -2,7 +2,8 @@
  * with jansson: its size is figures x repetitions, not ticks):
  *   "format": "xengatherer-repeat-report", "version": 1,
  *   the header's keys (meta, partial, window, domains, workloads: as the
- *   report's, each workload with its "rep"), "left_out" (what this build cannot show, or null),
+ *   report's, each workload with its "rep"), "left_out" (what this build
+ *   cannot show, or null),
  *   "repetitions": [{"rep", "warmup", "state", "start_s", "window_s",
  *     "used", "left_out": null | "warmup" | "partial" | "running"}],
  *   "draws": the repetitions the statistics are over,
