@@ -47,8 +47,9 @@ static const char *fz_rec_path(void)
     return fz_path;
 }
 
-/* Reads the recording at path; when accepted, reports on it in all three
- * formats. A rejection must come with a message. */
+/* Reads the recording at path; when accepted, reports on it in every
+ * format (a recording with repetitions gets the repeated run's report:
+ * xg_report_write dispatches). A rejection must come with a message. */
 static void fz_rec_read_report(const char *path)
 {
     char err[4400];

@@ -312,7 +312,7 @@ static void list_add(xg_sb *sb, const char *word)
  * through its format_compat, recording.md), families it has no section
  * for (meta "families"), series the schema does not know. NULL when
  * nothing. */
-static char *left_out(const xg_report_def *def, const xg_store *s)
+char *xg_model_left_out(const xg_report_def *def, const xg_store *s)
 {
     xg_sb fams = XG_SB_INIT, out = XG_SB_INIT;
     uint64_t v;
@@ -353,7 +353,7 @@ int xg_model_build(xg_model *m, const xg_report_def *def, const xg_store *s,
         fill_windows(&m->header) < 0)
         goto fail;
     m->no_interval = s->n_ticks < 2;
-    m->left_out = left_out(def, s);
+    m->left_out = xg_model_left_out(def, s);
     if (!(m->secs = calloc(def->n_sections ? def->n_sections : 1,
                            sizeof(*m->secs))))
         goto fail;

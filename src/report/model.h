@@ -166,10 +166,16 @@ typedef struct xg_report_def {
     size_t n_sections;
 } xg_report_def;
 
+/* report.c's definition: the header and every section, in print order. */
+const xg_report_def *xg_report_definition(void);
+
 /* Builds the model of s; 0, or -1 on ENOMEM (m is then freed). */
 int xg_model_build(xg_model *m, const xg_report_def *def, const xg_store *s,
                    const xg_report_opts *o);
 void xg_model_free(xg_model *m);
+/* What this build cannot show of s with def's sections (xg_model.left_out:
+ * malloc'd, or NULL when nothing). */
+char *xg_model_left_out(const xg_report_def *def, const xg_store *s);
 
 /* For sections. A new table in ms (its rows to be added); NULL on ENOMEM. */
 xg_mtable *xg_msection_table(xg_msection *ms, const xg_store *s,

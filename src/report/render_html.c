@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "report/calc.h"
+#include "report/html.h"
 #include "report/model.h"
 #include "util/table.h"
 
@@ -35,12 +36,12 @@
 enum { CH_W = 880, CH_H = 280, CH_L = 58, CH_R = 14, CH_T = 14, CH_B = 38,
        CH_PW = CH_W - CH_L - CH_R, CH_PH = CH_H - CH_T - CH_B };
 
-static const char *const palette[] = {
+static const char *const palette[XG_HTML_N_COLORS] = {
     "#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1",
     "#76b7b2", "#edc948", "#ff9da7", "#9c755f", "#17becf",
 };
-#define N_PALETTE (sizeof(palette) / sizeof(palette[0]))
-#define OTHERS_COLOR "#8c8c8c"
+#define N_PALETTE XG_HTML_N_COLORS
+#define OTHERS_COLOR XG_HTML_OTHERS_COLOR
 /* Lines a chart shows before "others" (when more than one would be). */
 #define XG_HTML_TOP 8
 
@@ -84,7 +85,7 @@ static bool is_ctl(unsigned char c)
 }
 
 /* n bytes of s (up to a NUL) as HTML text or attribute value. */
-static void esc_n(FILE *out, const char *s, size_t len)
+void xg_html_escape_n(FILE *out, const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     const unsigned char *end = len == SIZE_MAX ? NULL : p + len;
@@ -114,14 +115,14 @@ static void esc_n(FILE *out, const char *s, size_t len)
     }
 }
 
-static void xg_html_escape(FILE *out, const char *s)
+void xg_html_escape(FILE *out, const char *s)
 {
-    esc_n(out, s, SIZE_MAX);
+    xg_html_escape_n(out, s, SIZE_MAX);
 }
 
 /* s as a JSON string that is safe inside <script>: '<', '>' and '&' as
  * \u escapes, controls and invalid UTF-8 as '?'. */
-static void json_str(FILE *out, const char *s)
+void xg_html_json_str(FILE *out, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     fputc('"', out);
@@ -146,7 +147,7 @@ static void json_str(FILE *out, const char *s)
 }
 
 /* A number for JSON: 4 significant digits, null when not finite. */
-static void json_num(FILE *out, double v)
+void xg_html_json_num(FILE *out, double v)
 {
     if (isfinite(v))
         fprintf(out, "%.4g", v);
@@ -199,7 +200,13 @@ static const char css[] =
     "border:1px solid #c5cbd3;border-radius:4px;padding:4px 7px;"
     "font-size:12px;box-shadow:0 1px 4px rgba(0,0,0,.15);display:none;"
     "white-space:nowrap}"
-    "details{margin:6px 0}summary{cursor:pointer;color:#2f5d8a}";
+    "details{margin:6px 0}summary{cursor:pointer;color:#2f5d8a}"
+    /* the statistics of repetitions (rep_html.c) and compare's */
+    ".warn{color:#b8420f}td.warn{font-weight:600}"
+    ".dots{position:relative;background:#fff;border:1px solid #dde1e7;"
+    "border-radius:6px;padding:8px 10px 10px;margin:6px 0 14px}"
+    "circle.xg-dot{fill-opacity:.75}line.xg-ci{stroke:#1d232a;"
+    "stroke-width:1.5}line.xg-mean{stroke:#1d232a;stroke-width:3}";
 
 /* Writes errors of the page's own JS into the DOM (data-js-errors), so a
  * headless browser's dumped DOM shows them. */
@@ -252,7 +259,7 @@ static const char js_main[] =
 
 /* ---- tables ---- */
 
-static void cell_num(FILE *out, double v, int prec)
+void xg_html_cell_num(FILE *out, double v, int prec)
 {
     char buf[64];
     fprintf(out, "<td class=\"n\">%s</td>", xg_fmt_num(buf, sizeof(buf), v,
@@ -297,7 +304,7 @@ static void table_row(const xg_mtable *t, size_t r, FILE *out)
     }
     for (size_t c = 0; c < t->n_cols; c++)
         if (t->cols[c].label)
-            cell_num(out, c < row->n_cols ? xg_mtable_win(t, r, c) : NAN,
+            xg_html_cell_num(out, c < row->n_cols ? xg_mtable_win(t, r, c) : NAN,
                      t->cols[c].prec);
     if (t->flags & XG_TAB_SPAN) {
         fputs("<td class=\"n\">", out);
@@ -343,7 +350,7 @@ static void workloads_html(const xg_store *s, FILE *out)
     fputs("</table></div>\n", out);
 }
 
-static void line_html(const char *line, FILE *out)
+void xg_html_line(const char *line, FILE *out)
 {
     if (!*line)
         return;
@@ -357,7 +364,7 @@ static void blocks_html(const xg_model *m, const xg_msection *ms, FILE *out)
     for (size_t i = 0; i < ms->n_blocks; i++) {
         const xg_block *b = &ms->blocks[i];
         if (b->kind == XG_BLOCK_LINE)
-            line_html(b->line, out);
+            xg_html_line(b->line, out);
         else if (b->kind == XG_BLOCK_WORKLOADS)
             workloads_html(m->s, out);
         else
@@ -367,12 +374,13 @@ static void blocks_html(const xg_model *m, const xg_msection *ms, FILE *out)
 
 /* The header: its leading "key: value" lines as a definition list, the
  * rest (workloads, output, overhead) as they come. */
-static void header_html(const xg_model *m, FILE *out)
+void xg_html_header(const xg_model *m, const char *h1, FILE *out)
 {
     const xg_msection *ms = &m->header;
     size_t i = 0;
-    fputs("<h1>xengatherer report</h1>\n<div class=\"card\"><dl class=\"meta\">\n",
-          out);
+    fputs("<h1>", out);
+    xg_html_escape(out, h1);
+    fputs("</h1>\n<div class=\"card\"><dl class=\"meta\">\n", out);
     if (i < ms->n_blocks && ms->blocks[i].kind == XG_BLOCK_LINE &&
         strcmp(ms->blocks[i].line, "xengatherer report") == 0)
         i++;
@@ -381,7 +389,7 @@ static void header_html(const xg_model *m, FILE *out)
         if (!colon || colon - l > 24)
             break;
         fputs("<dt>", out);
-        esc_n(out, l, (size_t)(colon - l));
+        xg_html_escape_n(out, l, (size_t)(colon - l));
         fputs("</dt><dd>", out);
         xg_html_escape(out, colon + 2);
         fputs("</dd>\n", out);
@@ -774,12 +782,12 @@ static void workloads_json(const chart *ch, FILE *out)
                 continue;
             fputs(first ? "{\"name\":" : ",{\"name\":", out);
             first = false;
-            json_str(out, s->domains[dom].name);
+            xg_html_json_str(out, s->domains[dom].name);
             fputs(",\"start\":", out);
-            json_num(out, wl->start_ns > 0 ? (double)(wl->start_ns -
+            xg_html_json_num(out, wl->start_ns > 0 ? (double)(wl->start_ns -
                       s->tick_mono_ns[0]) / 1e9 : NAN);
             fputs(",\"end\":", out);
-            json_num(out, wl->end_ns > 0 ? (double)(wl->end_ns -
+            xg_html_json_num(out, wl->end_ns > 0 ? (double)(wl->end_ns -
                       s->tick_mono_ns[0]) / 1e9 : NAN);
             fputc('}', out);
         }
@@ -793,11 +801,11 @@ static void chart_json(const chart *ch, FILE *out)
     char buf[256];
     fprintf(out, "<script type=\"application/json\" class=\"xg-data\">"
             "{\"w\":%d,\"l\":%d,\"pw\":%d,\"end\":", CH_W, CH_L, CH_PW);
-    json_num(out, ch->end);
+    xg_html_json_num(out, ch->end);
     fputs(",\"metric\":", out);
-    json_str(out, ch->col->metric);
+    xg_html_json_str(out, ch->col->metric);
     fputs(",\"unit\":", out);
-    json_str(out, ch->col->unit);
+    xg_html_json_str(out, ch->col->unit);
     fputs(",\"x\":[", out);
     bool used[CH_PW] = {false};
     for (int c = 0, first = 1; c < CH_PW; c++) {
@@ -805,7 +813,7 @@ static void chart_json(const chart *ch, FILE *out)
             used[c] = ch->lines[l]->p[c].has;
         if (used[c]) {
             fprintf(out, "%s", first ? "" : ",");
-            json_num(out, (c + 0.5) / CH_PW * ch->end);
+            xg_html_json_num(out, (c + 0.5) / CH_PW * ch->end);
             first = 0;
         }
     }
@@ -814,7 +822,7 @@ static void chart_json(const chart *ch, FILE *out)
     fputs("],\"series\":[", out);
     for (size_t l = 0; l < ch->n; l++) {
         fprintf(out, "%s\n{\"name\":", l ? "," : "");
-        json_str(out, ch->rowp[l] ? row_name(ch->t, *ch->rowp[l], buf,
+        xg_html_json_str(out, ch->rowp[l] ? row_name(ch->t, *ch->rowp[l], buf,
                                              sizeof(buf))
                                   : ch->others_name);
         fprintf(out, ",\"color\":\"%s\",\"v\":[", color_of(ch, l));
@@ -826,12 +834,12 @@ static void chart_json(const chart *ch, FILE *out)
             first = 0;
             if (p->has && p->mn != p->mx) {
                 fputc('[', out);
-                json_num(out, p->mn);
+                xg_html_json_num(out, p->mn);
                 fputc(',', out);
-                json_num(out, p->mx);
+                xg_html_json_num(out, p->mx);
                 fputc(']', out);
             } else {
-                json_num(out, p->has ? p->mn : NAN);
+                xg_html_json_num(out, p->has ? p->mn : NAN);
             }
         }
         fputs("]}", out);
@@ -926,7 +934,7 @@ static void chart_title(const chartset *cs, size_t i, FILE *out)
     /* the table's title up to its explanation: "NET", "CPU" */
     const char *title = cs->t->title, *paren = strstr(title, " (");
     fputs(" <span class=\"cap\">&mdash; ", out);
-    esc_n(out, title, paren ? (size_t)(paren - title) : SIZE_MAX);
+    xg_html_escape_n(out, title, paren ? (size_t)(paren - title) : SIZE_MAX);
     fputs("</span></h3>\n", out);
 }
 
@@ -1110,11 +1118,11 @@ static void bar_json(const bars *b, FILE *out)
     char buf[256];
     fputs("<script type=\"application/json\" class=\"xg-bar-data\">"
           "{\"unit\":", out);
-    json_str(out, b->t->cols[b->seg[0]].unit);
+    xg_html_json_str(out, b->t->cols[b->seg[0]].unit);
     fputs(",\"metrics\":[", out);
     for (size_t j = 0; j < b->n_seg; j++) {
         fputs(j ? "," : "", out);
-        json_str(out, b->t->cols[b->seg[j]].metric);
+        xg_html_json_str(out, b->t->cols[b->seg[j]].metric);
     }
     fputs("],\"colors\":[", out);
     for (size_t j = 0; j < b->n_seg; j++)
@@ -1122,11 +1130,11 @@ static void bar_json(const bars *b, FILE *out)
     fputs("],\"bars\":[", out);
     for (size_t i = 0; i < b->n; i++) {
         fprintf(out, "%s\n{\"name\":", i ? "," : "");
-        json_str(out, row_name(b->t, b->rows[i], buf, sizeof(buf)));
+        xg_html_json_str(out, row_name(b->t, b->rows[i], buf, sizeof(buf)));
         fputs(",\"v\":[", out);
         for (size_t j = 0; j < b->n_seg; j++) {
             fputs(j ? "," : "", out);
-            json_num(out, bar_val(b->t, b->rows[i], b->seg[j]));
+            xg_html_json_num(out, bar_val(b->t, b->rows[i], b->seg[j]));
         }
         fputs("]}", out);
     }
@@ -1140,7 +1148,7 @@ static void bars_html(bars *b, FILE *out)
     fprintf(out, "<div class=\"bars\">\n<svg class=\"xg-chart xg-bars\" "
             "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"", CH_W,
             CH_T + ph + BAR_B);
-    esc_n(out, b->t->title, strstr(b->t->title, " (")
+    xg_html_escape_n(out, b->t->title, strstr(b->t->title, " (")
           ? (size_t)(strstr(b->t->title, " (") - b->t->title) : SIZE_MAX);
     fputs(" over the window\">\n", out);
     bar_axes(b, ph, out);
@@ -1196,7 +1204,7 @@ static int table_bars(const xg_mtable *t, FILE *out)
         }
         fputs(" <span class=\"cap\">&mdash; ", out);
         const char *paren = strstr(t->title, " (");
-        esc_n(out, t->title, paren ? (size_t)(paren - t->title) : SIZE_MAX);
+        xg_html_escape_n(out, t->title, paren ? (size_t)(paren - t->title) : SIZE_MAX);
         fputs("</span></h3>\n", out);
         b.rows = o;
         b.n = top;
@@ -1281,15 +1289,31 @@ static void nav_html(const xg_model *m, FILE *out)
     fputs("</nav>\n", out);
 }
 
+const char *xg_html_color(size_t i)
+{
+    return palette[i % N_PALETTE];
+}
+
+void xg_html_head(FILE *out, const char *title)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head>"
+          "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+          "content=\"width=device-width,initial-scale=1\">\n<title>", out);
+    xg_html_escape(out, title);
+    fprintf(out, "</title>\n<style>%s</style>\n</head><body>\n"
+            "<script>%s</script>\n<main>\n", css, js_errors);
+}
+
+void xg_html_tail(FILE *out)
+{
+    fprintf(out, "</main>\n<script>%s</script>\n</body></html>\n", js_main);
+}
+
 int xg_render_html(const xg_model *m, FILE *out)
 {
     int rc = 0;
-    fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
-            "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
-            "content=\"width=device-width,initial-scale=1\">\n"
-            "<title>xengatherer report</title>\n<style>%s</style>\n"
-            "</head><body>\n<script>%s</script>\n<main>\n", css, js_errors);
-    header_html(m, out);
+    xg_html_head(out, "xengatherer report");
+    xg_html_header(m, "xengatherer report", out);
     if (m->no_interval) {
         fprintf(out, "<p class=\"note\">%s: no interval to report</p>\n",
                 m->s->n_ticks ? "only one sample" : "no samples");
@@ -1303,6 +1327,6 @@ int xg_render_html(const xg_model *m, FILE *out)
         xg_html_escape(out, m->left_out);
         fputs("</p>\n", out);
     }
-    fprintf(out, "</main>\n<script>%s</script>\n</body></html>\n", js_main);
+    xg_html_tail(out);
     return rc || ferror(out) ? -1 : 0;
 }

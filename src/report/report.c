@@ -11,6 +11,7 @@
 
 #include "report/calc.h"
 #include "report/model.h"
+#include "report/repeat.h"
 #include "report/section.h"
 
 /* Every section, in print order. A new family adds its section here. */
@@ -27,17 +28,24 @@ static const xg_report_def report_def = {
     xg_header_build, sections, sizeof(sections) / sizeof(sections[0]),
 };
 
-/* Every format: its name (--format, the report file's extension) and its
- * renderer. */
+const xg_report_def *xg_report_definition(void)
+{
+    return &report_def;
+}
+
+/* Every format: its name (--format, the report file's extension), its
+ * renderer, and its renderer of a repeated run's report (repeat.h). */
+typedef int (*xg_rep_render_fn)(const xg_rmodel *rm, FILE *out);
 static const struct {
     const char *name;
     xg_format fmt;
     xg_render_fn render;
+    xg_rep_render_fn render_reps;
 } formats[] = {
-    {"text", XG_FMT_TEXT, xg_render_text},
-    {"csv", XG_FMT_CSV, xg_render_csv},
-    {"json", XG_FMT_JSON, xg_render_json},
-    {"html", XG_FMT_HTML, xg_render_html},
+    {"text", XG_FMT_TEXT, xg_render_text, xg_rep_render_text},
+    {"csv", XG_FMT_CSV, xg_render_csv, xg_rep_render_csv},
+    {"json", XG_FMT_JSON, xg_render_json, xg_rep_render_json},
+    {"html", XG_FMT_HTML, xg_render_html, xg_rep_render_html},
 };
 #define N_FORMATS (sizeof(formats) / sizeof(formats[0]))
 
@@ -132,11 +140,24 @@ int xg_json_push(json_t *arr, json_t *obj)
     return json_array_append_new(arr, obj);
 }
 
+/* The report of a repeated run: statistics over its repetitions. */
+static int write_reps(const xg_store *s, const xg_report_opts *o,
+                      xg_rep_render_fn render, FILE *out)
+{
+    xg_rmodel rm;
+    if (!render || xg_rmodel_build(&rm, s, o) < 0)
+        return -1;
+    int rc = render(&rm, out);
+    xg_rmodel_free(&rm);
+    return rc;
+}
+
 int xg_report_write(const xg_store *s, const xg_report_opts *o, FILE *out)
 {
     xg_report_opts defaults = {XG_FMT_TEXT, false};
-    xg_render_fn render = NULL;
+    size_t f = N_FORMATS;
     xg_model m;
+    int rc;
 
     if (!s || !out)
         return -1;
@@ -144,11 +165,17 @@ int xg_report_write(const xg_store *s, const xg_report_opts *o, FILE *out)
         o = &defaults;
     for (size_t i = 0; i < N_FORMATS; i++)
         if (formats[i].fmt == o->fmt)
-            render = formats[i].render;
-    if (!render || xg_model_build(&m, &report_def, s, o) < 0)
+            f = i;
+    if (f == N_FORMATS)
         return -1;
-    int rc = render(&m, out);
-    xg_model_free(&m);
+    if (s->n_reps > 0) {
+        rc = write_reps(s, o, formats[f].render_reps, out);
+    } else {
+        if (xg_model_build(&m, &report_def, s, o) < 0)
+            return -1;
+        rc = formats[f].render(&m, out);
+        xg_model_free(&m);
+    }
     if (fflush(out) != 0 || ferror(out))
         rc = -1;
     return rc;
