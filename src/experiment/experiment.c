@@ -18,6 +18,7 @@
 #include "config.h"
 #include "collect/collector.h"
 #include "recording/recording.h"
+#include "experiment/environ.h"
 #include "experiment/restart.h"
 #include "experiment/spill.h"
 #include "util/exectpl.h"
@@ -776,6 +777,7 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
     if (rc != XG_EXIT_OK)
         goto out;
     t_start = xg_now_ns() - t_start;
+    xg_environ_record(ctx); /* meta env.*: before any workload or checkpoint */
 
     /* 3-4. baseline sample, workload, then every interval. The overhead
      * is this thread's CPU time (the --max-memory writer has its own). */
