@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "report/calc.h"
@@ -365,9 +366,12 @@ static void env_text(const xg_store *s, xg_sb *out)
         }
         xg_sb_add(out, "\n", 1);
     }
-    if ((v = xg_store_meta_get(s, "env.platform_version")))
-        xg_sb_printf(out, "platform version: %s %s\n",
-                     meta_or_dash(s, "platform"), v);
+    if ((v = xg_store_meta_get(s, "env.platform_version"))) {
+        const char *pl = meta_or_dash(s, "platform"); /* once: "Xen 4.17" */
+        bool named = strncasecmp(v, pl, strlen(pl)) == 0;
+        xg_sb_printf(out, "platform version: %s%s%s\n", named ? "" : pl,
+                     named ? "" : " ", v);
+    }
     if ((v = xg_store_meta_get(s, "env.cgroup")))
         xg_sb_printf(out, "cgroup mode: %s\n", v);
     for (size_t i = 0; i < s->n_domains; i++) {

@@ -217,6 +217,12 @@ static void test_header_lines(void **state)
         "domain db: memory unlimited\n"
         "tool: "));
     free(t);
+    /* a version that names its platform is not preceded by it again */
+    xg_store_meta_set(&a, "platform", "libvirt");
+    xg_store_meta_set(&a, "env.platform_version", "libvirt 9.0.0, QEMU 7.2.22");
+    t = text_of(&a);
+    assert_non_null(strstr(t, "\nplatform version: libvirt 9.0.0, QEMU 7.2.22\n"));
+    free(t);
     xg_store_free(&a);
 }
 
