@@ -18,6 +18,7 @@
 #include "config.h"
 #include "collect/collector.h"
 #include "recording/recording.h"
+#include "experiment/environ.h"
 #include "experiment/restart.h"
 #include "experiment/spill.h"
 #include "util/exectpl.h"
@@ -956,6 +957,7 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
     if (rc != XG_EXIT_OK)
         goto out;
     t_start = xg_now_ns() - t_start;
+    xg_environ_record(ctx); /* meta env.*: before any workload or checkpoint */
     set_meta_num(&ctx->store, "checkpoint_s", o->checkpoint_s, 3);
     rep_meta(&ctx->store, o);
 

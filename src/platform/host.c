@@ -252,3 +252,34 @@ int xg_host_push(xg_pdomains *out, int *ncpus, char *err, size_t errlen)
     }
     return 0;
 }
+
+const char *xg_cgroup_mode_parse(const char *mounts)
+{
+    bool v1 = false, v2 = false;
+
+    for (const char *l = mounts; l && *l; l = next_line(l)) {
+        const char *t = l;
+        size_t n;
+        for (int f = 0; f < 2 && t; f++) /* device, mount point */
+            if ((t = strchr(t, ' ')))
+                t++;
+        if (!t)
+            continue;
+        n = strcspn(t, " \n");
+        v1 |= n == 6 && strncmp(t, "cgroup", 6) == 0;
+        v2 |= n == 7 && strncmp(t, "cgroup2", 7) == 0;
+    }
+    return v1 && v2 ? "hybrid v1+v2" : v1 ? "cgroup v1"
+                                          : v2 ? "cgroup v2" : NULL;
+}
+
+const char *xg_cgroup_mode(void)
+{
+    char *buf = malloc(1 << 16);
+    const char *mode = NULL;
+
+    if (buf && xg_read_text("/proc/mounts", buf, 1 << 16) > 0)
+        mode = xg_cgroup_mode_parse(buf);
+    free(buf);
+    return mode;
+}

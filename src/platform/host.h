@@ -50,4 +50,11 @@ bool xg_disk_is_partition(const char *name);
  * (DEVNAME=), else "MAJ:MIN". */
 void xg_disk_name(unsigned major, unsigned minor, char *buf, size_t len);
 
+/* Which cgroup hierarchies are mounted, from /proc/mounts text: "cgroup
+ * v1", "cgroup v2", "hybrid v1+v2" (both kinds), NULL for neither. */
+const char *xg_cgroup_mode_parse(const char *mounts);
+/* The same of <root>/proc/mounts (its first 64 KiB); NULL when it cannot
+ * be read. */
+const char *xg_cgroup_mode(void);
+
 #endif

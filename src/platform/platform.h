@@ -117,6 +117,19 @@ typedef struct xg_cmt_counters {
     uint64_t mbm_total, mbm_local; /* cumulative, summed over sockets */
 } xg_cmt_counters;
 
+/* What a platform knows of a domain's set-up that can change results
+ * (recorded at the start of a run as meta env.domain.*, see environ.h).
+ * Every field left as the caller zeroed it is unknown. */
+#define XG_ENV_UNLIMITED UINT64_MAX
+typedef struct xg_domain_env {
+    uint64_t memory_kib;  /* a VM's memory, a cgroup's limit; 0 unknown,
+                           * XG_ENV_UNLIMITED: no limit */
+    char pinning[512];    /* the CPUs it may run on, as a CPU list
+                           * ("0-3,8"); "" unknown */
+    char version[128];    /* the hypervisor serving it, when that is per
+                           * domain (each QEMU process has its own); "" */
+} xg_domain_env;
+
 typedef struct xg_platform_ops {
     const char *name; /* "cgroup", "qemu", "libvirt", "xen" */
     /* Whether this platform is what runs here (for --platform auto). */
@@ -174,6 +187,14 @@ typedef struct xg_platform_ops {
      * daemon went away): one line saying so; the run ends at that sample
      * and keeps what it measured. */
     const char *(*lost)(xg_platform *p);
+    /* Optional: the platform's version as one line ("Xen 4.17.0",
+     * "libvirt 9.0.0, QEMU 7.2.0", "hybrid v1+v2"), valid until close;
+     * NULL when it cannot say. */
+    const char *(*version)(xg_platform *p);
+    /* Optional: fills what the platform knows of the domain's set-up into
+     * out (zeroed by the caller; the host row is never asked). 0, or -1
+     * when it knows nothing. */
+    int (*domain_env)(xg_platform *p, xg_pdomain *d, xg_domain_env *out);
 } xg_platform_ops;
 
 /* The platform called name ("auto" picks: xen, libvirt, qemu, cgroup; this

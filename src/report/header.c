@@ -4,10 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "report/calc.h"
 #include "report/section.h"
+#include "util/numfmt.h"
+#include "util/root.h"
 #include "util/strbuf.h"
 #include "util/table.h"
 
@@ -255,6 +258,139 @@ static void flushed_text(const xg_store *s, xg_sb *out)
     xg_sb_add(out, "\n", 1);
 }
 
+/* Appends "N word(s)" of meta key when there, sep before it unless it is
+ * the first part (*n counts the parts). */
+static void count_part(const xg_store *s, xg_sb *out, const char *key,
+                       const char *sep, const char *word, int *n)
+{
+    uint64_t v;
+
+    if (!xg_calc_meta_u64(s, key, &v))
+        return;
+    xg_sb_printf(out, "%s%llu %s%s", (*n)++ ? sep : "",
+                 (unsigned long long)v, word, v == 1 ? "" : "s");
+}
+
+/* Appends "label value" of meta key when there, ", " before it unless it
+ * is the first part. */
+static void word_part(const xg_store *s, xg_sb *out, const char *key,
+                      const char *label, int *n)
+{
+    const char *v = xg_store_meta_get(s, key);
+
+    if (v && *v)
+        xg_sb_printf(out, "%s%s%s", (*n)++ ? ", " : "", label, v);
+}
+
+/* "AMD EPYC, 1 socket x 2 cores x 1 thread, 1 NUMA node, governor none,
+ * boost unknown, microcode 0x1000065": the parts recorded. */
+static void cpu_line(const xg_store *s, xg_sb *out)
+{
+    xg_sb topo = XG_SB_INIT;
+    int n = 0, t = 0;
+
+    count_part(s, &topo, "env.sockets", " x ", "socket", &t);
+    count_part(s, &topo, "env.cores_per_socket", " x ", "core", &t);
+    count_part(s, &topo, "env.threads_per_core", " x ", "thread", &t);
+    if (!t)
+        count_part(s, &topo, "env.cpus", "", "CPU", &t);
+    xg_sb_printf(out, "%s", "environment: ");
+    word_part(s, out, "env.cpu_model", "", &n);
+    if (t)
+        xg_sb_printf(out, "%s%s", n++ ? ", " : "", xg_sb_str(&topo));
+    xg_sb_free(&topo);
+    if (xg_store_meta_get(s, "env.numa_nodes") && n)
+        xg_sb_printf(out, "%s", ", ");
+    count_part(s, out, "env.numa_nodes", "", "NUMA node", &n);
+    word_part(s, out, "env.governor", "governor ", &n);
+    word_part(s, out, "env.boost", "boost ", &n);
+    word_part(s, out, "env.microcode", "microcode ", &n);
+    xg_sb_add(out, "\n", 1);
+}
+
+/* A domain's recorded memory and pinning: "memory 2.0 GiB, CPUs 0-3". */
+static bool dom_env_text(const xg_store *s, const xg_domain_info *d,
+                         xg_sb *out)
+{
+    static const char *const what[3] = {"memory_kib", "pinning", "version"};
+    static const char *const label[3] = {"memory ", "CPUs ", ""};
+    int n = 0;
+
+    for (int k = 0; k < 3; k++) {
+        char *key = xg_strfmt("env.domain.%s.%s", d->key, what[k]), b[32];
+        const char *v = key ? xg_store_meta_get(s, key) : NULL;
+        uint64_t kib;
+        const char *end;
+        free(key);
+        if (!v || !*v)
+            continue;
+        if (k == 0 && (end = xg_parse_u64(v, &kib)) && !*end) {
+            xg_bytes_text(b, sizeof(b), kib * 1024);
+            v = b;
+        }
+        if (!n++)
+            xg_sb_printf(out, "domain %s: ", d->name ? d->name : "?");
+        xg_sb_printf(out, "%s%s%s", n > 1 ? ", " : "", label[k], v);
+    }
+    if (n)
+        xg_sb_add(out, "\n", 1);
+    return n > 0;
+}
+
+#define XG_ENV_DOM_LINES 4 /* domain lines at most, then "and N more" */
+
+/* The environment the run measured in (meta env.*, environ.h): nothing for
+ * a recording without it. */
+static void env_text(const xg_store *s, xg_sb *out)
+{
+    uint64_t avail, total;
+    size_t shown = 0, more = 0;
+    const char *v;
+
+    if (!xg_store_meta_get(s, "env.cpu_model") &&
+        !xg_store_meta_get(s, "env.cpus"))
+        return;
+    cpu_line(s, out);
+    if ((v = xg_store_meta_get(s, "env.kernel_cmdline")))
+        xg_sb_printf(out, "kernel command line: %s\n", v);
+    if ((v = xg_store_meta_get(s, "env.load_1m"))) {
+        xg_sb_printf(out, "load at start: %s %s %s", v,
+                     meta_or_dash(s, "env.load_5m"),
+                     meta_or_dash(s, "env.load_15m"));
+        if (xg_calc_meta_u64(s, "env.mem_available_kib", &avail) &&
+            xg_calc_meta_u64(s, "env.mem_total_kib", &total)) {
+            char a[32], b[32];
+            xg_bytes_text(a, sizeof(a), avail * 1024);
+            xg_bytes_text(b, sizeof(b), total * 1024);
+            xg_sb_printf(out, ", %s available of %s", a, b);
+        }
+        xg_sb_add(out, "\n", 1);
+    }
+    if ((v = xg_store_meta_get(s, "env.platform_version"))) {
+        const char *pl = meta_or_dash(s, "platform"); /* once: "Xen 4.17" */
+        bool named = strncasecmp(v, pl, strlen(pl)) == 0;
+        xg_sb_printf(out, "platform version: %s%s%s\n", named ? "" : pl,
+                     named ? "" : " ", v);
+    }
+    if ((v = xg_store_meta_get(s, "env.cgroup")))
+        xg_sb_printf(out, "cgroup mode: %s\n", v);
+    for (size_t i = 0; i < s->n_domains; i++) {
+        xg_sb tmp = XG_SB_INIT;
+        if (!s->domains[i].is_host && s->domains[i].key &&
+            dom_env_text(s, &s->domains[i], &tmp)) {
+            if (shown++ < XG_ENV_DOM_LINES)
+                xg_sb_printf(out, "%s", xg_sb_str(&tmp));
+            else
+                more++;
+        }
+        xg_sb_free(&tmp);
+    }
+    if (more)
+        xg_sb_printf(out, "and %zu more domain%s with memory or pinning "
+                     "recorded (meta env.domain.*)\n", more,
+                     more == 1 ? "" : "s");
+}
+
 static void head_text(const xg_store *s, xg_sb *out)
 {
     char a[64], b[64];
@@ -266,6 +402,7 @@ static void head_text(const xg_store *s, xg_sb *out)
     xg_sb_printf(out, "host: %s\n", meta_or_dash(s, "hostname"));
     xg_sb_printf(out, "platform: %s\n", meta_or_dash(s, "platform"));
     xg_sb_printf(out, "kernel: %s\n", meta_or_dash(s, "kernel"));
+    env_text(s, out);
     xg_sb_printf(out, "tool: xengatherer %s\n", meta_or_dash(s, "tool_version"));
     xg_sb_printf(out, "start: %s\n", wall_text(s, "window_start_wall_ns", w0, a, sizeof(a)));
     xg_sb_printf(out, "end: %s\n", wall_text(s, "window_end_wall_ns", w1, b, sizeof(b)));

@@ -30,4 +30,20 @@ fcmp "$wmb" '>=' 57.6 && fcmp "$wmb" '<=' 70.4 || fail "writer: $wmb MB, expecte
 fcmp "${bmb:-0}" '<' 1 || fail "burner wrote $bmb MB"
 grep -qE '^xg-it-burn +exited +0 ' "$out/report.txt" || fail "burner's workload status missing"
 grep -qE '^xg-it-write +exited +0 ' "$out/report.txt" || fail "writer's workload status missing"
+
+# the environment, as this host's own files give it (meta env.*)
+json="$out/report.json"
+model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
+gov=$(cat /sys/devices/system/cpu/cpu0/cpufreq/scaling_governor 2>/dev/null || echo none)
+cgm=$(awk '$3=="cgroup"{v1=1} $3=="cgroup2"{v2=1} END{print v1&&v2?"hybrid v1+v2":v1?"cgroup v1":"cgroup v2"}' /proc/mounts)
+[ "$(json_get "$json" 'j["meta"]["env.cpu_model"]')" = "$model" ] || fail "env.cpu_model is not '$model'"
+[ "$(json_get "$json" 'j["meta"]["env.governor"]')" = "$gov" ] || fail "env.governor is not '$gov'"
+[ "$(json_get "$json" 'j["meta"]["env.cgroup"]')" = "$cgm" ] || fail "env.cgroup is not '$cgm'"
+[ "$(json_get "$json" 'j["meta"]["env.cpus"]')" = "$(getconf _NPROCESSORS_ONLN)" ] || fail "env.cpus is not $(getconf _NPROCESSORS_ONLN)"
+[ "$(json_get "$json" 'j["meta"]["env.kernel_cmdline"]')" = "$(cat /proc/cmdline)" ] || fail "env.kernel_cmdline differs"
+json_get "$json" 'j["meta"]["env.load_1m"]' | grep -qE '^[0-9]+\.[0-9]+$' || fail "env.load_1m missing"
+grep -qF "environment: $model, " "$out/report.txt" || fail "no environment line in the report"
+grep -qE "^load at start: [0-9.]+ [0-9.]+ [0-9.]+, .* available of " "$out/report.txt" || fail "no load line in the report"
+grep -qF "cgroup mode: $cgm" "$out/report.txt" || fail "no cgroup mode line in the report"
+echo "environment: $model, governor $gov, $cgm"
 echo "PASS"

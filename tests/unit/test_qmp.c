@@ -282,6 +282,37 @@ static void test_blockstats(void **state)
     reap(pid);
 }
 
+/* query-version and query-memory-size-summary, replies of a real QEMU
+ * 7.2 (qemu/qmp/version.json, memory-size-summary.json: -m 256). */
+static void test_version_memory(void **state)
+{
+    const step s[] = {GREET, CAPS,
+                      {"\"query-version\"", "version.json", NULL, 0, 0},
+                      {"\"query-memory-size-summary\"",
+                       "memory-size-summary.json", NULL, 0, 0},
+                      {"\"query-version\"", "error.json", NULL, 0, 0}};
+    char v[64], small[8];
+    uint64_t bytes = 0;
+    pid_t pid;
+    xg_qmp *q = start(s, N(s), 0, 1000, &pid);
+
+    (void)state;
+    assert_int_equal(xg_qmp_version(q, v, sizeof(v)), 0);
+    assert_string_equal(v, "QEMU 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)");
+    assert_int_equal(xg_qmp_memory(q, &bytes), 0);
+    assert_true(bytes == 256u << 20);
+    assert_int_equal(xg_qmp_version(q, v, sizeof(v)), -1); /* an error */
+    xg_qmp_close(q);
+    reap(pid);
+    json_t *j = json_loads("{\"return\":{\"qemu\":{\"major\":9,"
+                           "\"minor\":0,\"micro\":1},\"package\":\"\"}}",
+                           0, NULL);
+    assert_int_equal(xg_qmp_parse_version(j, v, sizeof(v)), 0);
+    assert_string_equal(v, "QEMU 9.0.1"); /* no package: nothing after */
+    assert_int_equal(xg_qmp_parse_version(j, small, sizeof(small)), -1);
+    json_decref(j);
+}
+
 static void test_pretty_bytewise(void **state)
 {
     const step s[] = {{NULL, "pretty-greeting.json", NULL, 0, 0},
@@ -792,6 +823,7 @@ int main(void)
         cmocka_unit_test_teardown(test_platform_fallback, teardown),
         cmocka_unit_test_teardown(test_platform_busy, teardown),
         cmocka_unit_test_teardown(test_session_report, teardown),
+        cmocka_unit_test(test_version_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -66,7 +66,7 @@ static bool cg_detect(void)
 
 /* One blank-separated /proc/mounts field with its \ooo escapes decoded, into
  * buf. Returns the char after it, or NULL when empty or too long. */
-static const char *mount_field(const char *p, char *buf, size_t len)
+const char *cg_mount_field(const char *p, char *buf, size_t len)
 {
     size_t n = 0;
 
@@ -88,7 +88,7 @@ static const char *mount_field(const char *p, char *buf, size_t len)
 }
 
 /* Whether comma-separated opts holds the word w. */
-static bool has_opt(const char *opts, const char *w)
+bool cg_has_opt(const char *opts, const char *w)
 {
     size_t wl = strlen(w);
 
@@ -108,15 +108,15 @@ static int parse_mounts(xg_platform *p, const char *text)
     char dev[256], mnt[4096], type[64], opts[1024];
 
     for (const char *l = text; l && *l; l = next_line(l)) {
-        const char *q = mount_field(l, dev, sizeof(dev));
-        if (!q || !(q = mount_field(q, mnt, sizeof(mnt))) ||
-            !(q = mount_field(q, type, sizeof(type))) ||
-            !mount_field(q, opts, sizeof(opts)))
+        const char *q = cg_mount_field(l, dev, sizeof(dev));
+        if (!q || !(q = cg_mount_field(q, mnt, sizeof(mnt))) ||
+            !(q = cg_mount_field(q, type, sizeof(type))) ||
+            !cg_mount_field(q, opts, sizeof(opts)))
             continue;
         for (int h = 0; h < CG_NH; h++) {
             bool is = h == CG_V2 ? strcmp(type, "cgroup2") == 0
                                  : strcmp(type, "cgroup") == 0 &&
-                                       has_opt(opts, ctl[h]);
+                                       cg_has_opt(opts, ctl[h]);
             if (is && !p->mnt[h] && !(p->mnt[h] = strdup(mnt)))
                 return -1;
         }
@@ -496,4 +496,6 @@ const xg_platform_ops xg_platform_cgroup = {
     .close = cg_close,
     .note = cg_note,
     .changed = cg_changed,
+    .version = cg_version,
+    .domain_env = cg_domain_env,
 };

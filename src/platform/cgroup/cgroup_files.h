@@ -51,6 +51,15 @@ int cg_write(const char *dir, const char *file, const char *text, char *err,
 /* Writes the one-line err "<root><path>: <strerror(e)><hint>". */
 void cg_path_err(char *err, size_t errlen, const char *path, int e);
 
+/* One blank-separated /proc/mounts field, \ooo escapes decoded, into buf;
+ * the char after it, or NULL when empty or too long. */
+const char *cg_mount_field(const char *p, char *buf, size_t len);
+/* Whether comma-separated mount options opts hold the word w. */
+bool cg_has_opt(const char *opts, const char *w);
+/* version and domain_env (cgroup_env.c, see platform.h). */
+const char *cg_version(xg_platform *p);
+int cg_domain_env(xg_platform *p, xg_pdomain *d, xg_domain_env *out);
+
 /* The per-domain part of the ops (see platform.h). */
 int cg_prepare(xg_platform *p, xg_pdomain *d, char *err, size_t errlen);
 int cg_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out);

@@ -594,3 +594,11 @@ const char *xg_lv_note(xg_platform *p, unsigned family)
                  "none)", p->no_net);
     return off ? p->note : NULL;
 }
+
+const char *xg_lv_version(xg_platform *p)
+{
+    if (!p->be->version || p->lost ||
+        p->be->version(p->h, p->version, sizeof(p->version)) < 0)
+        return NULL;
+    return p->version;
+}

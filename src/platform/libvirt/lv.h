@@ -125,6 +125,8 @@ typedef struct xg_lv_backend {
                    char *why, size_t whylen);
     /* Optional: the pid of the domain's QEMU process, or -1. */
     pid_t (*pid)(void *h, const char *name, const char *uuid);
+    /* Optional: "libvirt 9.0.0, QEMU 7.2.0" into buf. 0, or -1. */
+    int (*version)(void *h, char *buf, size_t len);
 } xg_lv_backend;
 
 /* The families a domain's figures are read for, once per sample each. */
@@ -176,6 +178,7 @@ struct xg_platform {
     char no_usersys[256];      /* domains without cpu.user/system */
     char no_wait[256];         /* domains without a vCPU's wait */
     char note[1600];
+    char version[160];         /* the backend's version line, when asked */
 };
 
 xg_platform *xg_lv_open_with(const xg_lv_backend *be, const xg_options *o,
@@ -198,6 +201,8 @@ int xg_lv_net_read(xg_platform *p, xg_pdomain *d, xg_net_cb cb, void *arg);
 int xg_lv_perf_target(xg_platform *p, xg_pdomain *d, xg_perf_target *out,
                       char *err, size_t errlen);
 int xg_lv_cmt_start(xg_platform *p, xg_pdomain *d, char *why, size_t len);
+/* platform.h's version: the backend's line, or NULL. */
+const char *xg_lv_version(xg_platform *p);
 int xg_lv_cmt_read(xg_platform *p, xg_pdomain *d, xg_cmt_counters *out);
 const char *xg_lv_note(xg_platform *p, unsigned family);
 bool xg_lv_changed(xg_platform *p);

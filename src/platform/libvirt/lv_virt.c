@@ -33,7 +33,8 @@
     X(virDomainGetID) X(virDomainGetUUIDString) X(virDomainListGetStats)     \
     X(virConnectGetAllDomainStats) X(virDomainStatsRecordListFree)           \
     X(virDomainLookupByUUIDString) X(virConnectListDomains)                  \
-    X(virDomainInterfaceAddresses) X(virDomainInterfaceFree)
+    X(virDomainInterfaceAddresses) X(virDomainInterfaceFree)                 \
+    X(virConnectGetLibVersion) X(virConnectGetVersion) X(virConnectGetType)
 
 static struct {
 #define LV_PTR(f) __typeof__(f) *f; // NOLINT(bugprone-macro-parentheses)
@@ -435,6 +436,30 @@ static pid_t lv_pid(void *h, const char *name, const char *uuid)
     return qemu_of((pid_t)v, uuid) ? (pid_t)v : -1;
 }
 
+/* libvirt's version encoding, major * 1000000 + minor * 1000 + release,
+ * as the three printf arguments of "%lu.%lu.%lu". */
+#define LV_VER(v) (v) / 1000000, (v) / 1000 % 1000, (v) % 1000
+
+/* "libvirt 9.0.0, QEMU 7.2.0": the library's version, then the
+ * hypervisor driver's type and version when libvirt tells them. */
+static int lv_version(void *h, char *buf, size_t len)
+{
+    lv_conn *c = h;
+    unsigned long lib = 0, hv = 0;
+    const char *type;
+    int n;
+
+    if (lv.virConnectGetLibVersion(c->c, &lib) < 0)
+        return -1;
+    if ((type = lv.virConnectGetType(c->c)) &&
+        lv.virConnectGetVersion(c->c, &hv) == 0 && hv)
+        n = snprintf(buf, len, "libvirt %lu.%lu.%lu, %s %lu.%lu.%lu",
+                     LV_VER(lib), type, LV_VER(hv));
+    else
+        n = snprintf(buf, len, "libvirt %lu.%lu.%lu", LV_VER(lib));
+    return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
 static const xg_lv_backend lv_real = {
     .open = lv_conn_open,
     .snapshot = lv_snapshot,
@@ -442,6 +467,7 @@ static const xg_lv_backend lv_real = {
     .ids = lv_ids,
     .address = lv_address,
     .pid = lv_pid,
+    .version = lv_version,
 };
 
 /* Whether libvirtd's read-only socket accepts a connection. */
@@ -483,4 +509,5 @@ const xg_platform_ops xg_platform_libvirt = {
     .cmt_start = xg_lv_cmt_start,
     .cmt_read = xg_lv_cmt_read,
     .lost = xg_lv_lost,
+    .version = xg_lv_version,
 };

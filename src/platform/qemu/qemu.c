@@ -148,4 +148,5 @@ const xg_platform_ops xg_platform_qemu = {
     .close = qemu_close,
     .note = qemu_note,
     .changed = qemu_changed,
+    .domain_env = qp_domain_env,
 };

@@ -414,3 +414,40 @@ void qp_release(xg_platform *p, xg_pdomain *d)
         dom_free(d->priv);
     d->priv = NULL;
 }
+
+/* The QEMU process's CPU affinity (Cpus_allowed_list of its status). */
+static void affinity(pid_t pid, char *buf, size_t len)
+{
+    char path[64], text[4096];
+    const char *l;
+    size_t n;
+
+    snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+    if (xg_read_text(path, text, sizeof(text)) <= 0 ||
+        !(l = strstr(text, "\nCpus_allowed_list:")))
+        return;
+    l += strlen("\nCpus_allowed_list:");
+    l += strspn(l, " \t");
+    n = strcspn(l, "\n");
+    if (n && n < len) {
+        memcpy(buf, l, n);
+        buf[n] = '\0';
+    }
+}
+
+int qp_domain_env(xg_platform *p, xg_pdomain *d, xg_domain_env *out)
+{
+    qd_dom *c = d->priv;
+    uint64_t bytes;
+
+    (void)p;
+    if (!c || c->host)
+        return -1;
+    if (c->qmp && xg_qmp_version(c->qmp, out->version,
+                                 sizeof(out->version)) < 0)
+        out->version[0] = '\0';
+    if (c->qmp && xg_qmp_memory(c->qmp, &bytes) == 0)
+        out->memory_kib = bytes / 1024;
+    affinity(c->pid, out->pinning, sizeof(out->pinning));
+    return out->version[0] || out->memory_kib || out->pinning[0] ? 0 : -1;
+}

@@ -84,6 +84,8 @@ int qp_vcpu_read(xg_platform *p, xg_pdomain *d, xg_vcpu_cb cb, void *arg);
 int qp_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg);
 void qp_release(xg_platform *p, xg_pdomain *d);
 int qp_net_read(xg_platform *p, xg_pdomain *d, xg_net_cb cb, void *arg);
+/* version, memory (QMP) and the process's CPU affinity (platform.h). */
+int qp_domain_env(xg_platform *p, xg_pdomain *d, xg_domain_env *out);
 
 /* The interface an "iff:" line of a tun descriptor's fdinfo names. 0, or
  * -1 when there is none (or it is not a plain interface name). */

@@ -358,3 +358,55 @@ int xg_qmp_blockstats(xg_qmp *q, xg_qmp_blk_cb cb, void *arg)
     json_decref(j);
     return rc;
 }
+
+int xg_qmp_parse_version(const json_t *reply, char *buf, size_t len)
+{
+    const json_t *r = json_object_get(reply, "return");
+    const json_t *q = json_object_get(r, "qemu");
+    const char *pkg = json_string_value(json_object_get(r, "package"));
+    json_t *ma = json_object_get(q, "major"), *mi = json_object_get(q, "minor"),
+           *mc = json_object_get(q, "micro");
+    int n;
+
+    if (!json_is_integer(ma) || !json_is_integer(mi) || !json_is_integer(mc))
+        return -1;
+    while (pkg && *pkg == ' ')
+        pkg++;
+    n = snprintf(buf, len, "QEMU %lld.%lld.%lld%s%s%s",
+                 (long long)json_integer_value(ma),
+                 (long long)json_integer_value(mi),
+                 (long long)json_integer_value(mc), pkg && *pkg ? " (" : "",
+                 pkg && *pkg ? pkg : "", pkg && *pkg ? ")" : "");
+    return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int xg_qmp_version(xg_qmp *q, char *buf, size_t len)
+{
+    json_t *j;
+    int rc;
+
+    if (!q || q->fd < 0 ||
+        !(j = command(q, "{\"execute\":\"query-version\"}\n")))
+        return -1;
+    rc = xg_qmp_parse_version(j, buf, len);
+    json_decref(j);
+    return rc;
+}
+
+int xg_qmp_memory(xg_qmp *q, uint64_t *bytes)
+{
+    json_t *j, *r;
+    json_int_t base, plugged;
+
+    if (!q || q->fd < 0 ||
+        !(j = command(q, "{\"execute\":\"query-memory-size-summary\"}\n")))
+        return -1;
+    r = json_object_get(j, "return");
+    base = json_integer_value(json_object_get(r, "base-memory"));
+    plugged = json_integer_value(json_object_get(r, "plugged-memory"));
+    json_decref(j);
+    if (base <= 0)
+        return -1;
+    *bytes = (uint64_t)base + (plugged > 0 ? (uint64_t)plugged : 0);
+    return 0;
+}

@@ -33,6 +33,14 @@ xg_qmp *xg_qmp_start(int fd, int timeout_ms, char *err, size_t errlen);
  * passed to cb then); the connection is of no more use: close it. */
 int xg_qmp_blockstats(xg_qmp *q, xg_qmp_blk_cb cb, void *arg);
 void xg_qmp_close(xg_qmp *q);
+/* query-version into buf: "QEMU 7.2.0 (Debian 1:7.2+dfsg-7)" (the package
+ * when not empty). 0; -1 as xg_qmp_blockstats, or when it does not fit. */
+int xg_qmp_version(xg_qmp *q, char *buf, size_t len);
+/* The same of a query-version reply. 0, or -1 when it is not one. */
+int xg_qmp_parse_version(const json_t *reply, char *buf, size_t len);
+/* query-memory-size-summary: the guest's base memory plus any plugged,
+ * in bytes. 0; -1 as xg_qmp_blockstats (QEMU before 2.11 lacks it). */
+int xg_qmp_memory(xg_qmp *q, uint64_t *bytes);
 
 /* The devices of a query-blockstats reply ({"return": [...]}): entries with
  * a "device" (or else a "qdev") name and "stats". 0, or -1 when reply is

@@ -278,3 +278,11 @@ bool xg_xen_changed(xg_platform *p)
     }
     return false;
 }
+
+const char *xg_xen_version(xg_platform *p)
+{
+    if (!p->be->version ||
+        p->be->version(p->h, p->version, sizeof(p->version)) < 0)
+        return NULL;
+    return p->version;
+}

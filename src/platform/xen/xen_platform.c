@@ -89,4 +89,5 @@ const xg_platform_ops xg_platform_xen = {
     .cmt_start = xg_xen_cmt_start,
     .cmt_read = xg_xen_cmt_read,
     .loadable = xen_loadable,
+    .version = xg_xen_version,
 };

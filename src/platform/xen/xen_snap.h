@@ -87,6 +87,9 @@ typedef struct xg_xen_backend {
     void (*cmt_detach)(void *h, unsigned domid);
     /* One XG_CMT_* figure of domid summed over sockets. 0, or -1. */
     int (*cmt_read)(void *h, unsigned domid, unsigned kind, uint64_t *out);
+    /* Optional: the hypervisor's version ("Xen 4.17.0") into buf. 0, or
+     * -1. */
+    int (*version)(void *h, char *buf, size_t len);
 } xg_xen_backend;
 
 /* The libxen backend (xen_stat.c) is built as the module xengatherer-xen.so
@@ -95,7 +98,7 @@ typedef struct xg_xen_backend {
  * out the backend: NULL + err (one line) when the module was built for
  * another xengatherer. root is --root (the module reads dom0's
  * /proc/net/dev through its own copy of util/root.c). */
-#define XG_XEN_MODULE_ABI 1u
+#define XG_XEN_MODULE_ABI 2u
 #define XG_XEN_MODULE_SYM "xg_xen_module"
 typedef const xg_xen_backend *xg_xen_module_fn(unsigned abi,
                                                const char *version,
@@ -119,6 +122,7 @@ struct xg_platform {
     char cmt_why[300];
     unsigned long cpu_dropped; /* readings of CPU time that went backwards */
     char note[200];
+    char version[64];     /* the hypervisor's, when asked (xg_xen_version) */
 };
 
 /* What a prepared domain is matched by in each snapshot (its priv). */
@@ -141,6 +145,8 @@ int xg_xen_prepare(xg_platform *p, xg_pdomain *d, char *err, size_t errlen);
  * not a counter reset) and counted for note(XG_FAM_CPU). */
 int xg_xen_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out);
 const char *xg_xen_note(xg_platform *p, unsigned family);
+/* platform.h's version: the backend's line ("Xen 4.17.0"), or NULL. */
+const char *xg_xen_version(xg_platform *p);
 int xg_xen_vcpu_read(xg_platform *p, xg_pdomain *d, xg_vcpu_cb cb, void *arg);
 int xg_xen_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg);
 /* The domain's vifs ("vifD.N", source "xenstat") in the guest's view

@@ -265,11 +265,29 @@ static int stat_cmt_read(void *h, unsigned domid, unsigned kind,
 }
 #endif
 
+/* xc_version: "Xen MAJOR.MINOR" and the extra version (".0", "-rc"). */
+static int stat_version(void *h, char *buf, size_t len)
+{
+    xen_stat *x = h;
+    xen_extraversion_t extra;
+    int v = xc_version(x->xc, XENVER_version, NULL), n;
+
+    if (v < 0)
+        return -1;
+    memset(extra, 0, sizeof(extra));
+    if (xc_version(x->xc, XENVER_extraversion, &extra) < 0)
+        extra[0] = '\0';
+    extra[sizeof(extra) - 1] = '\0';
+    n = snprintf(buf, len, "Xen %d.%d%s", v >> 16, v & 0xffff, extra);
+    return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
 static const xg_xen_backend stat_backend = {
     .open = stat_open,
     .snapshot = stat_snapshot,
     .close = stat_close,
     .domids = stat_domids,
+    .version = stat_version,
 #ifdef XG_HAVE_XENLIGHT
     .cmt_open = stat_cmt_open,
     .cmt_attach = stat_cmt_attach,
