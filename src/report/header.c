@@ -123,26 +123,40 @@ static double workload_s(const xg_workload *w)
     return w->end_ns < 0 ? NAN : (double)(w->end_ns - w->start_ns) / 1e9;
 }
 
-const char *const xg_workload_headers[XG_WORKLOAD_COLS] = {
-    "domain", "state", "exit", "duration s",
-};
+size_t xg_workload_headers(const xg_store *s, const char **headers)
+{
+    static const char *const h[] = {"rep", "domain", "state", "exit",
+                                    "duration s"};
+    size_t skip = s->n_reps ? 0 : 1;
 
-void xg_workload_cells(const xg_store *s, size_t i, char (*buf)[32],
-                       const char **cells)
+    for (size_t c = skip; c < XG_WORKLOAD_COLS; c++)
+        headers[c - skip] = h[c];
+    return XG_WORKLOAD_COLS - skip;
+}
+
+size_t xg_workload_cells(const xg_store *s, size_t i, char (*buf)[32],
+                         const char **cells)
 {
     const xg_workload *w = &s->workloads[i];
     char sb[32];
     const char *state = w->state ? w->state : "-";
     bool term = strcmp(state, "terminated") == 0;
+    size_t c = 0;
+
+    if (s->n_reps) {
+        snprintf(buf[2], 32, "%u", w->rep);
+        cells[c++] = buf[2];
+    }
     snprintf(buf[0], 32, "-");
     if (strcmp(state, "exited") == 0 || (term && w->signal == 0))
         snprintf(buf[0], 32, "%d", w->exit_code);
     else if (strcmp(state, "killed") == 0 || term)
         snprintf(buf[0], 32, "%s", signal_name(w->signal, sb, sizeof(sb)));
-    cells[0] = w->domain < s->n_domains ? s->domains[w->domain].name : "?";
-    cells[1] = state;
-    cells[2] = buf[0];
-    cells[3] = xg_fmt_num(buf[1], 32, workload_s(w), 3);
+    cells[c++] = w->domain < s->n_domains ? s->domains[w->domain].name : "?";
+    cells[c++] = state;
+    cells[c++] = buf[0];
+    cells[c++] = xg_fmt_num(buf[1], 32, workload_s(w), 3);
+    return c;
 }
 
 /* "  of which: rescan 0.4 ms, cpu 0.3 ms, ...": meta overhead_part.*, in

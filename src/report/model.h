@@ -211,12 +211,14 @@ const double *xg_mtable_scope(const xg_mtable *t, size_t r, uint32_t k,
 size_t xg_model_widest(const xg_model *m);
 /* The window value of row r, column c (NaN: not measured). */
 double xg_mtable_win(const xg_mtable *t, size_t r, size_t c);
-/* Workload i of s as 4 cells (domain, state, exit, duration s); buf holds
- * the formatted ones. */
-#define XG_WORKLOAD_COLS 4
-extern const char *const xg_workload_headers[XG_WORKLOAD_COLS];
-void xg_workload_cells(const xg_store *s, size_t i, char (*buf)[32],
-                       const char **cells);
+/* Workload i of s as cells (domain, state, exit status or signal,
+ * duration s; in a repeated run its repetition first): returns how many,
+ * at most XG_WORKLOAD_COLS; buf holds the formatted ones. The headers of
+ * s's workloads table likewise. */
+#define XG_WORKLOAD_COLS 5
+size_t xg_workload_headers(const xg_store *s, const char **headers);
+size_t xg_workload_cells(const xg_store *s, size_t i, char (*buf)[32],
+                         const char **cells);
 /* Whether any of v[0..n-1] is finite. */
 bool xg_vals_any(const double *v, size_t n);
 

@@ -330,18 +330,22 @@ static void table_html(const xg_mtable *t, FILE *out)
 
 static void workloads_html(const xg_store *s, FILE *out)
 {
+    const char *heads[XG_WORKLOAD_COLS];
+    size_t n = xg_workload_headers(s, heads), num = n - 2; /* exit, s */
+
     fputs("<h3>workloads</h3>\n<div class=\"wrap\"><table>\n<tr>", out);
-    for (int c = 0; c < XG_WORKLOAD_COLS; c++)
-        fprintf(out, "<th%s>%s</th>", c >= 2 ? " class=\"n\"" : "",
-                xg_workload_headers[c]);
+    for (size_t c = 0; c < n; c++)
+        fprintf(out, "<th%s>%s</th>", c >= num || (n > 4 && c == 0)
+                ? " class=\"n\"" : "", heads[c]);
     fputs("</tr>\n", out);
     for (size_t i = 0; i < s->n_workloads; i++) {
-        char buf[2][32];
+        char buf[3][32];
         const char *cells[XG_WORKLOAD_COLS];
         xg_workload_cells(s, i, buf, cells);
         fputs("<tr>", out);
-        for (int c = 0; c < XG_WORKLOAD_COLS; c++) {
-            fprintf(out, "<td%s>", c >= 2 ? " class=\"n\"" : "");
+        for (size_t c = 0; c < n; c++) {
+            fprintf(out, "<td%s>", c >= num || (n > 4 && c == 0)
+                    ? " class=\"n\"" : "");
             xg_html_escape(out, cells[c] ? cells[c] : "-");
             fputs("</td>", out);
         }

@@ -96,10 +96,12 @@ static int table_text(const xg_mtable *t, FILE *out)
 
 static int workloads_text(const xg_store *s, FILE *out)
 {
-    xg_table *t = xg_table_new(XG_WORKLOAD_COLS, xg_workload_headers, "llrr");
+    const char *heads[XG_WORKLOAD_COLS];
+    size_t n = xg_workload_headers(s, heads);
+    xg_table *t = xg_table_new((int)n, heads, n > 4 ? "rllrr" : "llrr");
     int rc = t ? 0 : -1;
     for (size_t i = 0; i < s->n_workloads && !rc; i++) {
-        char buf[2][32];
+        char buf[3][32];
         const char *cells[XG_WORKLOAD_COLS];
         xg_workload_cells(s, i, buf, cells);
         rc = xg_table_add(t, cells);

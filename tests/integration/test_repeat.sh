@@ -55,6 +55,12 @@ bad_start=$(q "$R" "select w.rep from workloads w join repetitions r on r.rep = 
        or w.end_ns > b.mono_ns")
 [ -z "$bad_start" ] || fail "workloads of repetitions $bad_start outside their window"
 "$XG" report "$R" > "$TMP/out" 2> "$TMP/err" || fail "report of a repeated run: $(cat "$TMP/err")"
+# the workloads table names each one's repetition
+[ "$(awk '/^workloads$/ { w = 1; next } w && /^ *[0-9]+  xg-rep/ { printf "%s,", $1 }
+          w && /^$/ { exit }' "$TMP/out")" = "1,2,3,4," ] ||
+    fail "the workloads table has no repetition column: $(sed -n '/^workloads$/,/^$/p' "$TMP/out")"
+grep -q "^repetition 1 is a warmup: its figures are left out$" "$TMP/out" ||
+    fail "the warm-up is not said left out"
 
 # 2. SIGINT in repetition 3 of 5
 "$XG" run "${opts[@]}" --repeat 5 --checkpoint 0.3 -o "$TMP/b" -- sleep 30 > /dev/null 2> "$TMP/b.err" &
