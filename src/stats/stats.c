@@ -288,8 +288,12 @@ static moments moments_of(const double *v, size_t n)
             ss += d * d;
             comp += d;
         }
-    m.var = m.min == m.max ? 0
-          : (ss - comp * comp / (double)m.n) / (double)(m.n - 1);
+    if (m.min == m.max) {
+        m.var = 0;
+        return m;
+    }
+    m.var = (ss - comp * comp / (double)m.n) / (double)(m.n - 1);
+    m.mean += comp / (double)m.n; /* the rounding of the first sum */
     return m;
 }
 
