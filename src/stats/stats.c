@@ -286,7 +286,24 @@ typedef struct moments {
     double min, max;
 } moments;
 
-/* Mean, variance (n - 1), min and max of the finite values of v. */
+/* The second pass: variance (n - 1) about m->mean, corrected by the sum
+ * of the deviations (Chan, Golub and LeVeque), which also corrects the
+ * rounding of the first pass's mean. */
+static void second_pass(const double *v, size_t n, moments *m)
+{
+    double ss = 0, comp = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(v[i])) {
+            double d = v[i] - m->mean;
+            ss += d * d;
+            comp += d;
+        }
+    m->var = (ss - comp * comp / (double)m->n) / (double)(m->n - 1);
+    m->mean += comp / (double)m->n;
+}
+
+/* Mean, variance (n - 1), min and max of the finite values of v; a
+ * constant sample has its value as mean and variance 0 exactly. */
 static moments moments_of(const double *v, size_t n)
 {
     moments m = { 0, NAN, NAN, NAN, NAN };
@@ -304,21 +321,10 @@ static moments moments_of(const double *v, size_t n)
     if (m.n == 0)
         return m;
     m.mean = m.min == m.max ? m.min : sum / (double)m.n;
-    if (m.n < 2)
-        return m;
-    double ss = 0, comp = 0;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(v[i])) {
-            double d = v[i] - m.mean;
-            ss += d * d;
-            comp += d;
-        }
-    if (m.min == m.max) {
+    if (m.n >= 2 && m.min == m.max)
         m.var = 0;
-        return m;
-    }
-    m.var = (ss - comp * comp / (double)m.n) / (double)(m.n - 1);
-    m.mean += comp / (double)m.n; /* the rounding of the first sum */
+    else if (m.n >= 2)
+        second_pass(v, n, &m);
     return m;
 }
 
