@@ -10,9 +10,14 @@
  *   neither a tiny tail nor a huge t loses digits to cancellation or
  *   overflow. ln B(a, b) for a large parameter uses the Stirling series of
  *   lgamma(a) - lgamma(a + b) instead of a difference of two ~1e7 numbers
- *   (which would cost ~1e-9 relative at df = 1e6). Relative accuracy is
- *   ~1e-13 or better over df 1e-2..1e7 (checked against scipy in
- *   tests/stats/statcheck.py).
+ *   (which would cost ~1e-9 relative at df = 1e6).
+ *   The continued fraction loses digits as df grows (x near 1: its terms
+ *   cancel): measured against mpmath (40 digits), 1e-13 relative at
+ *   df = 1000 but 3e-11 at 1e6 and 4e-10 at 1e7. So from df = 1000 on,
+ *   the tail is the integral of the density by the exp-sinh quadrature of
+ *   Takahasi and Mori (145 points, step 1/16), within 5e-14 relative for
+ *   df from 1000 to 1e8. Below, the fraction is within 3e-13 (df 0.05
+ *   to 999; the worst in tails below 1e-100).
  * - The quantile solves sf(t) = q on the tail (q = min(p, 1 - p)) with
  *   Newton's method on ln sf (derivative -pdf / sf), safeguarded by a
  *   bracket found by doubling: a step outside the bracket is replaced by
@@ -148,6 +153,24 @@ static bool bad_df(double df)
     return isnan(df) || df <= 0;
 }
 
+/* P(T > t), t >= 0, for a large df, by the exp-sinh (double exponential)
+ * quadrature of the density: u = t + exp(pi/2 sinh s), trapezoids of
+ * step QUAD_H over s in [-QUAD_K h, QUAD_K h] (v from e^-71 to e^71). */
+#define QUAD_H (1.0 / 16)
+#define QUAD_K 72
+#define QUAD_MIN_DF 1000.0
+
+static double t_tail_quad(double t, double df)
+{
+    double c = -lbeta(df / 2, 0.5) - 0.5 * log(df), sum = 0;
+    for (int k = -QUAD_K; k <= QUAD_K; k++) {
+        double s = k * QUAD_H, e = M_PI_2 * sinh(s), u = t + exp(e);
+        sum += exp(c + log(M_PI_2 * cosh(s)) + e
+                   - (df + 1) / 2 * log1p(u / df * u));
+    }
+    return QUAD_H * sum;
+}
+
 double xg_stats_t_sf(double t, double df)
 {
     if (isnan(t) || bad_df(df))
@@ -156,6 +179,8 @@ double xg_stats_t_sf(double t, double df)
         return xg_stats_norm_sf(t);
     if (isinf(t))
         return t > 0 ? 0 : 1;
+    if (df >= QUAD_MIN_DF)
+        return t >= 0 ? t_tail_quad(t, df) : 1 - t_tail_quad(-t, df);
     tparts p = t_parts(t, df);
     double two = ibeta(df / 2, 0.5, p.x, p.y, p.lnx, p.lny); /* P(|T|>t) */
     return t > 0 ? two / 2 : 1 - two / 2;
@@ -261,7 +286,24 @@ typedef struct moments {
     double min, max;
 } moments;
 
-/* Mean, variance (n - 1), min and max of the finite values of v. */
+/* The second pass: variance (n - 1) about m->mean, corrected by the sum
+ * of the deviations (Chan, Golub and LeVeque), which also corrects the
+ * rounding of the first pass's mean. */
+static void second_pass(const double *v, size_t n, moments *m)
+{
+    double ss = 0, comp = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(v[i])) {
+            double d = v[i] - m->mean;
+            ss += d * d;
+            comp += d;
+        }
+    m->var = (ss - comp * comp / (double)m->n) / (double)(m->n - 1);
+    m->mean += comp / (double)m->n;
+}
+
+/* Mean, variance (n - 1), min and max of the finite values of v; a
+ * constant sample has its value as mean and variance 0 exactly. */
 static moments moments_of(const double *v, size_t n)
 {
     moments m = { 0, NAN, NAN, NAN, NAN };
@@ -279,17 +321,10 @@ static moments moments_of(const double *v, size_t n)
     if (m.n == 0)
         return m;
     m.mean = m.min == m.max ? m.min : sum / (double)m.n;
-    if (m.n < 2)
-        return m;
-    double ss = 0, comp = 0;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(v[i])) {
-            double d = v[i] - m.mean;
-            ss += d * d;
-            comp += d;
-        }
-    m.var = m.min == m.max ? 0
-          : (ss - comp * comp / (double)m.n) / (double)(m.n - 1);
+    if (m.n >= 2 && m.min == m.max)
+        m.var = 0;
+    else if (m.n >= 2)
+        second_pass(v, n, &m);
     return m;
 }
 
