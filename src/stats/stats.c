@@ -378,10 +378,12 @@ void xg_stats_summary(const double *v, size_t n, double conf,
 size_t xg_stats_outliers(const double *v, size_t n, bool *flag)
 {
     double med, mad;
-    size_t count = 0;
+    size_t count = 0, fin = 0;
     median_mad(v, n, &med, &mad);
+    for (size_t i = 0; i < n; i++)
+        fin += isfinite(v[i]) ? 1 : 0;
     for (size_t i = 0; i < n; i++) {
-        bool out = isfinite(v[i]) && mad > 0
+        bool out = isfinite(v[i]) && mad > 0 && fin >= XG_STATS_MIN_N
                    && fabs(0.6745 * (v[i] - med) / mad) > XG_STATS_OUTLIER_Z;
         if (flag)
             flag[i] = out;

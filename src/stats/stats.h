@@ -44,8 +44,10 @@ double xg_stats_norm_sf(double z);
 #define XG_STATS_OUTLIER_Z 3.5
 /* Flags the outliers of v (flag[i] for v[i]; NaN values never; flag may
  * be NULL to count only); returns how many. With MAD = 0 (half the values
- * or more equal), no value is flagged: the rule has no scale then. Out of
- * memory: none flagged. */
+ * or more equal), no value is flagged: the rule has no scale then; nor
+ * with fewer than XG_STATS_MIN_N finite values: the median and MAD of 3 or
+ * 4 values say too little (two that agree to four digits would make any
+ * third one an outlier). Out of memory: none flagged. */
 size_t xg_stats_outliers(const double *v, size_t n, bool *flag);
 
 /* Unstable, the way pyperf warns: a CV above this, or fewer values than

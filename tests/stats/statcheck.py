@@ -204,7 +204,7 @@ def check_outliers(c, r, v):
     med = np.median(fin) if len(fin) else math.nan
     mad = np.median(abs(fin - med)) if len(fin) else math.nan
     want = []
-    if len(fin) and mad > 0:
+    if len(fin) >= 5 and mad > 0:  # XG_STATS_MIN_N values at least
         z = 0.6745 * (f - med) / mad
         want = [i for i in range(len(f))
                 if math.isfinite(f[i]) and abs(z[i]) > 3.5

@@ -169,6 +169,13 @@ static void test_outliers(void **state)
     for (int i = 0; i < 6; i++)
         assert_false(h[i]);
     assert_int_equal(xg_stats_outliers(v, 9, NULL), 1);
+    /* fewer than XG_STATS_MIN_N values: none, however far */
+    const double few[] = { 7.0, 7.0001, NAN, 8.0, 7.0002 };
+    bool k[5];
+    assert_int_equal(xg_stats_outliers(few, 5, k), 0);
+    const double five[] = { 7.0, 7.0001, 8.0, 7.0002, 7.0001 };
+    assert_int_equal(xg_stats_outliers(five, 5, k), 1);
+    assert_true(k[2]);
 }
 
 /* ---------- two-sample tests ---------- */
