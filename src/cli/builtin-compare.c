@@ -172,26 +172,26 @@ static int check_fail(const xg_compare *c, const cmp_args *a)
 }
 
 /* The significant changes of the figures --fail-on-change names, one
- * line each; 1 when there is one. */
+ * line each: XG_EXIT_FAIL when there is one. */
 static int gate(const xg_compare *c, const cmp_args *a)
 {
-    int rc = 0;
+    size_t *hit = malloc((c->n ? c->n : 1) * sizeof(*hit)), n;
 
-    for (size_t i = 0; i < c->n; i++) {
-        const xg_cmp_fig *f = &c->f[i];
-        for (size_t j = 0; j < a->n_fail; j++) {
-            if (!xg_cmp_changed(f) || !xg_cmp_fig_named(f, a->fail[j]))
-                continue;
-            xg_err("compare: %s changed: %s.%s of %s%s%s is %s in B "
-                   "(%g -> %g, p = %.3g)", a->fail[j], f->a->family,
-                   f->a->metric, f->a->domain, *f->a->device ? " " : "",
-                   f->a->device, xg_verdict_name(f->verdict), f->t.mean_a,
-                   f->t.mean_b, f->t.p);
-            rc = 1;
-            break;
-        }
+    if (!hit) {
+        xg_err("compare: out of memory");
+        return XG_EXIT_FAIL;
     }
-    return rc;
+    n = xg_cmp_gate(c, a->fail, a->n_fail, hit);
+    for (size_t i = 0; i < n; i++) {
+        const xg_cmp_fig *f = &c->f[hit[i]];
+        xg_err("compare: --fail-on-change: %s.%s of %s%s%s is %s in B "
+               "(%g -> %g, p = %.3g)", f->a->family, f->a->metric,
+               f->a->domain, *f->a->device ? " " : "", f->a->device,
+               xg_verdict_name(f->verdict), f->t.mean_a, f->t.mean_b,
+               f->t.p);
+    }
+    free(hit);
+    return n ? XG_EXIT_FAIL : XG_EXIT_OK;
 }
 
 static int render(const xg_compare *c, xg_format fmt, FILE *out)
@@ -218,7 +218,7 @@ static int output(const xg_compare *c, const cmp_args *a)
             return XG_EXIT_FAIL;
         }
     }
-    return gate(c, a) ? XG_EXIT_FAIL : XG_EXIT_OK;
+    return gate(c, a);
 }
 
 /* The figures of both, compared and written: the exit status. */

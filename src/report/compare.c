@@ -542,3 +542,20 @@ int xg_cmp_fig_known(const xg_compare *c, const char *fig, bool *known,
         xg_sb_free(&sb);
     return list && !*list ? -1 : 0;
 }
+
+size_t xg_cmp_gate(const xg_compare *c, const char *const *figs,
+                   size_t n_figs, size_t *hit)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < c->n; i++) {
+        if (!xg_cmp_changed(&c->f[i]))
+            continue;
+        for (size_t j = 0; j < n_figs; j++)
+            if (xg_cmp_fig_named(&c->f[i], figs[j])) {
+                hit[n++] = i;
+                break;
+            }
+    }
+    return n;
+}

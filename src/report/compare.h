@@ -94,6 +94,11 @@ bool xg_cmp_changed(const xg_cmp_fig *f);
 /* --fail-on-change FIG: FIG is "metric" or "family.metric". Whether f is
  * named by fig. */
 bool xg_cmp_fig_named(const xg_cmp_fig *f, const char *fig);
+/* The regression gate: the figures named by one of figs[0..n_figs-1]
+ * that changed significantly, their indexes into c->f into hit (c->n
+ * long, in order); how many. */
+size_t xg_cmp_gate(const xg_compare *c, const char *const *figs,
+                   size_t n_figs, size_t *hit);
 /* Whether fig names a figure the report can have (*known): a figure
  * column of a report section, or a figure of either figset (workload
  * figures, cache events named at run time). When list is not NULL it gets

@@ -96,7 +96,7 @@ grep -q 'circle class="xg-dot"' "$TMP/html" || fail "no dot chart in the HTML"
 rc=0
 "$XG" compare --fail-on-change cpu.cpu_pct "$TMP/burn" "$TMP/idle" > /dev/null 2> "$TMP/gate.err" || rc=$?
 [ "$rc" -eq 1 ] || fail "--fail-on-change cpu.cpu_pct exited $rc, not 1"
-grep -q "cpu.cpu_pct changed: cpu.cpu_pct of $name is lower" "$TMP/gate.err" ||
+grep -q "fail-on-change: cpu.cpu_pct of $name is lower" "$TMP/gate.err" ||
     fail "the gate does not say which: $(cat "$TMP/gate.err")"
 rc=0
 "$XG" compare --fail-on-change cpu_pct "$TMP/burn" "$TMP/idle" > /dev/null 2>&1 || rc=$?
