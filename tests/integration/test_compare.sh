@@ -114,6 +114,12 @@ bad "alpha '0.7'" --alpha 0.7 "$TMP/burn" "$TMP/idle"
 bad "alpha 'x'" --alpha x "$TMP/burn" "$TMP/idle"
 bad "'cpu_pcx': no such figure .*cpu.cpu_pct" --fail-on-change cpu_pcx "$TMP/burn" "$TMP/idle"
 bad "$TMP/nothere" "$TMP/nothere" "$TMP/idle"
+bad "option '--nosuch'" --nosuch "$TMP/burn" "$TMP/idle"
+bad "give two recordings" "$TMP/burn"
+# --help, and the man page's section
+"$XG" compare --help > "$TMP/help" || fail "compare --help exited $?"
+grep -q -- "--fail-on-change FIG" "$TMP/help" || fail "--help lacks --fail-on-change"
+grep -q '^\.SH COMPARE' "$here/../../docs/xengatherer.1" || fail "no COMPARE in the man page"
 # --match pairs the two names: compared then
 "$XG" compare --match "$name=xg-cmpo-$$" "$TMP/burn" "$TMP/other" > "$TMP/matched" ||
     fail "compare --match exited $?"
