@@ -255,13 +255,16 @@ int cmd_compare(int argc, char **argv)
     xg_store s[2];
     int rc = parse(argc, argv, &a), loaded = 0;
 
-    if (rc)
-        rc = rc == 1 ? XG_EXIT_OK : XG_EXIT_USAGE;
+    if (rc) {
+        free(a.match);
+        free(a.fail);
+        return rc == 1 ? XG_EXIT_OK : XG_EXIT_USAGE;
+    }
     for (; !rc && loaded < 2; loaded++)
         rc = load(a.file[loaded], &s[loaded]);
     if (rc)
-        loaded -= loaded > 0; /* the one that failed is not loaded */
-    if (!rc)
+        loaded--; /* the one that failed is freed */
+    else
         rc = compare(&a, s);
     for (int i = 0; i < loaded; i++)
         xg_store_free(&s[i]);
