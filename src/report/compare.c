@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/schema.h"
 #include "report/calc.h"
 #include "util/grow.h"
 #include "util/strbuf.h"
@@ -472,30 +473,47 @@ static void list_add(xg_sb *list, const char *family, const char *metric)
     xg_sb_free(&one);
 }
 
+/* A store with one domain that has every series of the schema a whole
+ * domain can have (the cache section's columns follow its series). */
+static int probe_store(xg_store *s)
+{
+    xg_domain_info d = {.key = "probe", .name = "probe", .platform_id = -1,
+                        .first_tick = -1, .last_tick = -1};
+
+    xg_store_init(s, 0);
+    if (xg_store_add_domain(s, &d) < 0)
+        return -1;
+    for (size_t i = 0; i < XG_S_COUNT; i++)
+        if (!(xg_schema[i].flags & XG_SF_DYNAMIC) &&
+            (xg_schema[i].devices & XG_DEV_WHOLE) &&
+            xg_schema_series(s, 0, (xg_sid)i, NULL) < 0)
+            return -1;
+    return 0;
+}
+
 /* Every figure column of the report's sections: the tables of the model
- * of an empty store (every section on), as figures.c takes them. */
+ * of the probe store (every section on), as figures.c takes them. */
 static int section_columns(xg_sb *list)
 {
     static const xg_report_opts ro = {XG_FMT_TEXT, false};
-    xg_store empty;
+    xg_store probe;
     xg_model m;
+    int rc = probe_store(&probe);
 
-    xg_store_init(&empty, 0);
-    if (xg_model_build(&m, xg_report_definition(), &empty, &ro) < 0) {
-        xg_store_free(&empty);
-        return -1;
+    if (!rc && (rc = xg_model_build(&m, xg_report_definition(), &probe,
+                                    &ro)) == 0) {
+        for (size_t i = 0; i < m.n_secs; i++)
+            for (size_t j = 0; j < m.secs[i].n_blocks; j++) {
+                const xg_mtable *t = m.secs[i].blocks[j].table;
+                for (size_t c = 0; t && t->family && c < t->n_cols; c++)
+                    if (t->cols[c].metric &&
+                        !(t->cols[c].flags & XG_COL_TABLE_ONLY))
+                        list_add(list, t->family, t->cols[c].metric);
+            }
+        xg_model_free(&m);
     }
-    for (size_t i = 0; i < m.n_secs; i++)
-        for (size_t j = 0; j < m.secs[i].n_blocks; j++) {
-            const xg_mtable *t = m.secs[i].blocks[j].table;
-            for (size_t c = 0; t && t->family && c < t->n_cols; c++)
-                if (t->cols[c].metric &&
-                    !(t->cols[c].flags & XG_COL_TABLE_ONLY))
-                    list_add(list, t->family, t->cols[c].metric);
-        }
-    xg_model_free(&m);
-    xg_store_free(&empty);
-    return list->oom ? -1 : 0;
+    xg_store_free(&probe);
+    return rc < 0 || list->oom ? -1 : 0;
 }
 
 /* Whether list ("family.metric, ...") has fig: "family.metric", or a

@@ -295,7 +295,8 @@ static void test_gate(void **state)
 
     const char *good[] = {"cpu_pct", "disk.wr_mb_s", "wr_mb_s",
                           "hostdisk.util_pct", "net.rx_mb_s",
-                          "workload.duration_s", "exit_status"};
+                          "workload.duration_s", "exit_status",
+                          "cache.miss_pct", "running_pct"};
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
         assert_int_equal(xg_cmp_fig_known(&p.c, good[i], &known, NULL), 0);
         if (!known)
