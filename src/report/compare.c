@@ -346,11 +346,19 @@ static int test_warnings(xg_compare *c)
     return 0;
 }
 
-/* ---- ENVDIFF CALL POINT (branch env, src/report/envdiff.h) ----
- * The differences of the two recordings' environments (CPU model,
- * kernel, governor, vCPUs...) as warning lines: each line envdiff
- * returns becomes one add_warn(c, "environment: %s", line). Until the
- * branch lands, nothing. */
+/* ---- ENVDIFF CALL POINT (branch env: src/report/envdiff.h) ----
+ * The differences of the two recordings' environments (CPU model, kernel,
+ * governor, vCPUs...), each line a warning, before all others. Until that
+ * branch lands, nothing; then, with #include "report/envdiff.h":
+ *
+ *     char **lines;
+ *     size_t n;
+ *     int rc = xg_env_diff(c->a.s, c->b.s, &lines, &n);
+ *     for (size_t i = 0; rc == 0 && i < n; i++)
+ *         rc = add_warn(c, "environment: %s", lines[i]);
+ *     xg_env_diff_free(lines, n);
+ *     return rc;
+ */
 static int env_warnings(xg_compare *c)
 {
     (void)c;
