@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "platform/platform.h"
 #include "util/exectpl.h"
@@ -43,6 +44,16 @@ char *xg_cli_join(int argc, char **argv)
         strcat(s, argv[i]);
     }
     return s;
+}
+
+char *xg_cli_recording_path(const char *arg)
+{
+    struct stat st;
+    char *path;
+
+    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+        return asprintf(&path, "%s/recording.db", arg) < 0 ? NULL : path;
+    return strdup(arg);
 }
 
 /* A positive, finite number of seconds (at least min), or -1. */
@@ -311,6 +322,29 @@ int xg_cli_platform(xg_options *o, const char *cmd)
     if (!o->exec_given && strcmp(ops->name, "cgroup") == 0)
         o->exec_tpl = "local";
     return 0;
+}
+
+int xg_cli_next(int argc, char **argv, const char *cmd, const char *shortopts,
+                const struct option *lo, const char *usage)
+{
+    int c;
+
+    opterr = 0;
+    c = getopt_long(argc, argv, shortopts, lo, NULL);
+    if (c == 'h') {
+        fputs(usage, stdout);
+        return XG_CLI_HELP;
+    }
+    if (c == '?' || c == ':') {
+        if (optopt && optopt < 256)
+            xg_err("%s: option '-%c' is unknown or needs a value (see "
+                   "'xengatherer %s --help')", cmd, optopt, cmd);
+        else
+            xg_err("%s: option '%s' is unknown or needs a value (see "
+                   "'xengatherer %s --help')", cmd, argv[optind - 1], cmd);
+        return XG_CLI_BAD;
+    }
+    return c;
 }
 
 int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,

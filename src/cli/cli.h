@@ -17,6 +17,7 @@ int cmd_run(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 /* What a subcommand accepts of the experiment options. */
 enum { XG_CLI_EXPERIMENT = 1, XG_CLI_DOMAINS = 2 };
@@ -31,6 +32,21 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
  * the platform's default ("local" on cgroup, ssh elsewhere). 0, or 2 after
  * a one-line error. */
 int xg_cli_platform(xg_options *o, const char *cmd);
+
+/* getopt_long for the subcommands that read recordings (compare): the
+ * next option's character, or -1 at the end of the options; -h/--help
+ * (lo must map "help" to 'h') prints usage and gives XG_CLI_HELP; an
+ * unknown option or one missing its value gives XG_CLI_BAD after a
+ * one-line error. Start with optind = 1. */
+enum { XG_CLI_HELP = -2, XG_CLI_BAD = -3 };
+struct option;
+int xg_cli_next(int argc, char **argv, const char *cmd, const char *shortopts,
+                const struct option *lo, const char *usage);
+
+/* The recording a command-line argument names: a folder stands for
+ * FOLDER/recording.db (what run and record write). malloc'd; NULL on
+ * ENOMEM. */
+char *xg_cli_recording_path(const char *arg);
 
 /* The whole argv as one string, for the recording's metadata. malloc'd. */
 char *xg_cli_join(int argc, char **argv);
