@@ -1,5 +1,6 @@
 /* compare.c — two recordings' figures matched and tested (compare.h). */
 #include "report/compare.h"
+#include "report/envdiff.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -346,23 +347,19 @@ static int test_warnings(xg_compare *c)
     return 0;
 }
 
-/* ---- ENVDIFF CALL POINT (branch env: src/report/envdiff.h) ----
- * The differences of the two recordings' environments (CPU model, kernel,
- * governor, vCPUs...), each line a warning, before all others. Until that
- * branch lands, nothing; then, with #include "report/envdiff.h":
- *
- *     char **lines;
- *     size_t n;
- *     int rc = xg_env_diff(c->a.s, c->b.s, &lines, &n);
- *     for (size_t i = 0; rc == 0 && i < n; i++)
- *         rc = add_warn(c, "environment: %s", lines[i]);
- *     xg_env_diff_free(lines, n);
- *     return rc;
- */
+/* The differences of the two recordings' environments that can change
+ * results (CPU model, kernel, governor, vCPUs...: envdiff.h), each line a
+ * warning, before all others. */
 static int env_warnings(xg_compare *c)
 {
-    (void)c;
-    return 0;
+    char **lines;
+    size_t n;
+    int rc = xg_env_diff(c->a.s, c->b.s, &lines, &n);
+
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = add_warn(c, "environment: %s", lines[i]);
+    xg_env_diff_free(lines, n);
+    return rc;
 }
 
 int xg_compare_build(xg_compare *c, const xg_cmp_input *a,

@@ -150,6 +150,40 @@ static void test_reps_same(void **state)
     pair_free(&p, true);
 }
 
+/* The environments' differences come first among the warnings; none when
+ * they agree; a recording without them is said. */
+static void test_env_warnings(void **state)
+{
+    (void)state;
+    pair p;
+    rs_build(&p.s[0], low, 6);
+    rs_build(&p.s[1], same, 5);
+    assert_int_equal(compare(&p, &defaults), 0);
+    assert_true(warned(&p.c, "environment: the environment of A"));
+    xg_compare_free(&p.c);
+    xg_figset_free(&p.fs[0]);
+    xg_figset_free(&p.fs[1]);
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(xg_store_meta_set(&p.s[k], "env.cpu_model", "Xeon"), 0);
+        assert_int_equal(xg_store_meta_set(&p.s[k], "env.governor",
+                                           k ? "powersave" : "performance"), 0);
+    }
+    assert_int_equal(compare(&p, &defaults), 0);
+    assert_true(p.c.n_warn > 0);
+    assert_non_null(strstr(p.c.warn[0], "environment: "));
+    assert_non_null(strstr(p.c.warn[0], "governor"));
+    assert_non_null(strstr(p.c.warn[0], "performance"));
+    assert_non_null(strstr(p.c.warn[0], "powersave"));
+    assert_false(warned(&p.c, "CPU model"));
+    xg_compare_free(&p.c);
+    xg_figset_free(&p.fs[0]);
+    xg_figset_free(&p.fs[1]);
+    assert_int_equal(xg_store_meta_set(&p.s[1], "env.governor", "performance"), 0);
+    assert_int_equal(compare(&p, &defaults), 0);
+    assert_false(warned(&p.c, "environment"));
+    pair_free(&p, true);
+}
+
 /* Lower, and the other way round the same figure is higher. */
 static void test_sign(void **state)
 {
@@ -398,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_reps_higher),
         cmocka_unit_test(test_reps_same),
         cmocka_unit_test(test_sign),
+        cmocka_unit_test(test_env_warnings),
         cmocka_unit_test(test_mixed_intervals),
         cmocka_unit_test(test_match),
         cmocka_unit_test(test_bad_input),
