@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "recording/recording.h"
+#include "report/compare.h"
 #include "report/report.h"
 
 static char fz_path[256];
@@ -47,9 +48,36 @@ static const char *fz_rec_path(void)
     return fz_path;
 }
 
+/* `compare s s`: the figures of whatever the reader accepted, paired
+ * and tested, in every format. */
+static void fz_rec_compare(const xg_store *s)
+{
+    static int (*const render[])(const xg_compare *, FILE *) = {
+        xg_cmp_render_text, xg_cmp_render_csv, xg_cmp_render_json,
+        xg_cmp_render_html};
+    xg_cmp_input a = {"a", s, NULL}, b = {"b", s, NULL};
+    xg_cmp_opts o = {XG_CMP_ALPHA, NULL, 0};
+    xg_figset fa = {0}, fb = {0};
+    xg_compare c;
+    char err[512];
+
+    if (xg_cmp_figsets(&a, &fa, &b, &fb, err, sizeof(err)) == 0) {
+        a.fs = &fa;
+        b.fs = &fb;
+        if (xg_compare_build(&c, &a, &b, &o, err, sizeof(err)) == 0) {
+            for (size_t k = 0; k < sizeof(render) / sizeof(render[0]); k++)
+                (void)render[k](&c, fz_null);
+            xg_compare_free(&c);
+        }
+    }
+    xg_figset_free(&fa);
+    xg_figset_free(&fb);
+}
+
 /* Reads the recording at path; when accepted, reports on it in every
  * format (a recording with repetitions gets the repeated run's report:
- * xg_report_write dispatches). A rejection must come with a message. */
+ * xg_report_write dispatches) and compares it with itself. A rejection
+ * must come with a message. */
 static void fz_rec_read_report(const char *path)
 {
     char err[4400];
@@ -66,6 +94,7 @@ static void fz_rec_read_report(const char *path)
         xg_report_opts o = {(xg_format)f, f == XG_FMT_CSV};
         (void)xg_report_write(&s, &o, fz_null);
     }
+    fz_rec_compare(&s);
     xg_store_free(&s);
 }
 
