@@ -9,58 +9,40 @@
 
 #include "report/compare.h"
 #include "util/numfmt.h"
+#include "util/csv.h"
 #include "util/strbuf.h"
-
-/* Field f then sep; quoted when it holds a comma, quote, CR or LF. */
-static void field(xg_sb *sb, const char *f, const char *sep)
-{
-    size_t n = strcspn(f, ",\"\r\n");
-
-    if (!f[n]) {
-        xg_sb_add(sb, f, n);
-    } else {
-        xg_sb_add(sb, "\"", 1);
-        for (const char *q; (q = strchr(f, '"')); f = q + 1) {
-            xg_sb_add(sb, f, (size_t)(q - f));
-            xg_sb_add(sb, "\"\"", 2);
-        }
-        xg_sb_add(sb, f, strlen(f));
-        xg_sb_add(sb, "\"", 1);
-    }
-    xg_sb_add(sb, sep, strlen(sep));
-}
 
 /* A number (6 decimals at most), empty when not finite. */
 static void num(xg_sb *sb, double v)
 {
     char buf[XG_NUM_LEN];
 
-    field(sb, isfinite(v) ? xg_fmt_fixed6(buf, v) : "", ",");
+    xg_csv_field(sb, isfinite(v) ? xg_fmt_fixed6(buf, v) : "", ",");
 }
 
 static void row(xg_sb *sb, const xg_compare *c, const xg_cmp_fig *f)
 {
-    field(sb, f->a->section, ",");
-    field(sb, f->a->family, ",");
-    field(sb, f->a->domain, ",");
-    field(sb, f->b->domain, ",");
-    field(sb, f->a->device, ",");
-    field(sb, f->a->metric, ",");
-    field(sb, f->a->unit, ",");
+    xg_csv_field(sb, f->a->section, ",");
+    xg_csv_field(sb, f->a->family, ",");
+    xg_csv_field(sb, f->a->domain, ",");
+    xg_csv_field(sb, f->b->domain, ",");
+    xg_csv_field(sb, f->a->device, ",");
+    xg_csv_field(sb, f->a->metric, ",");
+    xg_csv_field(sb, f->a->unit, ",");
     num(sb, f->t.mean_a);
     num(sb, f->t.mean_b);
     num(sb, f->t.diff);
     num(sb, f->t.diff_pct);
     num(sb, f->t.diff_lo);
     num(sb, f->t.diff_hi);
-    field(sb, xg_cmp_test_name(f->t.kind), ",");
+    xg_csv_field(sb, xg_cmp_test_name(f->t.kind), ",");
     xg_sb_printf(sb, isfinite(f->t.p) ? "%.6g," : ",", f->t.p);
-    field(sb, xg_verdict_name(f->verdict), ",");
-    field(sb, f->t.kind == XG_TEST_NONE && f->t.why ? f->t.why : "", ",");
+    xg_csv_field(sb, xg_verdict_name(f->verdict), ",");
+    xg_csv_field(sb, f->t.kind == XG_TEST_NONE && f->t.why ? f->t.why : "", ",");
     xg_sb_printf(sb, "%zu,%zu,", f->t.na, f->t.nb);
-    field(sb, xg_cmp_draws_name(c->a.fs), ",");
-    field(sb, xg_cmp_draws_name(c->b.fs), ",");
-    field(sb, f->intervals ? "true" : "false", "\n");
+    xg_csv_field(sb, xg_cmp_draws_name(c->a.fs), ",");
+    xg_csv_field(sb, xg_cmp_draws_name(c->b.fs), ",");
+    xg_csv_field(sb, f->intervals ? "true" : "false", "\n");
 }
 
 int xg_cmp_render_csv(const xg_compare *c, FILE *out)

@@ -163,9 +163,9 @@ static void header(FILE *out, const xg_compare *c)
     }
     fprintf(out, "<dt>alpha</dt><dd>%g (the interval of B - A is %g %%)"
             "</dd>\n</dl></div>\n", c->alpha, 100 * (1 - c->alpha));
-    for (size_t i = 0; i < c->n_warn; i++) {
+    for (size_t i = 0; i < c->warn.n; i++) {
         fputs("<p class=\"warn\">warning: ", out);
-        xg_html_escape(out, c->warn[i]);
+        xg_html_escape(out, c->warn.v[i]);
         fputs("</p>\n", out);
     }
 }

@@ -54,8 +54,8 @@ static json_t *build(const xg_compare *c)
                              "figures", figs ? json_incref(figs) : NULL);
     int rc = root ? 0 : -1;
 
-    for (size_t i = 0; i < c->n_warn && !rc; i++)
-        rc = xg_json_push(warn, xg_json_str(c->warn[i]));
+    for (size_t i = 0; i < c->warn.n && !rc; i++)
+        rc = xg_json_push(warn, xg_json_str(c->warn.v[i]));
     for (size_t i = 0; i < c->n && !rc; i++)
         rc = xg_json_push(figs, figure(&c->f[i]));
     json_decref(warn);

@@ -102,9 +102,9 @@ int xg_cmp_render_text(const xg_compare *c, FILE *out)
 {
     const xg_cmp_input *in[2] = {&c->a, &c->b};
 
-    for (size_t i = 0; i < c->n_warn; i++) {
+    for (size_t i = 0; i < c->warn.n; i++) {
         fputs("warning: ", out);
-        xg_text_write_line(out, c->warn[i], strlen(c->warn[i]));
+        xg_text_write_line(out, c->warn.v[i], strlen(c->warn.v[i]));
         fputc('\n', out);
     }
     for (int k = 0; k < 2; k++) {

@@ -192,19 +192,13 @@ static int add_warn(xg_compare *c, const char *fmt, ...)
 
 static int add_warn(xg_compare *c, const char *fmt, ...)
 {
-    xg_sb sb = XG_SB_INIT;
     va_list ap;
+    int rc;
 
     va_start(ap, fmt);
-    xg_sb_vprintf(&sb, fmt, ap);
+    rc = xg_lines_vaddf(&c->warn, fmt, ap);
     va_end(ap);
-    if (sb.oom || xg_grow_to((void **)&c->warn, &c->n_warn, &c->cap_warn,
-                             sizeof(*c->warn), c->n_warn) < 0) {
-        xg_sb_free(&sb);
-        return -1;
-    }
-    c->warn[c->n_warn - 1] = sb.s;
-    return 0;
+    return rc;
 }
 
 /* Tests figure pair (fa, fb) and appends it. */
@@ -388,9 +382,7 @@ int xg_compare_build(xg_compare *c, const xg_cmp_input *a,
 
 void xg_compare_free(xg_compare *c)
 {
-    for (size_t i = 0; i < c->n_warn; i++)
-        free(c->warn[i]);
-    free(c->warn);
+    xg_lines_free(&c->warn);
     free(c->f);
     memset(c, 0, sizeof(*c));
 }

@@ -23,6 +23,7 @@
 #include "report/figures.h"
 #include "report/report.h"
 #include "stats/stats.h"
+#include "util/strbuf.h"
 
 /* One recording: its path as given, the store read from it and its
  * figures (both borrowed). */
@@ -56,8 +57,7 @@ typedef struct xg_compare {
     double alpha;
     xg_cmp_fig *f;               /* in A's report order */
     size_t n, cap;
-    char **warn;                 /* one line each, no newline */
-    size_t n_warn, cap_warn;
+    xg_lines warn;               /* one line each, no newline */
 } xg_compare;
 
 /* The figsets of a and b (a->fs and b->fs are not used) for comparing: a

@@ -10,39 +10,17 @@
 
 #include "util/strbuf.h"
 
-typedef struct lines {
-    char **v;
-    size_t n, cap;
-    int oom;
-} lines;
-
-static void add(lines *l, const char *fmt, ...)
+static void add(xg_lines *l, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static void add(lines *l, const char *fmt, ...)
+/* A line of l (an allocation failure is remembered in l->oom). */
+static void add(xg_lines *l, const char *fmt, ...)
 {
-    xg_sb sb = XG_SB_INIT;
     va_list ap;
 
     va_start(ap, fmt);
-    xg_sb_vprintf(&sb, fmt, ap);
+    (void)xg_lines_vaddf(l, fmt, ap);
     va_end(ap);
-    if (!l->oom && l->n == l->cap) {
-        size_t nc = l->cap ? 2 * l->cap : 8;
-        char **nv = realloc(l->v, nc * sizeof(*nv));
-        if (nv) {
-            l->v = nv;
-            l->cap = nc;
-        } else {
-            l->oom = 1;
-        }
-    }
-    if (l->oom || sb.oom || !sb.s) {
-        l->oom = 1;
-        xg_sb_free(&sb);
-        return;
-    }
-    l->v[l->n++] = sb.s; /* handed over */
 }
 
 static bool has_env(const xg_store *s)
@@ -59,7 +37,7 @@ static const char *or_none(const char *v)
 }
 
 /* A line when the two values differ (absent counts as a value). */
-static void cmp_vals(lines *l, const char *label, const char *va,
+static void cmp_vals(xg_lines *l, const char *label, const char *va,
                      const char *vb)
 {
     if ((!va && !vb) || (va && vb && strcmp(va, vb) == 0))
@@ -67,7 +45,7 @@ static void cmp_vals(lines *l, const char *label, const char *va,
     add(l, "%s: A %s, B %s", label, or_none(va), or_none(vb));
 }
 
-static void cmp_key(lines *l, const xg_store *a, const xg_store *b,
+static void cmp_key(xg_lines *l, const xg_store *a, const xg_store *b,
                     const char *key, const char *label)
 {
     cmp_vals(l, label, xg_store_meta_get(a, key), xg_store_meta_get(b, key));
@@ -92,7 +70,7 @@ static const xg_domain_info *by_name(const xg_store *s, const char *name)
     return NULL;
 }
 
-static void cmp_domains(lines *l, const xg_store *a, const xg_store *b)
+static void cmp_domains(xg_lines *l, const xg_store *a, const xg_store *b)
 {
     static const char *const what[3] = {"memory_kib", "pinning", "version"};
     static const char *const label[3] = {"memory KiB", "CPU pinning",
@@ -129,7 +107,7 @@ static bool meta_num(const xg_store *s, const char *key, double *out)
 
 /* The 1-minute load at start per online CPU, apart by more than
  * XG_ENV_LOAD_PER_CPU. */
-static void cmp_load(lines *l, const xg_store *a, const xg_store *b)
+static void cmp_load(xg_lines *l, const xg_store *a, const xg_store *b)
 {
     double la, lb, ca, cb;
 
@@ -166,7 +144,7 @@ static const struct { const char *key, *label; } facts[] = {
 int xg_env_diff(const xg_store *a, const xg_store *b, char ***out,
                 size_t *n)
 {
-    lines l = {0};
+    xg_lines l = {0};
     bool ea = has_env(a), eb = has_env(b);
 
     if (!ea)

@@ -40,6 +40,8 @@ void xg_html_tail(FILE *out);
 void xg_html_header(const xg_model *m, const char *h1, FILE *out);
 /* A model line as a paragraph (class note when it starts "note:"). */
 void xg_html_line(const char *line, FILE *out);
+/* A link of the sections' <nav> to section name (its id is sec-<name>). */
+void xg_html_nav_link(FILE *out, const char *name);
 /* <td class="n">v</td> with prec decimals ("-" when not finite). */
 void xg_html_cell_num(FILE *out, double v, int prec);
 

@@ -12,6 +12,7 @@
 
 #include "report/model.h"
 #include "util/numfmt.h"
+#include "util/csv.h"
 #include "util/strbuf.h"
 
 typedef struct csv_ctx {
@@ -20,27 +21,6 @@ typedef struct csv_ctx {
     xg_sb times;  /* start_s,end_s, */
     double *buf;  /* a row's values */
 } csv_ctx;
-
-/* Appends field f, quoted when it holds a comma, quote, CR or LF (quotes
- * doubled), then sep. */
-static void csv_field(xg_sb *sb, const char *f, const char *sep)
-{
-    if (!f)
-        f = "";
-    size_t n = strcspn(f, ",\"\r\n");
-    if (!f[n]) {
-        xg_sb_add(sb, f, n);
-    } else {
-        xg_sb_add(sb, "\"", 1);
-        for (const char *q; (q = strchr(f, '"')); f = q + 1) {
-            xg_sb_add(sb, f, (size_t)(q - f));
-            xg_sb_add(sb, "\"\"", 2);
-        }
-        xg_sb_add(sb, f, strlen(f));
-        xg_sb_add(sb, "\"", 1);
-    }
-    xg_sb_add(sb, sep, strlen(sep));
-}
 
 static void csv_num(xg_sb *sb, double v, const char *sep)
 {
@@ -61,9 +41,9 @@ static void csv_rows(FILE *out, const xg_mtable *t, const xg_row *row,
     xg_sb_clear(shared);
     xg_sb_clear(times);
     xg_sb_add(shared, k ? "interval," : "window,", k ? 9 : 7);
-    csv_field(shared, t->family, ",");
-    csv_field(shared, t->s->domains[row->dom].name, ",");
-    csv_field(shared, row->device, ",");
+    xg_csv_field(shared, t->family, ",");
+    xg_csv_field(shared, t->s->domains[row->dom].name, ",");
+    xg_csv_field(shared, row->device, ",");
     csv_num(times, a, ",");
     csv_num(times, b, ",");
     xg_sb_clear(&c->lines);
@@ -71,10 +51,10 @@ static void csv_rows(FILE *out, const xg_mtable *t, const xg_row *row,
         if (!isfinite(v[i]) || (t->cols[i].flags & XG_COL_TABLE_ONLY))
             continue;
         xg_sb_add(&c->lines, shared->s, shared->len);
-        csv_field(&c->lines, t->cols[i].metric, ",");
+        xg_csv_field(&c->lines, t->cols[i].metric, ",");
         xg_sb_add(&c->lines, times->s, times->len);
         csv_num(&c->lines, v[i], ",");
-        csv_field(&c->lines, t->cols[i].unit, "\n");
+        xg_csv_field(&c->lines, t->cols[i].unit, "\n");
     }
     if (shared->oom || times->oom)
         c->lines.oom = true;

@@ -1283,14 +1283,18 @@ static int section_html(const xg_model *m, const xg_msection *ms, FILE *out)
 static void nav_html(const xg_model *m, FILE *out)
 {
     fputs("<nav class=\"card\">sections: ", out);
-    for (size_t i = 0; i < m->n_secs; i++) {
-        fputs("<a href=\"#sec-", out);
-        xg_html_escape(out, m->secs[i].name);
-        fputs("\">", out);
-        xg_html_escape(out, m->secs[i].name);
-        fputs("</a>", out);
-    }
+    for (size_t i = 0; i < m->n_secs; i++)
+        xg_html_nav_link(out, m->secs[i].name);
     fputs("</nav>\n", out);
+}
+
+void xg_html_nav_link(FILE *out, const char *name)
+{
+    fputs("<a href=\"#sec-", out);
+    xg_html_escape(out, name);
+    fputs("\">", out);
+    xg_html_escape(out, name);
+    fputs("</a>", out);
 }
 
 const char *xg_html_color(size_t i)

@@ -14,25 +14,8 @@
 #include <string.h>
 
 #include "report/repeat.h"
+#include "util/csv.h"
 #include "util/numfmt.h"
-
-static void csv_field(FILE *out, const char *f)
-{
-    if (!f)
-        f = "";
-    if (!f[strcspn(f, ",\"\r\n")]) {
-        fputs(f, out);
-    } else {
-        fputc('"', out);
-        for (; *f; f++) {
-            if (*f == '"')
-                fputc('"', out);
-            fputc(*f, out);
-        }
-        fputc('"', out);
-    }
-    fputc(',', out);
-}
 
 static void csv_num(FILE *out, double v, const char *sep)
 {
@@ -44,13 +27,13 @@ static void csv_num(FILE *out, double v, const char *sep)
 
 static void key_fields(FILE *out, const char *scope, const xg_fig *f)
 {
-    csv_field(out, scope);
-    csv_field(out, f->section);
-    csv_field(out, f->family);
-    csv_field(out, f->domain);
-    csv_field(out, f->device);
-    csv_field(out, f->metric);
-    csv_field(out, f->unit);
+    xg_csv_put(out, scope, ",");
+    xg_csv_put(out, f->section, ",");
+    xg_csv_put(out, f->family, ",");
+    xg_csv_put(out, f->domain, ",");
+    xg_csv_put(out, f->device, ",");
+    xg_csv_put(out, f->metric, ",");
+    xg_csv_put(out, f->unit, ",");
 }
 
 static void rep_rows(const xg_rmodel *rm, const xg_rstat *st, FILE *out)
@@ -78,7 +61,7 @@ static void stats_row(const xg_rmodel *rm, const xg_rstat *st, FILE *out)
     csv_num(out, m->min, ",");
     csv_num(out, m->max, ",");
     csv_num(out, m->cv_pct, ",");
-    csv_field(out, xg_rstat_outliers(rm, st, outl, sizeof(outl)));
+    xg_csv_put(out, xg_rstat_outliers(rm, st, outl, sizeof(outl)), ",");
     fprintf(out, "%d\n", st->unstable ? 1 : 0);
 }
 

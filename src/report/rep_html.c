@@ -274,17 +274,12 @@ int xg_rep_render_html(const xg_rmodel *rm, FILE *out)
     xg_html_head(out, "xengatherer report");
     xg_html_header(&rm->head, h1, out);
     reps_html(rm, out);
-    for (size_t i = 0; i < rm->n_lines; i++)
-        xg_html_line(rm->lines[i], out);
+    for (size_t i = 0; i < rm->lines.n; i++)
+        xg_html_line(rm->lines.v[i], out);
     if (rm->n_secs) {
         fputs("<nav class=\"card\">sections: ", out);
-        for (size_t i = 0; i < rm->n_secs; i++) {
-            fputs("<a href=\"#sec-", out);
-            xg_html_escape(out, rm->secs[i].name);
-            fputs("\">", out);
-            xg_html_escape(out, rm->secs[i].name);
-            fputs("</a>", out);
-        }
+        for (size_t i = 0; i < rm->n_secs; i++)
+            xg_html_nav_link(out, rm->secs[i].name);
         fputs("</nav>\n", out);
     }
     for (size_t i = 0; i < rm->n_secs && !rc; i++)

@@ -105,8 +105,8 @@ static int body_json(const xg_rmodel *rm, json_t *root)
     rc |= json_object_set_new(root, "repetitions", reps_json(rm));
     for (size_t d = 0; draws && d < rm->fs.n_draws && !rc; d++)
         rc = xg_json_push(draws, json_integer(rm->fs.draw_rep[d]));
-    for (size_t i = 0; notes && i < rm->n_lines && !rc; i++)
-        rc = xg_json_push(notes, xg_json_str(rm->lines[i]));
+    for (size_t i = 0; notes && i < rm->lines.n && !rc; i++)
+        rc = xg_json_push(notes, xg_json_str(rm->lines.v[i]));
     for (size_t i = 0; figs && i < rm->n_secs && !rc; i++)
         for (size_t j = 0; j < rm->secs[i].n && !rc; j++)
             rc = xg_json_push(figs, figure_json(rm,

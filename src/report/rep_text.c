@@ -92,10 +92,10 @@ static int write_text(const xg_rmodel *rm, FILE *out)
 {
     int rc = xg_render_text(&rm->head, out);
     rc = rc ? rc : reps_text(rm, out);
-    if (!rc && rm->n_lines)
+    if (!rc && rm->lines.n)
         fputc('\n', out);
-    for (size_t i = 0; i < rm->n_lines; i++)
-        fprintf(out, "%s\n", rm->lines[i]);
+    for (size_t i = 0; i < rm->lines.n; i++)
+        fprintf(out, "%s\n", rm->lines.v[i]);
     for (size_t i = 0; i < rm->n_secs && !rc; i++)
         rc = section_text(rm, &rm->secs[i], out);
     if (!rc && rm->n_st)

@@ -58,19 +58,11 @@ static int add_line(xg_rmodel *rm, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static int add_line(xg_rmodel *rm, const char *fmt, ...)
 {
-    xg_sb sb = XG_SB_INIT;
     va_list ap;
     va_start(ap, fmt);
-    int rc = xg_sb_vprintf(&sb, fmt, ap);
+    int rc = xg_lines_vaddf(&rm->lines, fmt, ap);
     va_end(ap);
-    char **l = rc ? NULL : realloc(rm->lines, (rm->n_lines + 1) * sizeof(*l));
-    if (!l) {
-        xg_sb_free(&sb);
-        return -1;
-    }
-    rm->lines = l;
-    l[rm->n_lines++] = sb.s;
-    return 0;
+    return rc;
 }
 
 /* "SIGINT" from the run's partial_reason ("interrupted by SIGINT after
@@ -224,9 +216,7 @@ void xg_rmodel_free(xg_rmodel *rm)
     for (size_t i = 0; i < rm->n_secs; i++)
         free(rm->secs[i].idx);
     free(rm->secs);
-    for (size_t i = 0; i < rm->n_lines; i++)
-        free(rm->lines[i]);
-    free(rm->lines);
+    xg_lines_free(&rm->lines);
     xg_figset_free(&rm->fs);
     memset(rm, 0, sizeof(*rm));
 }

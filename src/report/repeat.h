@@ -17,6 +17,7 @@
 #include "report/figures.h"
 #include "report/model.h"
 #include "stats/stats.h"
+#include "util/strbuf.h"
 
 /* The confidence of the intervals. */
 #define XG_REP_CONF 0.95
@@ -49,8 +50,7 @@ typedef struct xg_rmodel {
     size_t n_st;
     xg_rsec *secs;
     size_t n_secs;
-    char **lines;        /* what was left out, N = 1, few repetitions */
-    size_t n_lines;
+    xg_lines lines;      /* what was left out, N = 1, few repetitions */
     bool no_draw;        /* no whole repetition: why is lines' last */
 } xg_rmodel;
 

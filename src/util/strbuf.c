@@ -122,3 +122,44 @@ char *xg_strfmt(const char *fmt, ...)
     }
     return sb.s;
 }
+
+int xg_lines_vaddf(xg_lines *l, const char *fmt, va_list ap)
+{
+    xg_sb sb = XG_SB_INIT;
+
+    if (l->oom || xg_sb_vprintf(&sb, fmt, ap) < 0 || !sb.s)
+        goto fail;
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? 2 * l->cap : 8;
+        char **nv = realloc(l->v, nc * sizeof(*nv));
+        if (!nv)
+            goto fail;
+        l->v = nv;
+        l->cap = nc;
+    }
+    l->v[l->n++] = sb.s; /* handed over */
+    return 0;
+fail:
+    xg_sb_free(&sb);
+    l->oom = true;
+    return -1;
+}
+
+int xg_lines_addf(xg_lines *l, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = xg_lines_vaddf(l, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+void xg_lines_free(xg_lines *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof(*l));
+}

@@ -40,6 +40,21 @@ int xg_sb_put(const xg_sb *sb, char *dst, size_t len);
  * the text fills it (strlen == len - 1) it may have been cut, so it is made
  * to end in "..." to show it. 1 when it did, else 0. */
 int xg_mark_cut(char *buf, size_t len);
+/* A list of lines (warnings, notes): v[0..n-1], each malloc'd, no newline.
+ * xg_lines_addf appends the formatted text as a new line: 0, or -1 (and
+ * oom) on ENOMEM; xg_lines_free frees them all. */
+typedef struct xg_lines {
+    char **v;
+    size_t n, cap;
+    bool oom;
+} xg_lines;
+
+int xg_lines_addf(xg_lines *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int xg_lines_vaddf(xg_lines *l, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+void xg_lines_free(xg_lines *l);
+
 /* The formatted text in a new malloc'd string (caller frees), or NULL on
  * ENOMEM. */
 char *xg_strfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
