@@ -1,7 +1,8 @@
 /* report.c — the report: the model (model.c) built once from the store,
  * then written by the chosen format's renderer (render_<format>.c). A new
- * format is one renderer file and one row of the table below. Also the
- * helpers the sections share (section.h). */
+ * format is one renderer file and one row of the table below (the
+ * sections are listed in sections.c). Also the helpers the sections share
+ * (section.h). */
 #include "report/report.h"
 
 #include <math.h>
@@ -13,25 +14,6 @@
 #include "report/model.h"
 #include "report/repeat.h"
 #include "report/section.h"
-
-/* Every section, in print order. A new family adds its section here. */
-static const xg_section *const sections[] = {
-    &xg_section_cpu,
-    &xg_section_disk,
-    &xg_section_net,
-    &xg_section_cache,
-    &xg_section_cmt,
-    &xg_section_sched,
-};
-
-static const xg_report_def report_def = {
-    xg_header_build, sections, sizeof(sections) / sizeof(sections[0]),
-};
-
-const xg_report_def *xg_report_definition(void)
-{
-    return &report_def;
-}
 
 /* Every format: its name (--format, the report file's extension), its
  * renderer, and its renderer of a repeated run's report (repeat.h). */
@@ -171,7 +153,7 @@ int xg_report_write(const xg_store *s, const xg_report_opts *o, FILE *out)
     if (s->n_reps > 0) {
         rc = write_reps(s, o, formats[f].render_reps, out);
     } else {
-        if (xg_model_build(&m, &report_def, s, o) < 0)
+        if (xg_model_build(&m, xg_report_definition(), s, o) < 0)
             return -1;
         rc = formats[f].render(&m, out);
         xg_model_free(&m);
