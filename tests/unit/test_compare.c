@@ -13,9 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "asserts.h"
 #include "core/store.h"
+#include "recording/recording.h"
 #include "report/compare.h"
 #include "repstore.h"
 
@@ -91,8 +93,8 @@ static const xg_cmp_fig *find(const xg_compare *c, const char *family,
 
 static bool warned(const xg_compare *c, const char *part)
 {
-    for (size_t i = 0; i < c->n_warn; i++)
-        if (strstr(c->warn[i], part))
+    for (size_t i = 0; i < c->warn.n; i++)
+        if (strstr(c->warn.v[i], part))
             return true;
     return false;
 }
@@ -169,11 +171,11 @@ static void test_env_warnings(void **state)
                                            k ? "powersave" : "performance"), 0);
     }
     assert_int_equal(compare(&p, &defaults), 0);
-    assert_true(p.c.n_warn > 0);
-    assert_non_null(strstr(p.c.warn[0], "environment: "));
-    assert_non_null(strstr(p.c.warn[0], "governor"));
-    assert_non_null(strstr(p.c.warn[0], "performance"));
-    assert_non_null(strstr(p.c.warn[0], "powersave"));
+    assert_true(p.c.warn.n > 0);
+    assert_non_null(strstr(p.c.warn.v[0], "environment: "));
+    assert_non_null(strstr(p.c.warn.v[0], "governor"));
+    assert_non_null(strstr(p.c.warn.v[0], "performance"));
+    assert_non_null(strstr(p.c.warn.v[0], "powersave"));
     assert_false(warned(&p.c, "CPU model"));
     xg_compare_free(&p.c);
     xg_figset_free(&p.fs[0]);
@@ -426,6 +428,111 @@ static void test_render(void **state)
     pair_free(&p, true);
 }
 
+/* ---- synthetic recordings with known distributions ---- */
+
+/* A seeded normal draw (splitmix64, Box-Muller): the same every run. */
+static double normal(uint64_t *st, double mean, double sd)
+{
+    double u[2];
+    for (int k = 0; k < 2; k++) {
+        uint64_t z = (*st += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        z ^= z >> 31;
+        u[k] = ((double)(z >> 11) + 0.5) / 9007199254740992.0;
+    }
+    return mean + sd * sqrt(-2 * log(u[0])) * cos(2 * M_PI * u[1]);
+}
+
+/* A recording of 10 whole repetitions whose a uses N(mean, 5) % of a CPU,
+ * into s; with path, written to that file and read back, as compare reads
+ * one (a file costs an fsync: the first seed's draws only). */
+static void synthetic(xg_store *s, uint64_t *seed, double mean,
+                      const char *path)
+{
+    rs_rep reps[10];
+    xg_store w;
+    char err[512];
+
+    for (int r = 0; r < 10; r++)
+        reps[r] = (rs_rep){normal(seed, mean, 5), false, XG_REP_WHOLE};
+    if (!path) {
+        rs_build(s, reps, 10);
+        return;
+    }
+    rs_build(&w, reps, 10);
+    unlink(path);
+    assert_int_equal(xg_recording_write(&w, path, false, err, sizeof(err)), 0);
+    xg_store_free(&w);
+    assert_int_equal(xg_recording_read(path, s, err, sizeof(err)), 0);
+    unlink(path);
+}
+
+/* 20 seeded draws of A and B from seed, B's mean shifted by shift: how
+ * many of the comparisons called a's cpu_pct higher, and how many no
+ * change. */
+static void draws(uint64_t seed, double shift, bool files, int *higher,
+                  int *same_n)
+{
+    char pa[64], pb[64];
+
+    snprintf(pa, sizeof(pa), "/tmp/xg-synth-a-%d.db", (int)getpid());
+    snprintf(pb, sizeof(pb), "/tmp/xg-synth-b-%d.db", (int)getpid());
+    *higher = *same_n = 0;
+    for (int i = 0; i < 20; i++) {
+        pair p;
+        synthetic(&p.s[0], &seed, 50, files ? pa : NULL);
+        synthetic(&p.s[1], &seed, 50 + shift, files ? pb : NULL);
+        assert_int_equal(compare(&p, &defaults), 0);
+        const xg_cmp_fig *f = find(&p.c, "cpu", "a", "cpu_pct");
+        assert_int_equal(f->t.kind, XG_TEST_WELCH);
+        assert_int_equal(f->t.na, 10);
+        *higher += f->verdict == XG_VERDICT_HIGHER;
+        *same_n += f->verdict == XG_VERDICT_SAME;
+        assert_true(f->verdict != XG_VERDICT_LOWER || shift == 0);
+        pair_free(&p, true);
+    }
+}
+
+static int by_int(const void *a, const void *b)
+{
+    return *(const int *)a - *(const int *)b;
+}
+
+/* Same against same, 20 draws of N = 10 at alpha 0.05: "no significant
+ * change" in at least 19 of 20. An exact test calls 1 in 20 changed by
+ * chance, so 2 or more of 20 happen for 26 % of seeds: the check is over
+ * 25 seeds of 20 draws (500 comparisons): 19 or more for the median seed,
+ * and at most 7.5 % called changed in all (5 % expected; 7.5 % is 2.5
+ * standard deviations above). A shift of two standard deviations (10
+ * points, sd 5) with N = 10 is found: higher in at least 19 of 20 for the
+ * median seed, and in 95 % of the 500. */
+static void test_synthetic(void **state)
+{
+    (void)state;
+    int same_of[25], higher_of[25], higher, same_n, all_same = 0, all_up = 0;
+    for (int k = 0; k < 25; k++) {
+        draws(20261203 + 7919 * (uint64_t)k, 0, k == 0, &higher, &same_n);
+        same_of[k] = same_n;
+        all_same += same_n;
+        draws(4242 + 7919 * (uint64_t)k, 10, k == 0, &higher, &same_n);
+        higher_of[k] = higher;
+        all_up += higher;
+    }
+    qsort(same_of, 25, sizeof(int), by_int);
+    qsort(higher_of, 25, sizeof(int), by_int);
+    print_message("same against same: no significant change in %d of 500 "
+                  "(per 20: %d to %d, median %d)\n", all_same, same_of[0],
+                  same_of[24], same_of[12]);
+    print_message("shifted by 2 sd: higher in %d of 500 (per 20: %d to %d, "
+                  "median %d)\n", all_up, higher_of[0], higher_of[24],
+                  higher_of[12]);
+    assert_true(same_of[12] >= 19);
+    assert_true(500 - all_same <= 37);
+    assert_true(higher_of[12] >= 19);
+    assert_true(all_up >= 475);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -438,6 +545,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_gate),
         cmocka_unit_test(test_render),
+        cmocka_unit_test(test_synthetic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
