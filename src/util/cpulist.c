@@ -37,3 +37,16 @@ int xg_cpulist_format(const uint8_t *map, size_t nbits, char *buf,
     }
     return 0;
 }
+
+void xg_cpulist_or(uint8_t *acc, size_t len, size_t *accbits,
+                   const uint8_t *map, size_t nbits)
+{
+    size_t n = nbits < len * 8 ? nbits : len * 8;
+
+    for (size_t i = 0; i < n / 8; i++)
+        acc[i] |= map[i];
+    if (n % 8)
+        acc[n / 8] |= map[n / 8] & (uint8_t)((1u << (n % 8)) - 1);
+    if (n > *accbits)
+        *accbits = n;
+}

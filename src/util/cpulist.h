@@ -12,4 +12,9 @@
 int xg_cpulist_format(const uint8_t *map, size_t nbits, char *buf,
                       size_t len);
 
+/* ORs the first nbits bits of map into acc (len bytes; CPUs beyond it are
+ * dropped); *accbits becomes the larger count (capped at len * 8). */
+void xg_cpulist_or(uint8_t *acc, size_t len, size_t *accbits,
+                   const uint8_t *map, size_t nbits);
+
 #endif

@@ -613,12 +613,8 @@ typedef struct lv_union {
 static void or_map(void *arg, const uint8_t *map, size_t ncpus)
 {
     lv_union *u = arg;
-    size_t n = ncpus < sizeof(u->map) * 8 ? ncpus : sizeof(u->map) * 8;
 
-    for (size_t i = 0; i < (n + 7) / 8; i++)
-        u->map[i] |= map[i];
-    if (n > u->nbits)
-        u->nbits = n;
+    xg_cpulist_or(u->map, sizeof(u->map), &u->nbits, map, ncpus);
 }
 
 int xg_lv_domain_env(xg_platform *p, xg_pdomain *d, xg_domain_env *out)
