@@ -268,5 +268,18 @@ if [ "$daemons" = started ]; then
 else
     echo "libvirtd was already running (not started here): the stop-mid-run check is left out"
 fi
+# --- env.domain.*: what virsh dominfo and vcpupin say -----------------------
+for vm in "$B" "$W"; do
+    k="env.domain.libvirt:$(vs domuuid "$vm")"
+    m=$(json_get "$out/report.json" "j['meta'].get('$k.memory_kib')")
+    pin=$(json_get "$out/report.json" "j['meta'].get('$k.pinning')")
+    vm_m=$(vs dominfo "$vm" | awk '/^Used memory:/ {print $3}')
+    vm_pin=$(vs vcpupin "$vm" | awk '{print $2}' | sort -u)
+    echo "$vm: memory_kib $m (virsh $vm_m), pinning $pin (virsh $vm_pin)"
+    [ "$m" = "$vm_m" ] || fail "$vm: env memory_kib '$m', virsh dominfo says '$vm_m'"
+    # one affinity for every vCPU: the union is that list
+    [ "$(echo "$vm_pin" | wc -l)" != 1 ] || [ "$pin" = "$vm_pin" ] ||
+        fail "$vm: env pinning '$pin', virsh vcpupin says '$vm_pin'"
+done
 echo "libvirt test took $(elapsed)"
 echo "PASS"

@@ -17,6 +17,7 @@
 
 #include "core/options.h"
 #include "platform/libvirt/lv.h"
+#include "util/cpulist.h"
 
 #define U1 "6ee38636-b398-4426-92cd-6c4f976b9e4a"
 #define U2 "25356d90-fb77-433f-aa7f-d9e6e189028d"
@@ -92,9 +93,28 @@ static int f_address(void *h, const char *uuid, char *buf, size_t len,
     return 0;
 }
 
+/* The fake's domain_env: g_kib, and g_nv vCPU maps of g_ncpus CPUs. */
+static uint64_t g_kib;
+static uint8_t g_maps[4][2];
+static size_t g_nv, g_ncpus;
+static char g_env_uuid[40];
+
+static int f_env(void *h, const char *uuid, uint64_t *kib, xg_lv_map_cb cb,
+                 void *arg)
+{
+    (void)h;
+    snprintf(g_env_uuid, sizeof(g_env_uuid), "%s", uuid);
+    if (!g_kib && !g_nv)
+        return -1;
+    *kib = g_kib;
+    for (size_t i = 0; i < g_nv; i++)
+        cb(arg, g_maps[i], g_ncpus);
+    return 0;
+}
+
 static const xg_lv_backend fake = {
     .open = f_open, .snapshot = f_snapshot, .close = f_close,
-    .now_ns = f_now, .address = f_address,
+    .now_ns = f_now, .address = f_address, .env = f_env,
 };
 
 static void add(fake_dom *d, xg_lv_param p)
@@ -180,6 +200,9 @@ static int setup(void **state)
     g_now = 1000000000;
     g_fail_snap = g_snaps = g_calls = 0;
     g_addr = NULL;
+    g_kib = 0;
+    g_nv = g_ncpus = 0;
+    memset(g_maps, 0, sizeof(g_maps));
     xg_options_defaults(&g_o);
     g_o.interval_s = 1.0;
     return 0;
@@ -523,6 +546,63 @@ static void test_address_and_uri(void **state)
     assert_string_equal(err, "cannot connect to libvirt at bad:///: no");
 }
 
+/* domain_env: the memory as the backend says, the union of the vCPUs'
+ * maps as a CPU list; nothing for the host row or when libvirt says
+ * nothing. */
+static void test_domain_env(void **state)
+{
+    xg_pdomains l = {0};
+    xg_platform *p;
+    xg_domain_env e;
+
+    (void)state;
+    p = open_all(&l);
+    g_kib = 131072;
+    g_nv = 2;
+    g_ncpus = 8;
+    g_maps[0][0] = 0x05; /* CPUs 0, 2 */
+    g_maps[1][0] = 0x30; /* CPUs 4, 5 */
+    g_maps[1][1] = 0xff; /* beyond ncpus: not CPUs */
+    memset(&e, 0, sizeof(e));
+    assert_int_equal(xg_lv_domain_env(p, &l.v[2], &e), 0);
+    assert_string_equal(g_env_uuid, U2);
+    assert_int_equal(e.memory_kib, 131072);
+    assert_string_equal(e.pinning, "0,2,4-5");
+    assert_string_equal(e.version, "");
+    /* every CPU of 12 allowed: the full list */
+    g_ncpus = 12;
+    g_maps[0][0] = 0xff;
+    g_maps[0][1] = 0x0f;
+    g_nv = 1;
+    memset(&e, 0, sizeof(e));
+    assert_int_equal(xg_lv_domain_env(p, &l.v[1], &e), 0);
+    assert_string_equal(e.pinning, "0-11");
+    memset(&e, 0, sizeof(e));
+    assert_int_equal(xg_lv_domain_env(p, &l.v[0], &e), -1); /* host */
+    g_kib = 0;
+    g_nv = 0;
+    assert_int_equal(xg_lv_domain_env(p, &l.v[1], &e), -1);
+    close_all(p, &l);
+}
+
+static void test_cpulist(void **state)
+{
+    uint8_t m[3] = {0xee, 0x01, 0x80};
+    char b[32];
+
+    (void)state;
+    assert_int_equal(xg_cpulist_format(m, 24, b, sizeof(b)), 0);
+    assert_string_equal(b, "1-3,5-8,23");
+    assert_int_equal(xg_cpulist_format(m, 23, b, sizeof(b)), 0);
+    assert_string_equal(b, "1-3,5-8");
+    assert_int_equal(xg_cpulist_format(m, 0, b, sizeof(b)), 0);
+    assert_string_equal(b, "");
+    assert_int_equal(xg_cpulist_format(m, 24, b, 10), -1); /* "1-3,5-8,2" */
+    assert_string_equal(b, "");
+    assert_int_equal(xg_cpulist_format(m, 24, b, 11), 0);
+    assert_string_equal(b, "1-3,5-8,23");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -536,6 +616,8 @@ int main(void)
         cmocka_unit_test_setup(test_vmfile_lists, setup),
         cmocka_unit_test_setup(test_address_and_uri, setup),
         cmocka_unit_test_setup(test_groups, setup),
+        cmocka_unit_test_setup(test_domain_env, setup),
+        cmocka_unit_test(test_cpulist),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

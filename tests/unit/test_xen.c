@@ -27,6 +27,8 @@ typedef struct fake_dom {
     xg_xen_vbd vbd[2];
     xg_xen_net net[3]; /* as dom0's vifD.N counts them */
     bool dying;
+    uint64_t mem_kib;  /* 0: the fake's memory fails */
+    uint8_t aff[2][2]; /* each vCPU's hard affinity, g_ncpus CPUs */
 } fake_dom;
 
 static fake_dom g_dom[4];
@@ -98,9 +100,44 @@ static int f_domids(void *h, unsigned *ids, size_t cap)
     return (int)g_n;
 }
 
+static int g_ncpus; /* the CPUs an affinity map covers */
+
+static const fake_dom *by_domid(unsigned domid)
+{
+    for (size_t i = 0; i < g_n; i++)
+        if (g_dom[i].domid == domid)
+            return &g_dom[i];
+    return NULL;
+}
+
+static int f_memory(void *h, unsigned domid, uint64_t *kib)
+{
+    const fake_dom *f = by_domid(domid);
+
+    (void)h;
+    if (!f || !f->mem_kib)
+        return -1;
+    *kib = f->mem_kib;
+    return 0;
+}
+
+static int f_vcpu_affinity(void *h, unsigned domid, unsigned vcpu,
+                           uint8_t *map, size_t len)
+{
+    const fake_dom *f = by_domid(domid);
+
+    (void)h;
+    assert_non_null(f);
+    assert_true(vcpu < f->n_vcpu); /* only the vCPUs the snapshot has */
+    assert_true(len >= sizeof(f->aff[vcpu]));
+    memcpy(map, f->aff[vcpu], sizeof(f->aff[vcpu]));
+    return g_ncpus;
+}
+
 static const xg_xen_backend fake = {
     .open = f_open, .snapshot = f_snapshot, .close = f_close, .now_ns = f_now,
-    .domids = f_domids};
+    .domids = f_domids, .memory = f_memory,
+    .vcpu_affinity = f_vcpu_affinity};
 static const xg_xen_backend fake_no_domids = {
     .open = f_open, .snapshot = f_snapshot, .close = f_close, .now_ns = f_now};
 
@@ -133,6 +170,7 @@ static int setup(void **state)
     g_n = 3;
     g_now = 1000000000;
     g_fail_open = g_fail_snap = 0;
+    g_ncpus = 16;
     return 0;
 }
 
@@ -674,6 +712,47 @@ static void test_caps(void **state)
     assert_false(xg_xen_caps_is_dom0("not_control_d\n"));
 }
 
+/* domain_env: the memory and the union of the vCPUs' affinity the backend
+ * gives, for the domain's own domid; none for the host row or a domain
+ * gone. */
+static void test_domain_env(void **state)
+{
+    xg_platform *p = open_fake();
+    xg_pdomains l = {0};
+    xg_domain_env e;
+
+    (void)state;
+    g_dom[1].mem_kib = 1048576 + 8192;   /* b, domid 40 */
+    g_dom[1].aff[0][0] = 0xff;           /* all of 12 CPUs */
+    g_dom[1].aff[0][1] = 0xff;
+    g_dom[2].mem_kib = 524288;           /* a, domid 7 */
+    g_dom[2].aff[0][0] = 0x06;           /* CPUs 1, 2 */
+    g_dom[2].aff[1][0] = 0x08;           /* CPU 3 */
+    g_dom[2].aff[1][1] = 0x80;           /* CPU 15 */
+    list_prepared(p, &l);
+    assert_int_equal(l.n, 3);
+    assert_string_equal(l.v[2].info.name, "a");
+    memset(&e, 0, sizeof(e));
+    assert_int_equal(xg_xen_domain_env(p, &l.v[2], &e), 0);
+    assert_int_equal(e.memory_kib, 524288);
+    assert_string_equal(e.pinning, "1-3,15");
+    assert_string_equal(e.version, "");
+    g_ncpus = 12;
+    memset(&e, 0, sizeof(e));
+    assert_int_equal(xg_xen_domain_env(p, &l.v[1], &e), 0);
+    assert_int_equal(e.memory_kib, 1048576 + 8192);
+    assert_string_equal(e.pinning, "0-11");
+    memset(&e, 0, sizeof(e));
+    assert_int_equal(xg_xen_domain_env(p, &l.v[0], &e), -1); /* dom0 */
+    g_dom[2].dying = true;
+    g_now += 2000000000; /* the next snapshot sees it */
+    assert_int_equal(xg_xen_domain_env(p, &l.v[2], &e), -1);
+    for (size_t i = 0; i < l.n; i++)
+        xg_xen_release(p, &l.v[i]);
+    xg_pdomains_free(&l);
+    xg_xen_close(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -691,6 +770,7 @@ int main(void)
         cmocka_unit_test_setup(test_cpu_backwards, setup),
         cmocka_unit_test_setup(test_tick0_fresh, setup),
         cmocka_unit_test_setup(test_collectors_late, setup),
+        cmocka_unit_test_setup(test_domain_env, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "platform/host.h"
+#include "util/cpulist.h"
 #include "util/grow.h"
 
 #define LV_KEY "libvirt:"
@@ -601,4 +602,33 @@ const char *xg_lv_version(xg_platform *p)
         p->be->version(p->h, p->version, sizeof(p->version)) < 0)
         return NULL;
     return p->version;
+}
+
+/* The union of the vCPUs' CPU maps (up to 8192 CPUs). */
+typedef struct lv_union {
+    uint8_t map[1024];
+    size_t nbits;
+} lv_union;
+
+static void or_map(void *arg, const uint8_t *map, size_t ncpus)
+{
+    lv_union *u = arg;
+
+    xg_cpulist_or(u->map, sizeof(u->map), &u->nbits, map, ncpus);
+}
+
+int xg_lv_domain_env(xg_platform *p, xg_pdomain *d, xg_domain_env *out)
+{
+    lv_dom *x = d->priv;
+    lv_union u = {.nbits = 0};
+    uint64_t kib = 0;
+
+    if (!x || x->host || !p->be->env || p->lost ||
+        p->be->env(p->h, x->uuid, &kib, or_map, &u) < 0)
+        return -1;
+    out->memory_kib = kib;
+    if (xg_cpulist_format(u.map, u.nbits, out->pinning,
+                          sizeof(out->pinning)) < 0)
+        out->pinning[0] = '\0'; /* too long a list: unknown */
+    return out->memory_kib || out->pinning[0] ? 0 : -1;
 }

@@ -104,6 +104,9 @@ enum {
     LV_G_PERF = 1u << 5,
 };
 
+/* One vCPU's CPU map: bit c of byte c / 8 = CPU c, ncpus CPUs in all. */
+typedef void (*xg_lv_map_cb)(void *arg, const uint8_t *map, size_t ncpus);
+
 /* Where snapshots come from. */
 typedef struct xg_lv_backend {
     /* Connects to uri, giving up after timeout_s; NULL + one line naming
@@ -127,6 +130,12 @@ typedef struct xg_lv_backend {
     pid_t (*pid)(void *h, const char *name, const char *uuid);
     /* Optional: "libvirt 9.0.0, QEMU 7.2.0" into buf. 0, or -1. */
     int (*version)(void *h, char *buf, size_t len);
+    /* Optional: the domain's memory in KiB (virDomainGetInfo's: its
+     * current balloon size) into *kib, and cb once per vCPU with the CPUs
+     * it may run on (virDomainGetVcpuPinInfo). 0, or -1 (no such domain,
+     * libvirt said nothing). */
+    int (*env)(void *h, const char *uuid, uint64_t *kib, xg_lv_map_cb cb,
+               void *arg);
 } xg_lv_backend;
 
 /* The families a domain's figures are read for, once per sample each. */
@@ -204,6 +213,9 @@ int xg_lv_cmt_start(xg_platform *p, xg_pdomain *d, char *why, size_t len);
 /* platform.h's version: the backend's line, or NULL. */
 const char *xg_lv_version(xg_platform *p);
 int xg_lv_cmt_read(xg_platform *p, xg_pdomain *d, xg_cmt_counters *out);
+/* platform.h's domain_env: memory and the union of the vCPUs' CPU maps
+ * (the backend's env); no version (the platform's says the QEMU). */
+int xg_lv_domain_env(xg_platform *p, xg_pdomain *d, xg_domain_env *out);
 const char *xg_lv_note(xg_platform *p, unsigned family);
 bool xg_lv_changed(xg_platform *p);
 const char *xg_lv_lost(xg_platform *p);

@@ -34,7 +34,8 @@
     X(virConnectGetAllDomainStats) X(virDomainStatsRecordListFree)           \
     X(virDomainLookupByUUIDString) X(virConnectListDomains)                  \
     X(virDomainInterfaceAddresses) X(virDomainInterfaceFree)                 \
-    X(virConnectGetLibVersion) X(virConnectGetVersion) X(virConnectGetType)
+    X(virConnectGetLibVersion) X(virConnectGetVersion) X(virConnectGetType)  \
+    X(virDomainGetInfo) X(virNodeGetCPUMap) X(virDomainGetVcpuPinInfo)
 
 static struct {
 #define LV_PTR(f) __typeof__(f) *f; // NOLINT(bugprone-macro-parentheses)
@@ -460,6 +461,47 @@ static int lv_version(void *h, char *buf, size_t len)
     return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
+/* Each vCPU's CPU map, over as many CPUs as the host has (as virsh
+ * vcpupin asks): 0, or -1. */
+static int pin_maps(lv_conn *l, virDomainPtr d, int nvcpu, xg_lv_map_cb cb,
+                    void *arg)
+{
+    int ncpus = lv.virNodeGetCPUMap(l->c, NULL, NULL, 0), n;
+    size_t maplen;
+    unsigned char *maps;
+
+    if (ncpus <= 0 || nvcpu <= 0)
+        return -1;
+    maplen = (size_t)VIR_CPU_MAPLEN(ncpus);
+    if (!(maps = calloc((size_t)nvcpu, maplen)))
+        return -1;
+    n = lv.virDomainGetVcpuPinInfo(d, nvcpu, maps, (int)maplen,
+                                   VIR_DOMAIN_AFFECT_CURRENT);
+    for (int i = 0; i < n; i++)
+        cb(arg, maps + (size_t)i * maplen, (size_t)ncpus);
+    free(maps);
+    return n > 0 ? 0 : -1;
+}
+
+static int lv_env(void *h, const char *uuid, uint64_t *kib, xg_lv_map_cb cb,
+                  void *arg)
+{
+    lv_conn *l = h;
+    virDomainPtr d = lv.virDomainLookupByUUIDString(l->c, uuid);
+    virDomainInfo info;
+    int rc;
+
+    if (!d)
+        return -1;
+    rc = lv.virDomainGetInfo(d, &info);
+    if (rc == 0) {
+        *kib = info.memory;
+        pin_maps(l, d, (int)info.nrVirtCpu, cb, arg);
+    }
+    lv.virDomainFree(d);
+    return rc == 0 ? 0 : -1;
+}
+
 static const xg_lv_backend lv_real = {
     .open = lv_conn_open,
     .snapshot = lv_snapshot,
@@ -468,6 +510,7 @@ static const xg_lv_backend lv_real = {
     .address = lv_address,
     .pid = lv_pid,
     .version = lv_version,
+    .env = lv_env,
 };
 
 /* Whether libvirtd's read-only socket accepts a connection. */
@@ -510,4 +553,5 @@ const xg_platform_ops xg_platform_libvirt = {
     .cmt_read = xg_lv_cmt_read,
     .lost = xg_lv_lost,
     .version = xg_lv_version,
+    .domain_env = xg_lv_domain_env,
 };

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/cpulist.h"
+
 #define XEN_KEY "xen:"
 
 static int64_t now_ns(const xg_platform *p)
@@ -285,4 +287,27 @@ const char *xg_xen_version(xg_platform *p)
         p->be->version(p->h, p->version, sizeof(p->version)) < 0)
         return NULL;
     return p->version;
+}
+
+int xg_xen_domain_env(xg_platform *p, xg_pdomain *d, xg_domain_env *out)
+{
+    const xg_xen_dom *s = d->info.is_host ? NULL : xg_xen_find(p, d);
+    uint8_t all[1024] = {0}, map[1024]; /* up to 8192 CPUs */
+    size_t nbits = 0;
+
+    if (!s)
+        return -1;
+    if (p->be->memory && p->be->memory(p->h, s->domid, &out->memory_kib) < 0)
+        out->memory_kib = 0;
+    for (size_t v = 0; p->be->vcpu_affinity && v < s->n_vcpu; v++) {
+        int n;
+        memset(map, 0, sizeof(map));
+        n = p->be->vcpu_affinity(p->h, s->domid, (unsigned)v, map,
+                                 sizeof(map));
+        if (n > 0)
+            xg_cpulist_or(all, sizeof(all), &nbits, map, (size_t)n);
+    }
+    if (xg_cpulist_format(all, nbits, out->pinning, sizeof(out->pinning)) < 0)
+        out->pinning[0] = '\0'; /* too long a list: unknown */
+    return out->memory_kib || out->pinning[0] ? 0 : -1;
 }

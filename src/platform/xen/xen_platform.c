@@ -90,4 +90,5 @@ const xg_platform_ops xg_platform_xen = {
     .cmt_read = xg_xen_cmt_read,
     .loadable = xen_loadable,
     .version = xg_xen_version,
+    .domain_env = xg_xen_domain_env,
 };

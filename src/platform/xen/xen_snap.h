@@ -90,6 +90,15 @@ typedef struct xg_xen_backend {
     /* Optional: the hypervisor's version ("Xen 4.17.0") into buf. 0, or
      * -1. */
     int (*version)(void *h, char *buf, size_t len);
+    /* Optional (domain_env): domid's memory in KiB, from its tot_pages
+     * (what it holds now, the balloon's doing included; `xl list`'s Mem).
+     * 0, or -1. */
+    int (*memory)(void *h, unsigned domid, uint64_t *kib);
+    /* Optional (domain_env): the hard CPU affinity of domid's vCPU vcpu
+     * into map (len bytes; bit c of byte c / 8 = CPU c). How many CPUs the
+     * map covers, or -1. */
+    int (*vcpu_affinity)(void *h, unsigned domid, unsigned vcpu,
+                         uint8_t *map, size_t len);
 } xg_xen_backend;
 
 /* The libxen backend (xen_stat.c) is built as the module xengatherer-xen.so
@@ -147,6 +156,9 @@ int xg_xen_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out);
 const char *xg_xen_note(xg_platform *p, unsigned family);
 /* platform.h's version: the backend's line ("Xen 4.17.0"), or NULL. */
 const char *xg_xen_version(xg_platform *p);
+/* platform.h's domain_env: the backend's memory, and the union of the
+ * vCPUs' hard affinity as a CPU list. */
+int xg_xen_domain_env(xg_platform *p, xg_pdomain *d, xg_domain_env *out);
 int xg_xen_vcpu_read(xg_platform *p, xg_pdomain *d, xg_vcpu_cb cb, void *arg);
 int xg_xen_disk_read(xg_platform *p, xg_pdomain *d, xg_disk_cb cb, void *arg);
 /* The domain's vifs ("vifD.N", source "xenstat") in the guest's view

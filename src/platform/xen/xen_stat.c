@@ -282,12 +282,49 @@ static int stat_version(void *h, char *buf, size_t len)
     return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
+/* tot_pages: what the domain holds now (max_pages is a ceiling the
+ * balloon may reach, unlimited for a dom0 without dom0_mem). */
+static int stat_memory(void *h, unsigned domid, uint64_t *kib)
+{
+    xen_stat *x = h;
+    xc_domaininfo_t info;
+
+    if (xc_domain_getinfolist(x->xc, domid, 1, &info) != 1 ||
+        info.domain != domid)
+        return -1;
+    *kib = (uint64_t)info.tot_pages * (XC_PAGE_SIZE / 1024);
+    return 0;
+}
+
+static int stat_vcpu_affinity(void *h, unsigned domid, unsigned vcpu,
+                              uint8_t *map, size_t len)
+{
+    xen_stat *x = h;
+    int size = xc_get_cpumap_size(x->xc), ncpus = xc_get_max_cpus(x->xc);
+    xc_cpumap_t hard = NULL, soft = NULL;
+    int rc = -1;
+
+    if (size > 0 && ncpus > 0 && (hard = xc_cpumap_alloc(x->xc)) &&
+        (soft = xc_cpumap_alloc(x->xc)) &&
+        xc_vcpu_getaffinity(x->xc, domid, (int)vcpu, hard, soft,
+                            XEN_VCPUAFFINITY_HARD) == 0) {
+        size_t n = (size_t)size < len ? (size_t)size : len;
+        memcpy(map, hard, n);
+        rc = (size_t)ncpus < n * 8 ? ncpus : (int)(n * 8);
+    }
+    free(hard);
+    free(soft);
+    return rc;
+}
+
 static const xg_xen_backend stat_backend = {
     .open = stat_open,
     .snapshot = stat_snapshot,
     .close = stat_close,
     .domids = stat_domids,
     .version = stat_version,
+    .memory = stat_memory,
+    .vcpu_affinity = stat_vcpu_affinity,
 #ifdef XG_HAVE_XENLIGHT
     .cmt_open = stat_cmt_open,
     .cmt_attach = stat_cmt_attach,
