@@ -107,7 +107,7 @@ typedef struct xg_xen_backend {
  * out the backend: NULL + err (one line) when the module was built for
  * another xengatherer. root is --root (the module reads dom0's
  * /proc/net/dev through its own copy of util/root.c). */
-#define XG_XEN_MODULE_ABI 2u
+#define XG_XEN_MODULE_ABI 3u
 #define XG_XEN_MODULE_SYM "xg_xen_module"
 typedef const xg_xen_backend *xg_xen_module_fn(unsigned abi,
                                                const char *version,
