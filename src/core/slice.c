@@ -12,6 +12,7 @@
 #include "core/store.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +25,25 @@ static int set_meta_i64(xg_store *s, const char *k, int64_t v)
     return xg_store_meta_set(s, k, b);
 }
 
+/* Meta a repetition does not take: the xen platform's SCHED trace
+ * (collect/sched.c) runs from the recording's start to its end, over every
+ * repetition and pause, and its timestamps (the CPUs' TSC) have no mapping
+ * to the ticks to cut it at; each repetition would count all of it. */
+static bool whole_run_only(const char *key)
+{
+    return strcmp(key, "sched.xentrace") == 0 ||
+           strcmp(key, "sched.xentrace_bytes") == 0;
+}
+
 static int copy_meta(const xg_store *src, const xg_rep *r, xg_store *dst)
 {
     for (size_t i = 0; i < src->n_meta; i++)
-        if (xg_store_meta_set(dst, src->meta[i].key, src->meta[i].value) < 0)
+        if (!whole_run_only(src->meta[i].key) &&
+            xg_store_meta_set(dst, src->meta[i].key, src->meta[i].value) < 0)
             return -1;
+    if (xg_store_meta_get(src, "sched.xentrace") &&
+        xg_store_meta_set(dst, "note.sched", XG_SLICE_SCHED_NOTE) < 0)
+        return -1;
     if (set_meta_i64(dst, "window_start_mono_ns",
                      src->tick_mono_ns[r->first_tick]) < 0 ||
         set_meta_i64(dst, "window_end_mono_ns",

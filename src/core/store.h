@@ -199,9 +199,13 @@ bool xg_rep_state_parse(const char *name, xg_rep_state *st);
  * every domain (same indexes, spans cut to the repetition's, -1 when it
  * had no sample in it), the workloads of that repetition, the meta with
  * the window's times and "partial" made the repetition's; dst has no
- * repetitions. The series are not indexed (lookups scan). 0, -1 on ENOMEM
- * or a rep out of range (dst is then empty). */
+ * repetitions. The series are not indexed (lookups scan). The xen
+ * platform's SCHED trace (meta sched.xentrace) covers the whole recording:
+ * it is left out, and note.sched says so (XG_SLICE_SCHED_NOTE). 0, -1 on
+ * ENOMEM or a rep out of range (dst is then empty). */
 int xg_store_slice(const xg_store *src, uint32_t rep, xg_store *dst);
+#define XG_SLICE_SCHED_NOTE "the xentrace trace covers the whole repeated " \
+    "run, not one repetition: SCHED is left out of the repetitions' figures"
 
 /* Last tick at which series has a value slot, counting the values moved
  * out by xg_store_take; -1 when it never had one. */

@@ -103,6 +103,9 @@ static int left_out_lines(xg_rmodel *rm)
         if (rc)
             return -1;
     }
+    if (xg_store_meta_get(s, "sched.xentrace") &&
+        add_line(rm, "%s", XG_SLICE_SCHED_NOTE) < 0)
+        return -1;
     return 0;
 }
 

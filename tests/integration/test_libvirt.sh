@@ -6,7 +6,10 @@
 # libvirt's own view read here with `virsh domstats` before and after the
 # run: each domain's CPU time and the writer's written bytes within 2 %, the
 # burner the busiest. In the same run a domain is destroyed (its span ends
-# early) and one is started (picked up). Then libvirtd is stopped in a run:
+# early) and one is started (picked up). A run --repeat 2 over the burner
+# and the writer: both repetitions whole, the burner the busier in each,
+# compared with itself (Welch's t, no change) and with the single run (by
+# interval, said), libvirt's names paired. Then libvirtd is stopped in a run:
 # it ends cleanly, says so and keeps what it measured. Bad input first: no
 # libvirtd at the URI, a wrong URI, a socket that never answers: one line
 # naming the URI, exit 2, nothing started.
@@ -237,6 +240,65 @@ fcmp "$ei" '>' 0 || fail "destroyed $I has no span"
 [ -n "$sn" ] && fcmp "$sn" '>' 0 || fail "$N started mid-run was not picked up: $(grep -c "$N" "$csv")"
 grep -qE "^$B +exited +0 " "$out/report.txt" || fail "$B's workload did not exit 0"
 grep -qE "^$W +exited +0 " "$out/report.txt" || fail "$W's workload did not exit 0"
+
+# --- run --repeat and compare on libvirt's domains -------------------------
+# 2 repetitions over the burner and the writer, the burner spinning for
+# 1.5 s in each (--until-done: windows of about that): both whole, the
+# burner above the writer in each repetition's report; compared with
+# itself (Welch's t on the repetitions, no change anywhere) and with the
+# single run above (repeated against single: by interval, said), libvirt's
+# domain names paired. ~10 s.
+t_rep=$(date +%s)
+printf '%s\n%s\n' "$B" "$W" > "$TMP/bw.txt"
+burn15='case $(hostname) in
+*lv1) sh -c "while :; do :; done" & p=$!; sleep 1.5; kill $p ;;
+*) sleep 1.5 ;;
+esac'
+"$XG" run -q --platform libvirt --vmfile "$TMP/bw.txt" --env XG_LAB_DIR --nocache \
+    --exec "$lab/vm-exec -d $XG_LAB_DIR {name} --" -i 0.25 -d 6 --until-done \
+    --repeat 2 -o "$TMP/rep" -- sh -c "$burn15" > /dev/null 2> "$TMP/rep.err" ||
+    fail "repeated run exited $?: $(cat "$TMP/rep.err")"
+rep=$TMP/rep/recording.db
+got=$(sqlite3 "$rep" "select group_concat(rep || ':' || state, ' ') from repetitions")
+[ "$got" = "1:whole 2:whole" ] || fail "repetitions of the libvirt run: '$got'"
+"$XG" report --format json "$rep" > "$TMP/rep.json" || fail "report of the repeated run exited $?"
+"$XG" report "$rep" > "$TMP/rep.txt" || fail "text report of the repeated run exited $?"
+grep -qE "^$B +- +cpu_pct +% +2 " "$TMP/rep.txt" || fail "no cpu_pct row over 2 repetitions for $B: $(cat "$TMP/rep.txt")"
+"$XG" compare --format json "$rep" "$rep" > "$TMP/rr.json" || fail "compare of the repeated run with itself exited $?"
+"$XG" compare --format json "$rep" "$out" > "$TMP/rs.json" 2> "$TMP/rs.err" ||
+    fail "compare repeated against single exited $?: $(cat "$TMP/rs.err")"
+python3 - "$TMP" "$B" "$W" <<'PY' || fail "the repeated libvirt run (above)"
+import json, sys
+tmp, b, w = sys.argv[1:]
+def cpu(figs, dom, key):
+    f = [f for f in figs if f[key] == dom and f["family"] == "cpu"
+         and f["device"] == "" and f["metric"] == "cpu_pct"]
+    assert len(f) == 1, (dom, f)
+    return f[0]
+rep = json.load(open(tmp + "/rep.json"))
+fb, fw = cpu(rep["figures"], b, "domain"), cpu(rep["figures"], w, "domain")
+print("repetitions: burner", fb["values"], "writer", fw["values"])
+vb = {v["rep"]: v["value"] for v in fb["values"]}
+vw = {v["rep"]: v["value"] for v in fw["values"]}
+assert sorted(vb) == [1, 2] and sorted(vw) == [1, 2], (vb, vw)
+for r in (1, 2):
+    assert vb[r] > 30 and vb[r] > vw[r], ("repetition", r, vb[r], vw[r])
+rr = json.load(open(tmp + "/rr.json"))
+assert rr["a"]["kind"] == "repetitions" and rr["a"]["draws"] == 2, rr["a"]
+f = cpu(rr["figures"], b, "domain_a")
+assert f["domain_b"] == b and f["test"] == "welch" and f["n_a"] == 2, f
+moved = [(f["domain_a"], f["metric"]) for f in rr["figures"] if f["verdict"] in ("higher", "lower")]
+assert not moved, ("the run against itself", moved)
+rs = json.load(open(tmp + "/rs.json"))
+assert rs["a"]["kind"] == "intervals" and rs["b"]["kind"] == "intervals", (rs["a"], rs["b"])
+assert any("repeated run compared with a single one" in x for x in rs["warnings"]), rs["warnings"]
+for dom in (b, w):
+    f = cpu(rs["figures"], dom, "domain_a")
+    print("repeated vs single:", dom, {k: f[k] for k in ("domain_b", "a", "b", "test", "p", "verdict")})
+    assert f["domain_b"] == dom and f["test"] == "mann-whitney", f
+    assert f["intervals_not_independent"] is True and f["n_a"] >= 8 and f["n_b"] >= 8, f
+PY
+echo "repeated run and compare: $(( $(date +%s) - t_rep )) s"
 
 # --- libvirtd stopped mid-run ---------------------------------------------
 if [ "$daemons" = started ]; then

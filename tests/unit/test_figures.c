@@ -14,6 +14,8 @@
 
 #include "core/store.h"
 #include "report/figures.h"
+#include "report/repeat.h"
+#include "util/b64.h"
 #include "repstore.h"
 
 /* warmup, 3 whole ones, a partial one: draws are repetitions 2, 3, 5 */
@@ -268,6 +270,65 @@ static void test_slice_late_domain(void **state)
     xg_store_free(&s);
 }
 
+/* A repeated run on Xen: the SCHED collector's xentrace trace (meta
+ * sched.xentrace, here the lab's, tests/fixtures/xentrace) covers the whole
+ * recording, every repetition and pause alike. No repetition may take it
+ * for its own: the slices leave it out and say why, the figures have no
+ * SCHED values, and the repeated report says SCHED is left out. */
+static void test_reps_sched_trace(void **state)
+{
+    (void)state;
+    const char *dir = getenv("XG_FIXTURES");
+    char path[4096], err[128];
+    unsigned char buf[1 << 17];
+    xg_store s, one;
+    xg_figset fs;
+    xg_rmodel rm;
+    FILE *f;
+    size_t len;
+    char *b64;
+
+    snprintf(path, sizeof(path), "%s/xentrace/lab.xentrace",
+             dir && *dir ? dir : "tests/fixtures");
+    assert_non_null(f = fopen(path, "rb"));
+    len = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    assert_true(len > 0 && len < sizeof(buf));
+    assert_non_null(b64 = xg_b64_encode(buf, len));
+    rs_build(&s, five, 5);
+    /* the domids of the trace: Domain-0 and two domUs */
+    s.domains[0].platform_id = 0;
+    s.domains[1].platform_id = 13752;
+    s.domains[2].platform_id = 16701;
+    assert_int_equal(xg_store_meta_set(&s, "families", "cpu,sched"), 0);
+    assert_int_equal(xg_store_meta_set(&s, "sched.xentrace", b64), 0);
+    free(b64);
+
+    assert_int_equal(xg_figset_build(&fs, &s, NULL, err, sizeof(err)), 0);
+    for (size_t i = 0; i < fs.n; i++)
+        for (size_t d = 0; d < fs.n_draws; d++)
+            if (strcmp(fs.f[i].family, "sched") == 0 && !isnan(fs.f[i].v[d]))
+                fail_msg("SCHED figure %s of %s has a value in draw %zu",
+                         fs.f[i].metric, fs.f[i].domain, d);
+    assert_non_null(must_find(&fs, "cpu", "a", "", "cpu_pct"));
+    xg_figset_free(&fs);
+
+    assert_int_equal(xg_store_slice(&s, 2, &one), 0);
+    assert_null(xg_store_meta_get(&one, "sched.xentrace"));
+    assert_non_null(xg_store_meta_get(&one, "note.sched"));
+    assert_non_null(strstr(xg_store_meta_get(&one, "note.sched"),
+                           "whole repeated run"));
+    xg_store_free(&one);
+
+    assert_int_equal(xg_rmodel_build(&rm, &s, NULL), 0);
+    bool said = false;
+    for (size_t i = 0; i < rm.n_lines; i++)
+        said |= strstr(rm.lines[i], "SCHED") != NULL;
+    assert_true(said);
+    xg_rmodel_free(&rm);
+    xg_store_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_many),
         cmocka_unit_test(test_slice),
         cmocka_unit_test(test_slice_late_domain),
+        cmocka_unit_test(test_reps_sched_trace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

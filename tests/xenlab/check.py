@@ -15,6 +15,7 @@ import sys
 failures = []
 retries = []
 churn_retries = []
+repeat_rcs = []  # the repeated run's and its comparisons' exit statuses
 # dom0 processes that died (the kernel's segfault lines, the shell's and
 # glibc's words): printed as warnings, seen only with QEMU's -cpu max
 deaths = []
@@ -33,6 +34,7 @@ def parse(log):
     doms, vbd, vif, files, cur, buf = {}, None, None, {}, None, []
     retries.clear()
     churn_retries.clear()
+    repeat_rcs.clear()
     deaths.clear()
     dom0_cpus[0] = 0
     began = finished = False
@@ -76,6 +78,8 @@ def parse(log):
                 churn_retries.append(line)
             elif w[0] == "XGLAB-CPUFLAGS" and len(w) > 1 and w[1].isdigit():
                 dom0_cpus[0] += int(w[1])  # "N flags : ...": N vCPUs alike
+            elif w[0] in ("XGLAB-REPEAT", "XGLAB-REPEAT-CMP"):
+                repeat_rcs.append(line.strip())
             elif w[0] == "XGLAB-END":
                 end_rc = line
     return began and finished, end_rc, doms, vbd, vif, files
@@ -171,6 +175,7 @@ def main():
     else:
         check(False, "churn-report.json (the second window) came back")
     check_net(rep, vif)
+    check_repeat(files)
 
     sched = rep.get("sched")
     check(sched is not None and bool(sched.get("vcpu_window")),
@@ -244,6 +249,62 @@ def check_net(rep, vif):
     check(abs(g_rx - d_rx) <= 0.02 * max(d_rx, 1), "received bytes match the vif within 2 %")
     check(abs(g_tx - d_tx) <= 0.02 * max(d_tx, 1) + 2048, "sent bytes match the vif within 2 %")
     check(g_tx < g_rx / 4, "the report's rx/tx are the domU's view (rx %.0f > tx %.0f)" % (g_rx, g_tx))
+
+
+def check_repeat(files):
+    """Issue 14: run --repeat 2 in dom0 (CPU and SCHED, 2 s each), its
+    report and compare (with itself; with the first window, a single run)."""
+    print("repeated run:", "; ".join(repeat_rcs))
+    check(len(repeat_rcs) == 3 and all(" rc=0" in r for r in repeat_rcs),
+          "the repeated run and both comparisons exited 0 (%s)" % "; ".join(repeat_rcs))
+    names = ("rep-report.json", "rep-cmp-self.json", "rep-cmp-single.json")
+    missing = [n for n in names if n not in files]
+    check(not missing, "the repeated run's report and comparisons came back (missing %s)" % missing)
+    if missing:
+        return
+    rep, cs, c1 = (json.loads(files[n]) for n in names)
+    states = [(r.get("rep"), r.get("state"), r.get("used")) for r in rep.get("repetitions") or []]
+    check(states == [(1, "whole", True), (2, "whole", True)] and rep.get("draws") == [1, 2],
+          "2 repetitions, both whole and used (%s)" % states)
+
+    def cpu(figs, dom, key="domain"):
+        f = [f for f in figs if f.get(key) == dom and f.get("family") == "cpu"
+             and f.get("device") == "" and f.get("metric") == "cpu_pct"]
+        return f[0] if len(f) == 1 else None
+    vals = {}
+    for dom in ("Domain-0", "xglab-a", "xglab-b"):
+        f = cpu(rep.get("figures") or [], dom)
+        vals[dom] = [v.get("value") for v in (f or {}).get("values") or []]
+    print("repetitions' cpu_pct:", vals)
+    check(all(len(v) == 2 and None not in v for v in vals.values()),
+          "cpu_pct of Domain-0, xglab-a and xglab-b in both repetitions")
+    a = vals["xglab-a"]
+    check(len(a) == 2 and None not in a and all(x > 50 for x in a)
+          and all(x > y for x, y in zip(a, vals["xglab-b"] + [0, 0])),
+          "xglab-a (burner) above 50 %% and above xglab-b in each repetition (%s)" % a)
+    sched = [f for f in rep.get("figures") or [] if f.get("family") == "sched"]
+    said = any("xentrace trace covers the whole repeated run" in n for n in rep.get("notes") or [])
+    check(not sched and said,
+          "SCHED left out of the repetitions, and said (%d figures; notes %s)" % (len(sched), rep.get("notes")))
+
+    check((cs.get("a") or {}).get("kind") == "repetitions" and (cs.get("a") or {}).get("draws") == 2,
+          "compare with itself: by repetitions (%s)" % cs.get("a"))
+    moved = [(f.get("domain_a"), f.get("metric")) for f in cs.get("figures") or []
+             if f.get("verdict") in ("higher", "lower")]
+    check(not moved, "compare with itself: nothing higher or lower (%s)" % moved[:5])
+    fa = cpu(cs.get("figures") or [], "xglab-a", "domain_a") or {}
+    check(fa.get("domain_b") == "xglab-a" and fa.get("test") == "welch" and fa.get("n_a") == 2,
+          "compare with itself: xglab-a paired, Welch's t on 2 repetitions (%s %s %s)"
+          % (fa.get("domain_b"), fa.get("test"), fa.get("n_a")))
+
+    warned = any("repeated run compared with a single one" in w for w in c1.get("warnings") or [])
+    check((c1.get("a") or {}).get("kind") == "intervals" and warned,
+          "repeated against single: by interval, and said (%s)" % c1.get("a"))
+    for dom in ("Domain-0", "xglab-a", "xglab-b"):
+        f = cpu(c1.get("figures") or [], dom, "domain_a") or {}
+        check(f.get("domain_b") == dom and f.get("test") == "mann-whitney",
+              "repeated against single: %s paired by name, Mann-Whitney (%s, a %s, b %s, %s)"
+              % (dom, f.get("test"), f.get("a"), f.get("b"), f.get("verdict")))
 
 
 def check_sched(sched):

@@ -207,6 +207,19 @@ for attempt in 1 2 3; do
     [ $attempt -lt 3 ] &&
         echo "XGLAB-CHURN-RETRY attempt $attempt: xengatherer rc=$xrc, xglab-c's domid '$(cat /tmp/c.domid 2>/dev/null)', $([ -e /tmp/churn.ok ] && echo ran || echo "did not come, run and go")"
 done
+# A repeated run (issue 14): 2 repetitions of 2 s over every domain, no
+# command (xglab-a burns anyway), CPU and SCHED only (xentrace runs over
+# it); its report, compared with itself and with the first window (a
+# repeated run against a single one: by interval). check.py checks them.
+echo "XGLAB-T repeat-start $(up)"
+xengatherer run -q --force -o /tmp/xg3 -i 0.5 -d 2 --repeat 2 --nodisk \
+    --nonet --nocache >/dev/null
+echo "XGLAB-REPEAT rc=$? $(up)"
+xengatherer compare --format json /tmp/xg3 /tmp/xg3 >/tmp/xg3/cmp-self.json
+echo "XGLAB-REPEAT-CMP self rc=$?"
+xengatherer compare --format json /tmp/xg3 "$out" >/tmp/xg3/cmp-single.json
+echo "XGLAB-REPEAT-CMP single rc=$?"
+dmesg | grep -i -A2 segfault
 sed 's/^/XGLAB-TRIGGER /' /tmp/trigger.log 2>/dev/null
 [ "$rc1" -ne 0 ] && xrc=$rc1
 
@@ -219,10 +232,14 @@ echo "XGLAB-DOM xglab-b $idb"
 echo "XGLAB-VBD xglab-b $idb $vbd0 $vbd1"
 echo "XGLAB-VIF xglab-b $idb $vif0 $vif1"
 [ -s /tmp/c.domid ] && echo "XGLAB-DOM xglab-c $(cat /tmp/c.domid)"
-for f in "$out/report.json" "$out/recording.db" /tmp/xg2/report.json; do
+for f in "$out/report.json" "$out/recording.db" /tmp/xg2/report.json \
+    /tmp/xg3/report.json /tmp/xg3/cmp-self.json /tmp/xg3/cmp-single.json; do
     [ -f "$f" ] || continue
     name=${f##*/}
-    [ "$f" = /tmp/xg2/report.json ] && name=churn-report.json
+    case $f in
+    /tmp/xg2/report.json) name=churn-report.json ;;
+    /tmp/xg3/*) name=rep-$name ;;
+    esac
     echo "XGLAB-B64 $name"
     gzip -c "$f" | base64 -w 76
     echo "XGLAB-B64-END"
