@@ -322,8 +322,8 @@ static void test_reps_sched_trace(void **state)
 
     assert_int_equal(xg_rmodel_build(&rm, &s, NULL), 0);
     bool said = false;
-    for (size_t i = 0; i < rm.n_lines; i++)
-        said |= strstr(rm.lines[i], "SCHED") != NULL;
+    for (size_t i = 0; i < rm.lines.n; i++)
+        said |= strstr(rm.lines.v[i], "SCHED") != NULL;
     assert_true(said);
     xg_rmodel_free(&rm);
     xg_store_free(&s);
