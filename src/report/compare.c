@@ -94,16 +94,16 @@ static int err_line(char *err, size_t errlen, const char *fmt, ...)
 /* B's name of domain a as --match says; NULL when no --match names it. */
 static const char *matched_to(const xg_cmp_opts *o, const char *a)
 {
-    for (size_t i = 0; i < o->n_match; i++)
-        if (strcmp(o->match[i].a, a) == 0)
+    for (size_t i = 0; a && i < o->n_match; i++)
+        if (o->match[i].a && strcmp(o->match[i].a, a) == 0)
             return o->match[i].b;
     return NULL;
 }
 
 static bool match_takes(const xg_cmp_opts *o, const char *b)
 {
-    for (size_t i = 0; i < o->n_match; i++)
-        if (strcmp(o->match[i].b, b) == 0)
+    for (size_t i = 0; b && i < o->n_match; i++)
+        if (o->match[i].b && strcmp(o->match[i].b, b) == 0)
             return true;
     return false;
 }

@@ -45,12 +45,15 @@ static bool fig_is(const xg_fig *f, const char *family, const char *domain,
            strcmp(f->family, family) == 0;
 }
 
-/* The slot of the key: the figure's, or the empty one it would take. */
+/* The slot of the key: the figure's, or the empty one it would take;
+ * NULL before the index has any. */
 static uint32_t *index_slot(const xg_figset *fs, const char *family,
                             const char *domain, const char *device,
                             const char *metric)
 {
     const fig_index *ix = fs->index;
+    if (!ix || !ix->slot || !ix->cap)
+        return NULL;
     size_t mask = ix->cap - 1;
     size_t i = key_hash(family, domain, device, metric) & mask;
     for (;; i = (i + 1) & mask) {
@@ -72,8 +75,10 @@ static int index_grow(xg_figset *fs)
     ix->cap = cap;
     for (size_t i = 0; i < fs->n; i++) {
         const xg_fig *f = &fs->f[i];
-        *index_slot(fs, f->family, f->domain, f->device, f->metric) =
-            (uint32_t)i + 1;
+        uint32_t *at = index_slot(fs, f->family, f->domain, f->device,
+                                  f->metric);
+        if (at) /* always: the slots were just made */
+            *at = (uint32_t)i + 1;
     }
     return 0;
 }
@@ -85,8 +90,8 @@ const xg_fig *xg_figset_find(const xg_figset *fs, const char *family,
     const fig_index *ix = fs ? fs->index : NULL;
     if (!ix || !ix->cap || !family || !domain || !metric)
         return NULL;
-    uint32_t v = *index_slot(fs, family, domain, device, metric);
-    return v ? &fs->f[v - 1] : NULL;
+    const uint32_t *slot = index_slot(fs, family, domain, device, metric);
+    return slot && *slot ? &fs->f[*slot - 1] : NULL;
 }
 
 static void fig_free(xg_fig *f)
@@ -151,6 +156,8 @@ static int64_t fig_get(xg_figset *fs, const fig_key *k)
         return -1;
     uint32_t *slot = index_slot(fs, k->family, k->domain, k->device,
                                 k->metric);
+    if (!slot)
+        return -1;
     if (*slot)
         return *slot - 1;
     if (fs->n == fs->cap) {
@@ -280,7 +287,7 @@ static int build_reps(xg_figset *fs, const xg_store *s,
                       const xg_report_opts *o)
 {
     fs->kind = XG_DRAWS_REPS;
-    fs->draw_rep = malloc((s->n_reps ? s->n_reps : 1) * sizeof(uint32_t));
+    fs->draw_rep = calloc(s->n_reps ? s->n_reps : 1, sizeof(uint32_t));
     if (!fs->draw_rep)
         return -1;
     for (size_t r = 0; r < s->n_reps; r++)

@@ -79,9 +79,12 @@ static void stats_table(const xg_rmodel *rm, const xg_rsec *sec, FILE *out)
 }
 
 /* A chart: the statistics of one plotted figure, busiest rows first. */
+typedef const xg_rstat *rstat_ptr;
+typedef const xg_fig *fig_ptr;
+
 typedef struct dots {
     const xg_rmodel *rm;
-    const xg_rstat **row; /* the rows shown, by mean, descending */
+    rstat_ptr *row;       /* the rows shown, by mean, descending */
     size_t n, n_all;
     double lo, hi;        /* the x range */
 } dots;
@@ -131,8 +134,9 @@ static void dots_axis(const dots *d, int y, FILE *out)
         step = range / 5;
     fprintf(out, "<line class=\"axis\" x1=\"%d\" x2=\"%d\" y1=\"%d\" "
             "y2=\"%d\"/>\n", DL, DL + DPW, y, y);
-    for (double v = ceil(d->lo / step) * step; v <= d->hi; v += step) {
-        double x = dx(d, v);
+    double first = ceil(d->lo / step) * step;
+    for (int k = 0; k <= 61 && first + k * step <= d->hi; k++) {
+        double v = first + k * step, x = dx(d, v);
         if (fabs(v) < step * 1e-9)
             v = 0; /* not "-0" */
         fprintf(out, "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" "
@@ -215,13 +219,13 @@ static int chart_of(const xg_rmodel *rm, const xg_rsec *sec,
                     const xg_fig *f, FILE *out)
 {
     dots d = {rm, NULL, 0, 0, 0, 0};
-    if (!(d.row = malloc(sec->n * sizeof(*d.row))))
+    if (!(d.row = malloc((sec->n ? sec->n : 1) * sizeof(rstat_ptr))))
         return -1;
     for (size_t j = 0; j < sec->n; j++)
         if (same_chart(rm->st[sec->idx[j]].f, f) &&
             isfinite(rm->st[sec->idx[j]].sum.mean))
             d.row[d.n_all++] = &rm->st[sec->idx[j]];
-    qsort(d.row, d.n_all, sizeof(*d.row), by_mean);
+    qsort(d.row, d.n_all, sizeof(rstat_ptr), by_mean);
     d.n = d.n_all < XG_REP_TOP ? d.n_all : XG_REP_TOP;
     if (d.n)
         dots_html(&d, out);
@@ -232,7 +236,7 @@ static int chart_of(const xg_rmodel *rm, const xg_rsec *sec,
 /* The section's plotted figures, one per (family, metric), in order. */
 static int charts(const xg_rmodel *rm, const xg_rsec *sec, FILE *out)
 {
-    const xg_fig **key = malloc((sec->n ? sec->n : 1) * sizeof(*key));
+    fig_ptr *key = malloc((sec->n ? sec->n : 1) * sizeof(fig_ptr));
     size_t n = 0;
     int rc = key ? 0 : -1;
     for (size_t i = 0; i < sec->n && !rc; i++) {

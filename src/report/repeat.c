@@ -114,12 +114,12 @@ static int stat_of(xg_rmodel *rm, const xg_fig *f)
     size_t nd = rm->fs.n_draws;
     xg_rstat *st = &rm->st[rm->n_st];
     memset(st, 0, sizeof(*st));
+    st->f = f;
     xg_stats_summary(f->v, nd, XG_REP_CONF, &st->sum);
     if (st->sum.n == 0)
         return 0; /* never measured: no row */
     if (!(st->outlier = calloc(nd, sizeof(bool))))
         return -1;
-    st->f = f;
     st->n_outliers = xg_stats_outliers(f->v, nd, st->outlier);
     st->high_cv = isfinite(st->sum.cv_pct) &&
                   st->sum.cv_pct > XG_STATS_UNSTABLE_CV;
@@ -135,10 +135,11 @@ static int group(xg_rmodel *rm)
     if (!(rm->secs = calloc(rm->n_st ? rm->n_st : 1, sizeof(*rm->secs))))
         return -1;
     for (size_t i = 0; i < rm->n_st; i++) {
-        const char *name = rm->st[i].f->section;
+        const xg_fig *f = rm->st[i].f; /* set by stat_of */
+        const char *name = f && f->section ? f->section : "";
         xg_rsec *sec = NULL;
         for (size_t j = 0; j < rm->n_secs && !sec; j++)
-            if (strcmp(rm->secs[j].name, name) == 0)
+            if (rm->secs[j].name && strcmp(rm->secs[j].name, name) == 0)
                 sec = &rm->secs[j];
         if (!sec) {
             sec = &rm->secs[rm->n_secs++];

@@ -269,12 +269,11 @@ static int stat_cmt_read(void *h, unsigned domid, unsigned kind,
 static int stat_version(void *h, char *buf, size_t len)
 {
     xen_stat *x = h;
-    xen_extraversion_t extra;
+    xen_extraversion_t extra = {0};
     int v = xc_version(x->xc, XENVER_version, NULL), n;
 
     if (v < 0)
         return -1;
-    memset(extra, 0, sizeof(extra));
     if (xc_version(x->xc, XENVER_extraversion, &extra) < 0)
         extra[0] = '\0';
     extra[sizeof(extra) - 1] = '\0';
