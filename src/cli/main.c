@@ -10,7 +10,7 @@
 static const xg_cmd cmds[] = {
     {"run", cmd_run, "measure an experiment, write the recording and the report"},
     {"record", cmd_record, "measure an experiment and write the recording only"},
-    {"report", cmd_report, "turn a recording into a report (text, CSV, JSON)"},
+    {"report", cmd_report, "turn a recording into a report (text, CSV, JSON, HTML)"},
     {"compare", cmd_compare, "compare two recordings' figures, with tests"},
     {"list", cmd_list, "list the domains the platform sees"},
 };
