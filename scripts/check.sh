@@ -46,7 +46,8 @@ mtest "unit, fixture, integration (gcc build)" -C build --num-processes 1 --no-s
     -Db_sanitize=address,undefined -Db_lundef=false
 if step "build (ASan+UBSan)" ninja -C build-asan; then
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    mtest "unit, fixture (ASan+UBSan)" -C build-asan --suite unit --suite fixture
+    mtest "unit, fixture, stats (ASan+UBSan)" -C build-asan --suite unit \
+        --suite fixture --suite stats
 fi
 
 if command -v valgrind >/dev/null; then

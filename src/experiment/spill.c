@@ -373,7 +373,8 @@ static int snap_head(xg_store *h, const xg_store *s, uint32_t tick_from,
     if (!h->meta || !h->domains || !h->series || !h->tick_mono_ns ||
         !h->tick_wall_ns || !h->reps)
         return -1;
-    memcpy(h->reps, s->reps, s->n_reps * sizeof(*h->reps));
+    if (s->n_reps) /* s->reps may be NULL: memcpy's is never */
+        memcpy(h->reps, s->reps, s->n_reps * sizeof(*h->reps));
     h->n_reps = s->n_reps;
     for (i = 0; i < s->n_meta; i++, h->n_meta++)
         if (!(h->meta[i].key = strdup(s->meta[i].key)) ||

@@ -15,6 +15,10 @@
  * would take the whole recording for one window, so it must refuse). */
 #define XG_RECORDING_FORMAT 2
 
+/* How long a commit waits for readers of the file to let go (a report
+ * of a large recording reads for seconds) before it fails. */
+#define XG_WRITER_BUSY_MS 10000
+
 /* Writes s to path. The file is created 0640 with O_EXCL|O_NOFOLLOW; an
  * existing file is refused unless force (then it is replaced). -1 + err. */
 int xg_recording_write(const xg_store *s, const char *path, bool force,

@@ -504,6 +504,12 @@ static int open_db(xg_recfile *f, const char *name, xg_rec_mode mode)
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
                         NULL) != SQLITE_OK)
         return w_fail(&f->w, "opening", SQLITE_OK);
+    /* someone reading the recording while it is written (report DIR,
+     * sqlite3) holds a shared lock that a commit must wait out: without
+     * a wait, the checkpoint failed with "database is locked" and no
+     * other was taken */
+    if (sqlite3_busy_timeout(f->w.db, XG_WRITER_BUSY_MS) != SQLITE_OK)
+        return w_fail(&f->w, "setting up", SQLITE_OK);
     return w_exec(&f->w, pragmas[mode], "setting up");
 }
 
