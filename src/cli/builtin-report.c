@@ -1,11 +1,12 @@
 /* builtin-report.c — `xengatherer report FILE`: a recording, on any machine,
- * turned into the report as text, CSV or JSON. */
+ * turned into the report as text, CSV, JSON or HTML; a repeated run's
+ * statistics over its repetitions, or with --rep K the report of one of
+ * them as a run of its own. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "experiment/experiment.h"
@@ -14,7 +15,7 @@
 
 static const char usage[] =
     "usage: xengatherer report RECORDING|FOLDER [--format text|csv|json|html]\n"
-    "       [--partitions]\n\n"
+    "       [--partitions] [--rep K]\n\n"
     "Parses a recording written by run or record (on this or any machine;\n"
     "a FOLDER means FOLDER/recording.db) and prints the report on standard\n"
     "output. A run that ended without stopping (killed, a crash, a power\n"
@@ -22,18 +23,51 @@ static const char usage[] =
     "says so.\n"
     "  -f, --format FMT  text (default), csv, json or html (one\n"
     "                    self-contained page with time-series charts)\n"
-    "  --partitions      show host partitions too\n";
+    "  --partitions      show host partitions too\n"
+    "  --rep K           a repeated run (run --repeat): the report of its\n"
+    "                    repetition K alone, with its time series (by\n"
+    "                    default: the statistics over the repetitions)\n";
 
-/* A folder stands for the recording in it (what run and record write).
- * NULL on ENOMEM. */
-static char *recording_path(const char *arg)
+/* --rep K: a whole number from 1. */
+static int rep_arg(const char *arg, unsigned *rep)
 {
-    struct stat st;
-    char *path;
+    char *end;
+    unsigned long v;
 
-    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
-        return asprintf(&path, "%s/recording.db", arg) < 0 ? NULL : path;
-    return strdup(arg);
+    errno = 0;
+    v = strtoul(arg, &end, 10);
+    if (errno || end == arg || *end || arg[0] == '-' || v < 1 ||
+        v > XG_REPEAT_MAX + XG_WARMUP_MAX) {
+        xg_err("report: --rep '%s': not a repetition number (1, 2...)", arg);
+        return -1;
+    }
+    *rep = (unsigned)v;
+    return 0;
+}
+
+/* s replaced by its repetition rep, as a single run's store; exit 2 with
+ * one line naming the file when it has no such repetition. */
+static int one_rep(xg_store *s, unsigned rep, const char *file)
+{
+    xg_store one;
+
+    if (s->n_reps == 0) {
+        xg_err("report: --rep %u: %s is not a repeated run (run --repeat)",
+               rep, file);
+        return XG_EXIT_USAGE;
+    }
+    if (rep > s->n_reps) {
+        xg_err("report: --rep %u: %s has %zu repetitions", rep, file,
+               s->n_reps);
+        return XG_EXIT_USAGE;
+    }
+    if (xg_store_slice(s, rep, &one) < 0) {
+        xg_err("report: out of memory");
+        return XG_EXIT_FAIL;
+    }
+    xg_store_free(s);
+    *s = one;
+    return XG_EXIT_OK;
 }
 
 int cmd_report(int argc, char **argv)
@@ -42,8 +76,10 @@ int cmd_report(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"format", required_argument, NULL, 'f'},
         {"partitions", no_argument, NULL, 'p'},
+        {"rep", required_argument, NULL, 'r'},
         {NULL, 0, NULL, 0},
     };
+    unsigned rep = 0;
     xg_report_opts ro = {XG_FMT_TEXT, false};
     xg_store s;
     char *err, *path;
@@ -67,6 +103,10 @@ int cmd_report(int argc, char **argv)
         case 'p':
             ro.partitions = true;
             break;
+        case 'r':
+            if (rep_arg(optarg, &rep) < 0)
+                return XG_EXIT_USAGE;
+            break;
         default:
             xg_err("report: bad option '%s' (see 'xengatherer report "
                    "--help')", argv[optind - 1]);
@@ -79,7 +119,7 @@ int cmd_report(int argc, char **argv)
         return XG_EXIT_USAGE;
     }
     /* room for the path whole and the reason (a longer one ends "...") */
-    path = recording_path(argv[optind]);
+    path = xg_cli_recording_path(argv[optind]);
     errlen = path ? strlen(path) + 4096 : 0;
     if (!path || !(err = malloc(errlen))) {
         free(path);
@@ -90,6 +130,11 @@ int cmd_report(int argc, char **argv)
     if (rc < 0)
         xg_err("%s", err);
     free(err);
+    if (rc == 0 && rep && (rc = one_rep(&s, rep, path)) != XG_EXIT_OK) {
+        xg_store_free(&s);
+        free(path);
+        return rc;
+    }
     free(path);
     if (rc < 0)
         return XG_EXIT_USAGE;

@@ -53,6 +53,13 @@ static int copy_meta(const xg_store *src, const xg_rep *r, xg_store *dst)
         set_meta_i64(dst, "window_end_wall_ns",
                      src->tick_wall_ns[r->last_tick]) < 0)
         return -1;
+    char what[160];
+    snprintf(what, sizeof(what), "%zu of %zu, %s%s (the overhead and "
+             "checkpoints are the whole run's)",
+             (size_t)(r - src->reps) + 1, src->n_reps,
+             xg_rep_state_name(r->state), r->warmup ? ", a warm-up" : "");
+    if (xg_store_meta_set(dst, "repetition", what) < 0)
+        return -1;
     if (r->state == XG_REP_WHOLE) {
         xg_store_meta_del(dst, "partial_reason");
         return xg_store_meta_set(dst, "partial", "0");

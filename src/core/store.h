@@ -198,7 +198,8 @@ bool xg_rep_state_parse(const char *name, xg_rep_state *st);
  * (slice.c): its ticks renumbered from 0, every series' values at them,
  * every domain (same indexes, spans cut to the repetition's, -1 when it
  * had no sample in it), the workloads of that repetition, the meta with
- * the window's times and "partial" made the repetition's; dst has no
+ * the window's times and "partial" made the repetition's, and meta
+ * "repetition" saying which ("2 of 5, whole (...)"); dst has no
  * repetitions. The series are not indexed (lookups scan). The xen
  * platform's SCHED trace (meta sched.xentrace) covers the whole recording:
  * it is left out, and note.sched says so (XG_SLICE_SCHED_NOTE). 0, -1 on

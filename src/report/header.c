@@ -429,6 +429,9 @@ static void head_text(const xg_store *s, xg_sb *out)
     else
         xg_sb_printf(out, "%s", "interval: -\n");
     xg_sb_printf(out, "samples: %u\n", s->n_ticks);
+    const char *rep = xg_store_meta_get(s, "repetition");
+    if (rep) /* the report of one repetition (report --rep) */
+        xg_sb_printf(out, "repetition: %s\n", rep);
     const char *cmd = xg_store_meta_get(s, "command");
     if (cmd && *cmd && strcmp(cmd, "[]") != 0) {
         xg_sb_printf(out, "%s", "command: ");

@@ -62,6 +62,19 @@ bad_start=$(q "$R" "select w.rep from workloads w join repetitions r on r.rep = 
 grep -q "^repetition 1 is a warmup: its figures are left out$" "$TMP/out" ||
     fail "the warm-up is not said left out"
 
+# report --rep K: one repetition as a run of its own, its ticks only
+"$XG" report --rep 3 "$R" > "$TMP/rep3" || fail "report --rep 3 exited $?"
+grep -q "^repetition: 3 of 4, whole " "$TMP/rep3" || fail "report --rep 3 does not say which"
+n3=$(q "$R" "select last_tick - first_tick + 1 from repetitions where rep = 3")
+grep -qx "samples: $n3" "$TMP/rep3" || fail "report --rep 3: not its $n3 ticks: $(grep samples "$TMP/rep3")"
+awk '/^workloads$/ { w = 1; next } w && /^xg-rep/ { n++ } w && /^$/ { exit } END { exit n != 1 }' "$TMP/rep3" ||
+    fail "report --rep 3 does not have its one workload"
+grep -q "^CPU" "$TMP/rep3" || fail "report --rep 3 has no CPU table"
+for bad in "--rep 5" "--rep 0" "--rep x"; do
+    rc=0; "$XG" report $bad "$R" > /dev/null 2> "$TMP/err" || rc=$?
+    [ "$rc" -eq 2 ] && [ "$(wc -l < "$TMP/err")" -eq 1 ] || fail "report $bad: exit $rc: $(cat "$TMP/err")"
+done
+
 # 2. SIGINT in repetition 3 of 5
 "$XG" run "${opts[@]}" --repeat 5 --checkpoint 0.3 -o "$TMP/b" -- sleep 30 > /dev/null 2> "$TMP/b.err" &
 pid=$!
