@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "platform/host.h"
 #include "util/root.h"
@@ -136,6 +137,8 @@ static void cg_close(xg_platform *p)
     free(p->parent);
     free(p->watched);
     free(p->nets);
+    if (p->net_ino >= 0)
+        close(p->net_ino);
     free(p->rules_why);
     cg_rules_close(p->rules);
     free(p);
@@ -148,6 +151,7 @@ static xg_platform *cg_open(const xg_options *o, char *err, size_t errlen)
 
     if (!p)
         goto nomem;
+    p->net_ino = -1;
     if (!(text = cg_read_all("/proc/mounts"))) {
         cg_path_err(err, errlen, "/proc/mounts", errno);
         cg_close(p);

@@ -30,6 +30,9 @@ struct xg_platform {
     char host_ns[96];    /* "net:[4026531833]" (/proc/self/ns/net), or why */
     struct cg_net **nets; /* every prepared domain's, for the note */
     size_t n_nets, cap_nets;
+    int net_ino;         /* inotify on the directories of the cgroups with
+                          * no process yet (cgroup_net.c); -1: none yet */
+    struct cg_net *net_drainer; /* the domain whose turn reads it */
     char net_note[640];  /* note(XG_FAM_NET), made when asked */
     char disk_note[4400]; /* note(XG_FAM_DISK), made when asked (a reason
                           * names a path: cut at 4 KiB, "...") */

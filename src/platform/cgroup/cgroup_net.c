@@ -8,7 +8,11 @@
  * no figures of its own (its traffic is in the host row), and the note
  * says so; so does it for one that has no process yet, which is looked at
  * again at every sample until one shows up. Which case holds is decided
- * once, when the first process is seen. An interface whose line shows
+ * once, when the first process is seen. While it has none, its cgroup.procs
+ * files are read again only when something was written in one of its
+ * directories (an inotify watch: writing cgroup.procs or tasks moves a
+ * process in; cgroup2 also notes cgroup.events when it gets populated),
+ * and in any case every 10 s: not at every sample. An interface whose line shows
  * after a whole read of the namespace's file (a veth or tap made in it
  * mid-run) is marked from_zero (netdev.h); the lines of the first read are
  * not, even when the cgroup had no process at the domain's first reading:
@@ -20,12 +24,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "platform/netdev.h"
 #include "util/root.h"
 
 #define CN_MAXPIDS 64 /* processes of a cgroup looked at */
+#define CN_RELOOK_NS (10 * 1000000000LL) /* cgroup.procs read at least */
 
 enum { CN_PENDING, CN_SHARED, CN_OWN, CN_UNKNOWN };
 
@@ -34,6 +41,9 @@ struct cg_net {
     int fd_procs[4];    /* cgroup.procs in each hierarchy that has the
                          * cgroup (v1 and v2 members differ on hybrid
                          * hosts), held while CN_PENDING; -1 = none */
+    int wd[4];          /* the inotify watch on that directory; -1 none */
+    bool look;          /* read cgroup.procs at the next sample */
+    int64_t looked_ns;  /* when it was last read (CLOCK_MONOTONIC) */
     xg_netdev_file dev; /* CN_OWN: /proc/PID/net/dev */
     char why[160];      /* CN_UNKNOWN: why (our fixed texts, and strerror:
                          * under 150 bytes) */
@@ -127,6 +137,85 @@ static void resolve(xg_platform *p, struct cg_net *n, const char *procs)
     }
 }
 
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Watches dir (root-relative) for writes into its files: the watch, or -1
+ * (then cgroup.procs is read at every sample, as without a watch). */
+static int watch_dir(xg_platform *p, const char *dir)
+{
+    char full[4096];
+
+    if (p->net_ino < 0 &&
+        (p->net_ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0)
+        return -1;
+    if (!xg_root_path(full, sizeof(full), dir))
+        return -1;
+    return inotify_add_watch(p->net_ino, full, IN_MODIFY | IN_ONLYDIR);
+}
+
+static void unwatch(xg_platform *p, struct cg_net *n)
+{
+    for (int i = 0; i < 4; i++)
+        if (n->wd[i] >= 0) {
+            inotify_rm_watch(p->net_ino, n->wd[i]);
+            n->wd[i] = -1;
+        }
+    if (p->net_drainer == n)
+        p->net_drainer = NULL;
+}
+
+/* Marks for a look the domains whose directory had a write (all of them
+ * when the queue overflowed). */
+static void mark(xg_platform *p, int wd)
+{
+    for (size_t i = 0; i < p->n_nets; i++)
+        for (int k = 0; k < 4; k++)
+            if (wd < 0 || p->nets[i]->wd[k] == wd)
+                p->nets[i]->look = true;
+}
+
+/* Reads the watch's events: one read(2) per sample for every domain with
+ * no process yet (done at one domain's turn). */
+static void drain(xg_platform *p)
+{
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    ssize_t r;
+
+    while ((r = read(p->net_ino, buf, sizeof(buf))) > 0) {
+        for (char *q = buf; q < buf + r;) {
+            const struct inotify_event *e = (const void *)q;
+            mark(p, e->mask & IN_Q_OVERFLOW ? -1 : e->wd);
+            q += sizeof(*e) + e->len;
+        }
+    }
+}
+
+/* Whether the cgroup's processes are to be read now: a write in one of its
+ * directories, an unwatched one, or 10 s since the last look. */
+static bool want_look(xg_platform *p, struct cg_net *n)
+{
+    int64_t now = mono_ns();
+    bool unwatched = false;
+
+    for (int i = 0; i < 4; i++)
+        unwatched |= n->fd_procs[i] >= 0 && n->wd[i] < 0;
+    if (!p->net_drainer)
+        p->net_drainer = n;
+    if (p->net_drainer == n && p->net_ino >= 0)
+        drain(p);
+    if (!n->look && !unwatched && now - n->looked_ns < CN_RELOOK_NS)
+        return false;
+    n->look = false;
+    n->looked_ns = now;
+    return true;
+}
+
 struct cg_net *cg_net_open(xg_platform *p, const char *rel, const char *name)
 {
     static const int order[4] = {CG_CPUACCT, CG_V2, CG_CPU, CG_BLKIO};
@@ -152,9 +241,10 @@ struct cg_net *cg_net_open(xg_platform *p, const char *rel, const char *name)
     memcpy(n->name, name, strlen(name) + 1);
     n->dev.fd = -1;
     n->state = CN_PENDING;
+    for (int i = 0; i < 4; i++)
+        n->fd_procs[i] = n->wd[i] = -1;
     for (int i = 0; i < 4; i++) {
         bool dup = false; /* co-mounted controllers share a directory */
-        n->fd_procs[i] = -1;
         for (int k = 0; k < i; k++)
             dup |= p->mnt[order[k]] && p->mnt[order[i]] &&
                    strcmp(p->mnt[order[k]], p->mnt[order[i]]) == 0;
@@ -162,6 +252,8 @@ struct cg_net *cg_net_open(xg_platform *p, const char *rel, const char *name)
             !cg_dir(p, order[i], rel, dir, sizeof(dir)))
             continue;
         snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+        /* the watch first: a process that comes after the read is seen */
+        n->wd[i] = watch_dir(p, dir);
         if ((n->fd_procs[i] = xg_root_open(path, O_RDONLY)) >= 0)
             nfd++;
     }
@@ -169,8 +261,10 @@ struct cg_net *cg_net_open(xg_platform *p, const char *rel, const char *name)
         n->state = CN_UNKNOWN;
         snprintf(n->why, sizeof(n->why), "no cgroup.procs to find its "
                  "processes");
+        unwatch(p, n);
         return n;
     }
+    n->look = true;
     cg_net_each(p, n, NULL, NULL);
     return n;
 }
@@ -181,7 +275,7 @@ void cg_net_each(xg_platform *p, struct cg_net *n, xg_net_cb cb, void *arg)
 
     /* no process yet: cheap while the cgroup stays empty. A process in a
      * namespace of its own, in any hierarchy, wins. */
-    if (n->state == CN_PENDING) {
+    if (n->state == CN_PENDING && want_look(p, n)) {
         int best = CN_PENDING;
         for (int i = 0; i < 4 && n->state != CN_OWN; i++) {
             if (n->fd_procs[i] < 0 ||
@@ -202,6 +296,8 @@ void cg_net_each(xg_platform *p, struct cg_net *n, xg_net_cb cb, void *arg)
             close(n->fd_procs[i]);
             n->fd_procs[i] = -1;
         }
+    if (n->state != CN_PENDING)
+        unwatch(p, n);
     if (n->state == CN_OWN && cb)
         xg_netdev_read(&n->dev, "netns", cb, arg); /* fails: a gap */
 }
@@ -215,6 +311,7 @@ void cg_net_close(xg_platform *p, struct cg_net *n)
             p->nets[i] = p->nets[--p->n_nets];
             break;
         }
+    unwatch(p, n);
     for (int i = 0; i < 4; i++)
         if (n->fd_procs[i] >= 0)
             close(n->fd_procs[i]);
