@@ -237,6 +237,12 @@ printf 'collectors: started in %.1f ms, stopped in %.2f ms\n' \
 
 report_speed
 
+# counted, not timed: system calls that read, per domain per sample
+# (bench/reads.sh: strace; limits 6 on a hybrid v1 host, 3 on cgroup2)
+printf '\n== reads per domain per sample (strace, counted)\n'
+READS_BAD=0
+XG=$XG "$here/reads.sh" || READS_BAD=1
+
 # The CI guard (--quick): fail only on a gross regression, measured in
 # instructions (repeatable) and as a ratio to a peer in the same run, never
 # on an absolute time. Today: ~3,600 instructions per sample per domain.
@@ -246,6 +252,7 @@ if [ $quick -eq 1 ]; then
     r1=$(awk '$1==100 && $2==1 {print $4/$3}' "$W/sampling.txt")
     awk -v r="$r1" 'BEGIN{exit !(r < 1)}' && { echo "bench: REGRESSION: pidstat/xengatherer ratio $r1 at 100 domains, 1 Hz (must stay above 1)"; bad=1; }
     [ $REPORT_BAD -eq 0 ] || bad=1
-    [ $bad -eq 0 ] && echo "bench: no gross regression (instructions, ratio and report within limits)"
+    [ $READS_BAD -eq 0 ] || { echo "bench: REGRESSION: reads per domain per sample over the limit (above)"; bad=1; }
+    [ $bad -eq 0 ] && echo "bench: no gross regression (instructions, ratio, reads and report within limits)"
     exit $bad
 fi
