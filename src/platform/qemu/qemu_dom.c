@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "platform/host.h"
@@ -38,6 +39,7 @@ typedef struct qd_dom {
     qd_thread *th;
     size_t n_th, cap_th;
     unsigned looks;          /* whole looks at task/ (every thread held) */
+    nlink_t task_nlink;      /* task/'s link count before the last look */
     bool missed;             /* a look was cut short or could not hold a
                               * thread: a thread seen later may be older */
     uint64_t dead_wait;      /* wait of the threads that have exited */
@@ -137,15 +139,45 @@ static bool threads_list(qd_dom *c)
     return n == 0;
 }
 
+/* Reads every held thread's schedstat without listing task/: true when
+ * task/'s link count (procfs: 2 + the thread count; one fstat, not a read)
+ * is what it was at the last whole look and each held thread could be
+ * read, so none came or went (one made since would have to replace one
+ * gone, whose read fails). */
+static bool threads_same(qd_dom *c)
+{
+    char b[128];
+    uint64_t run, wait;
+    struct stat st;
+
+    if (!c->looks || c->missed || fstat(c->fd_task, &st) < 0 ||
+        st.st_nlink != c->task_nlink)
+        return false;
+    for (size_t i = 0; i < c->n_th; i++) {
+        qd_thread *t = &c->th[i];
+        if (xg_pread_text(t->fd, b, sizeof(b)) <= 0 ||
+            qp_parse_schedstat(b, &run, &wait) < 0)
+            return false;
+        t->run_ns = run;
+        t->wait_ns = wait;
+    }
+    return true;
+}
+
 /* Reads every thread's schedstat; threads that are gone leave their wait
- * in dead_wait, so the domain's sum never goes back. */
+ * in dead_wait, so the domain's sum never goes back. task/ is listed only
+ * when its link count says a thread came or went, or a held one could not
+ * be read. */
 static void threads_read(qd_dom *c)
 {
     char b[128];
     bool listed;
+    struct stat st;
 
-    if (c->fd_task < 0)
+    if (c->fd_task < 0 || threads_same(c))
         return;
+    /* before the listing: a thread made during it is seen next time */
+    c->task_nlink = fstat(c->fd_task, &st) == 0 ? st.st_nlink : 0;
     for (size_t i = 0; i < c->n_th; i++)
         c->th[i].seen = false;
     listed = threads_list(c);
