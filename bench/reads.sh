@@ -19,9 +19,12 @@
 #           snap1 as --root (this host's /proc/net/dev added) with N
 #           copies of its cgroup xg-fix-b (it has no process: no
 #           namespace to find, as for "empty")
-# Usage: bench/reads.sh [hybrid|empty|v2]... (default: all); XG=binary.
+#   qemu    the qemu platform on N stand-in processes (bench/standin.c),
+#           and how many of those reads list /proc/PID/task (must be 0:
+#           their threads do not change)
+# Usage: bench/reads.sh [hybrid|empty|v2|qemu]... (default: all); XG=binary.
 # Exits 1 when a count is over its limit (READS_MAX_HYBRID, default 6;
-# READS_MAX_V2, default 3). Needs root (cgroups) and strace.
+# READS_MAX_V2, default 3; qemu task/ listings 0). Needs root and strace.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -63,19 +66,20 @@ count() {
         "$XG" record -q --nocache -i 0.05 -o "$W/$out" "$@" > /dev/null 2>&1 ||
         { echo "reads: failed: $XG record $*" >&2; tail "$W/$out.strace" >&2; exit 1; }
     grep -v 'resumed>' "$W/$out.strace" | awk -v pat="$pat" '
-        $0 ~ pat || /\/ns\/net"/ {d++}
+        $0 ~ pat || /\/ns\/net"/ {d++; if (/getdents64/) g++}
         /\/proc\/stat>/ {s++}
-        END {print d + 0, s + 0}'
+        END {print d + 0, s + 0, g + 0}'
 }
 
-# per_domain N PATTERN ARGS... — reads per domain per sample
+# per_domain N PATTERN ARGS... — reads per domain per sample (and, after
+# it, the getdents64 calls among them)
 per_domain() {
     local n=$1 pat=$2 a b
     shift 2
     a=$(count short "$pat" -d 1 "$@"); b=$(count long "$pat" -d 3 "$@")
     awk -v n="$n" -v a="$a" -v b="$b" 'BEGIN {
-        split(a, x, " "); split(b, y, " ")
-        printf "%.2f\n", (y[1] - x[1]) / (y[2] - x[2]) / n }'
+        split(a, x, " "); split(b, y, " "); t = (y[2] - x[2]) * n
+        printf "%.2f %.2f\n", (y[1] - x[1]) / t, (y[3] - x[3]) / t }'
 }
 
 # domains DIR PROCS — N child cgroups of $P/DIR/a in every
@@ -96,12 +100,13 @@ domains() {
 over() { awk -v x="$1" -v m="$2" 'BEGIN {exit !(x > m)}'; }
 
 bad=0
-modes=("$@"); [ ${#modes[@]} -gt 0 ] || modes=(hybrid empty v2)
+modes=("$@"); [ ${#modes[@]} -gt 0 ] || modes=(hybrid empty v2 qemu)
 for m in "${modes[@]}"; do
     case $m in
     hybrid | empty)
         domains "$m" $([ "$m" = hybrid ] && echo 1 || echo 0)
         x=$(per_domain "$N" "/$P/$m/a/" --platform cgroup --cgroup-parent "$P/$m/a")
+        x=${x% *}
         what=$([ "$m" = hybrid ] && echo "a process in each" || echo "no process")
         echo "hybrid v1 + cgroup2, $N cgroups, $what: reads per domain per sample: $x (limit $MAX_HYBRID)"
         if over "$x" "$MAX_HYBRID"; then echo "reads: REGRESSION: hybrid ($what) $x > $MAX_HYBRID"; bad=1; fi
@@ -116,10 +121,24 @@ for m in "${modes[@]}"; do
         for i in $(seq 1 "$N"); do cp -r "$f/xg-fix-b" "$f/a/d$i"; done
         x=$(per_domain "$N" "/machine.slice/a/" --root "$R" --platform cgroup \
             --cgroup-parent machine.slice/a)
+        x=${x% *}
         echo "pure cgroup2 (fixture), $N cgroups: reads per domain per sample: $x (limit $MAX_V2)"
         if over "$x" "$MAX_V2"; then echo "reads: REGRESSION: pure cgroup2 $x > $MAX_V2"; bad=1; fi
         ;;
-    *) echo "reads: unknown mode '$m' (hybrid or v2)" >&2; exit 2 ;;
+    qemu)
+        cc -O2 -o "$W/standin" "$here/standin.c"
+        for i in $(seq 1 "$N"); do
+            (exec -a qemu-system-x86_64 "$W/standin" -name "xgreads$$-s$i" -nodefaults) &
+            PIDS+=($!)
+            echo "xgreads$$-s$i"
+        done > "$W/vmfile"
+        sleep 0.5
+        pat="/proc/($(IFS='|'; echo "${PIDS[*]}"))/"
+        x=$(per_domain "$N" "$pat" --platform qemu --vmfile "$W/vmfile")
+        echo "qemu stand-ins, $N processes: reads per domain per sample: ${x% *}; of them task/ listings (getdents64): ${x#* } (limit 0: threads unchanged)"
+        if over "${x#* }" 0; then echo "reads: REGRESSION: qemu lists task/ with no thread come or gone"; bad=1; fi
+        ;;
+    *) echo "reads: unknown mode '$m' (hybrid, empty, v2 or qemu)" >&2; exit 2 ;;
     esac
 done
 exit $bad
