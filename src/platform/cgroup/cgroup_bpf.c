@@ -60,6 +60,7 @@ struct cg_bpf {
 
 static char last_msg[256]; /* libbpf's last warning: says why a load fails */
 
+__attribute__((format(printf, 2, 0)))
 static int keep_msg(enum libbpf_print_level level, const char *fmt,
                     va_list ap)
 {
@@ -109,8 +110,10 @@ struct cg_bpf *cg_bpf_open(const char *dir, char *why, size_t len)
     libbpf_set_print(keep_msg);
     last_msg[0] = '\0';
     if (!(b->skel = cgstat_bpf__open_and_load())) {
-        snprintf(why, len, "cannot load the BPF cgroup iterator: %s%s%.160s",
-                 strerror(errno), last_msg[0] ? ": " : "", last_msg);
+        int e = errno;
+        snprintf(why, len, "cannot load the BPF cgroup iterator: %s%s%s%.160s",
+                 strerror(e), e == EPERM ? " (it needs root: CAP_BPF and "
+                 "CAP_PERFMON)" : "", last_msg[0] ? "; " : "", last_msg);
         goto fail;
     }
     if (attach(b, dir, why, len) < 0)
@@ -299,8 +302,9 @@ void cg_bpf_close(struct cg_bpf *b)
 struct cg_bpf *cg_bpf_open(const char *dir, char *why, size_t len)
 {
     (void)dir;
-    snprintf(why, len, "built without the BPF cgroup iterator (meson found "
-             "no libbpf, bpftool, clang or /sys/kernel/btf/vmlinux)");
+    snprintf(why, len, "built without the BPF cgroup iterator "
+             "(-Dcgroup_bpf=disabled, or meson found no libbpf, bpftool, "
+             "clang or /sys/kernel/btf/vmlinux)");
     errno = ENOTSUP;
     return NULL;
 }

@@ -33,13 +33,13 @@ struct xg_platform {
     size_t n_nets, cap_nets;
     char net_note[640];  /* note(XG_FAM_NET), made when asked */
     struct cg_bpf *bpf;  /* the BPF cgroup iterator (cgroup_bpf.c), or NULL */
-    char bpf_why[256];   /* why there is none */
+    char bpf_why[4400];  /* why there is none (it may name a path) */
     bool bpf_asked;      /* --cgroup-bpf given */
     const char *bpf_check; /* $XG_CGROUP_BPF_CHECK: both paths, to compare */
     uint64_t check_ns;   /* the files' part of it: time, domain reads */
     unsigned long check_n;
     uint64_t check_clock; /* the cost of timing an interval */
-    char bpf_note[320];
+    char bpf_note[4600];
     char disk_note[4400]; /* note(XG_FAM_DISK), made when asked (a reason
                           * names a path: cut at 4 KiB, "...") */
 };
