@@ -11,6 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 "$XG" --version | grep -q 'cgroup+bpf' || skip "built without the BPF cgroup iterator"
 par=machine.slice/xg-it-bpf-$$
+cg_make "$par"   # first: removed last
 cg_make "$par/a"
 cg_make "$par/b"
 # pure cgroup2: cg_make enabled the cpu controller, whose cpu.stat the
@@ -25,7 +26,7 @@ done
 trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; cg_cleanup' EXIT
 chk=$TMP/check.txt
 XG_CGROUP_BPF_CHECK=$chk "$XG" record --platform cgroup -q --cgroup-parent "$par" \
-    --cgroup-bpf --nocache -i 0.5 -d 6 -o "$TMP/r" || fail "record exited $?"
+    --cgroup-bpf --nocache -i 0.5 -d 10 -o "$TMP/r" || fail "record exited $?"
 kill "${pids[@]}"
 db=$TMP/r/recording.db
 src=$(sqlite3 "$db" "select value from meta where key='source.cpu'")
