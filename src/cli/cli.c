@@ -114,6 +114,7 @@ enum {
     O_CONNTMO,
     O_CACHEEV, O_NOSUMCACHE, O_EXECUSER, O_ENV, O_MAXMEM, O_NONET,
     O_CKPT, O_NOBLKIO, O_CONNECT, O_REPEAT, O_WARMUP, O_PAUSE,
+    O_CGBPF, O_NOCGBPF,
 };
 
 static const struct option longopts[] = {
@@ -129,6 +130,8 @@ static const struct option longopts[] = {
     {"cgroup", required_argument, NULL, O_CGROUP},
     {"blkio-enable", no_argument, NULL, O_BLKIO},
     {"no-blkio-enable", no_argument, NULL, O_NOBLKIO},
+    {"cgroup-bpf", no_argument, NULL, O_CGBPF},
+    {"no-cgroup-bpf", no_argument, NULL, O_NOCGBPF},
     {"exec", required_argument, NULL, O_EXEC},
     {"connect-timeout", required_argument, NULL, O_CONNTMO},
     {"connect", required_argument, NULL, O_CONNECT},
@@ -175,6 +178,7 @@ static bool experiment_only(int c)
            c == O_NOCPU || c == O_NODISK || c == O_NOCACHE || c == O_NOSCHED ||
            c == O_NONET || c == O_UNTIL || c == O_CONNTMO ||
            c == O_FORCE || c == O_PARTS || c == O_BLKIO || c == O_NOBLKIO ||
+           c == O_CGBPF || c == O_NOCGBPF ||
            c == O_VMFILE ||
            c == O_CACHEEV || c == O_NOSUMCACHE || c == O_EXECUSER ||
            c == O_ENV || c == O_MAXMEM || c == O_CKPT || c == O_REPEAT ||
@@ -401,6 +405,8 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
             o->no_blkio_enable = false;
             break;
         case O_NOBLKIO: o->no_blkio_enable = true; break;
+        case O_CGBPF: o->cgroup_bpf = 1; break;
+        case O_NOCGBPF: o->cgroup_bpf = 0; break;
         case O_EXEC: {
             char err[4400]; /* it may quote the template: "..." if cut */
             if (xg_exectpl_check(optarg, err, sizeof(err)) < 0) {

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* One slot per field of xg_cpu_counters, in XG_CPU_* bit order. */
 static const xg_sid metric[] = {
@@ -30,6 +31,7 @@ typedef struct cpu_state {
     size_t n, cap;
     xg_ctx *ctx;          /* for the vCPU callback */
     size_t cur;           /* domain being sampled */
+    char source[64];      /* meta source.cpu as set: "bpf-iter, files" */
 } cpu_state;
 
 static uint64_t field(const xg_cpu_counters *c, size_t i)
@@ -38,6 +40,24 @@ static uint64_t field(const xg_cpu_counters *c, size_t i)
                                 c->wait_ns, c->steal_ns, c->throttled_ns,
                                 c->total_ns, c->iowait_ns};
     return v[i];
+}
+
+/* Meta source.cpu: every path the platform said it read with, set when a
+ * new one shows up. */
+static void add_source(xg_ctx *ctx, cpu_state *st, const char *src)
+{
+    size_t n = strlen(st->source);
+    int k;
+
+    if (strstr(st->source, src))
+        return;
+    k = snprintf(st->source + n, sizeof(st->source) - n, "%s%s",
+                 n ? ", " : "", src);
+    if (k < 0 || (size_t)k >= sizeof(st->source) - n) {
+        st->source[n] = '\0'; /* keep what was set */
+        return;
+    }
+    xg_store_meta_set(&ctx->store, "source.cpu", st->source);
 }
 
 static int cpu_add(xg_ctx *ctx, void *state, size_t i)
@@ -157,6 +177,8 @@ static void cpu_sample(xg_ctx *ctx, void *state)
             continue;
         }
         store_fields(ctx, ctx->store_dom[i], "", st->series[i], &c, -1);
+        if (c.source)
+            add_source(ctx, st, c.source);
         if (ctx->ops->vcpu_read) {
             st->ctx = ctx;
             st->cur = i;

@@ -16,6 +16,7 @@ void xg_options_defaults(xg_options *o)
     o->max_memory = XG_MAX_MEMORY_DEFAULT;
     o->checkpoint_s = XG_CHECKPOINT_DEFAULT_S;
     o->repeat = 1;
+    o->cgroup_bpf = -1;
     snprintf(ssh, sizeof(ssh), XG_EXEC_SSH_FMT, XG_CONNECT_TIMEOUT_S);
     o->exec_tpl = ssh;
     o->families = XG_FAM_ALL;

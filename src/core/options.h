@@ -51,6 +51,7 @@ typedef struct xg_options {
     size_t n_cgroups;
     bool blkio_enable;         /* --blkio-enable (given; now the default) */
     bool no_blkio_enable;      /* --no-blkio-enable: no no-op blkio rules */
+    int cgroup_bpf;            /* --cgroup-bpf 1, --no-cgroup-bpf 0, else -1 */
     bool partitions;           /* --partitions */
     double interval_s;         /* -i; 1.0 */
     double duration_s;         /* -d; 10.0 */

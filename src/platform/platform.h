@@ -47,6 +47,9 @@ typedef struct xg_cpu_counters {
         total_ns, iowait_ns;
     bool from_zero; /* vcpu_read: as xg_disk_counters' (a vCPU new to
                      * the reader started at 0: a new thread...) */
+    const char *source; /* cpu_read: the path that read usage/user/system
+                         * when the platform has more than one ("bpf-iter",
+                         * "files"): meta source.cpu; NULL = unsaid */
 } xg_cpu_counters;
 
 /* One device's cumulative I/O of one domain. The strings are valid during

@@ -388,6 +388,8 @@ static void env_text(const xg_store *s, xg_sb *out)
     }
     if ((v = xg_store_meta_get(s, "env.cgroup")))
         xg_sb_printf(out, "cgroup mode: %s\n", v);
+    if ((v = xg_store_meta_get(s, "source.cpu")))
+        xg_sb_printf(out, "CPU read by: %s\n", v);
     for (size_t i = 0; i < s->n_domains; i++) {
         xg_sb tmp = XG_SB_INIT;
         if (!s->domains[i].is_host && s->domains[i].key &&

@@ -2,6 +2,7 @@
  * under machine.slice (or --cgroup-parent, or named with --cgroup), read from
  * cgroup v1 cpuacct/cpu/blkio or from cgroup2, whichever holds them. */
 #include "platform/cgroup/cgroup_files.h"
+#include "platform/cgroup/cgroup_bpf.h"
 #include "platform/cgroup/cgroup_rules.h"
 
 #include <dirent.h>
@@ -140,8 +141,16 @@ static void cg_close(xg_platform *p)
     if (p->net_ino >= 0)
         close(p->net_ino);
     free(p->rules_why);
+    cg_bpf_check_end(p);
+    cg_bpf_close(p->bpf);
     cg_rules_close(p->rules);
     free(p);
+}
+
+/* A sample begins: the BPF iterator is read anew. */
+static void cg_tick(xg_platform *p)
+{
+    cg_bpf_tick(p->bpf);
 }
 
 static xg_platform *cg_open(const xg_options *o, char *err, size_t errlen)
@@ -183,6 +192,7 @@ static xg_platform *cg_open(const xg_options *o, char *err, size_t errlen)
             if (!(p->cgroups[p->n_cgroups] = strdup(o->cgroups[p->n_cgroups])))
                 goto nomem;
     }
+    cg_bpf_start(p, o);
     return p;
 nomem:
     free(text);
@@ -458,6 +468,8 @@ static const char *cg_note(xg_platform *p, unsigned family)
 
     if (family == XG_FAM_NET)
         return cg_net_note(p);
+    if (family == XG_FAM_CPU)
+        return cg_bpf_note(p);
     if (family != XG_FAM_DISK || !p->mnt[CG_BLKIO])
         return NULL;
     if (!p->blkio_enable)
@@ -501,5 +513,6 @@ const xg_platform_ops xg_platform_cgroup = {
     .note = cg_note,
     .changed = cg_changed,
     .version = cg_version,
+    .tick = cg_tick,
     .domain_env = cg_domain_env,
 };

@@ -2,6 +2,7 @@
  * adds the --blkio-enable rules), the readers parse them each sample without
  * stdio or allocation, release closes and undoes. */
 #include "platform/cgroup/cgroup_files.h"
+#include "platform/cgroup/cgroup_bpf.h"
 #include "platform/cgroup/cgroup_parse.h"
 #include "platform/cgroup/cgroup_rules.h"
 
@@ -51,6 +52,7 @@ typedef struct cg_dom {
     cg_rule *rules;
     size_t n_rules;
     struct cg_net *net; /* NULL: no network figures (host, --nonet) */
+    long bpf_slot;      /* usage/user/system by the BPF iterator, or -1 */
 } cg_dom;
 
 void cg_path_err(char *err, size_t errlen, const char *path, int e)
@@ -429,6 +431,7 @@ int cg_prepare(xg_platform *p, xg_pdomain *d, char *err, size_t errlen)
     }
     c->fd_usage = c->fd_stat = c->fd_throttle = c->fd_pressure = -1;
     c->fd_perf = -1;
+    c->bpf_slot = -1;
     c->fd_bytes = c->fd_ios = -1;
     c->disk = -1;
     c->hc.fd = -1;
@@ -459,6 +462,7 @@ int cg_prepare(xg_platform *p, xg_pdomain *d, char *err, size_t errlen)
         }
     }
     c->net = cg_net_open(p, rel, d->info.name);
+    c->bpf_slot = cg_bpf_dom(p, rel);
     d->priv = c;
     return 0;
 fail:
@@ -466,29 +470,60 @@ fail:
     return -1;
 }
 
-int cg_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out)
+/* usage, user and system from the files (v2 cpu.stat: and throttling). */
+static int cpu_files(cg_dom *c, char *b, size_t len, xg_cpu_counters *out)
 {
-    cg_dom *c = d->priv;
-    char b[4096];
-
-    (void)p;
-    if (!c)
-        return -1;
-    if (c->host)
-        return xg_host_cpu_read(&c->hc, out);
-    memset(out, 0, sizeof(*out));
-    if (xg_pread_text(c->fd_usage, b, sizeof(b)) < 0)
+    if (xg_pread_text(c->fd_usage, b, len) < 0)
         return -1; /* ENODEV once the cgroup is removed */
     if (c->cpu_v2) {
         cg_parse_cpu_stat(b, out);
     } else {
         cg_parse_cpuacct_usage(b, out);
-        if (c->fd_stat >= 0 && xg_pread_text(c->fd_stat, b, sizeof(b)) >= 0)
+        if (c->fd_stat >= 0 && xg_pread_text(c->fd_stat, b, len) >= 0)
             cg_parse_cpuacct_stat(b, c->clk_tck, out);
-        if (c->fd_throttle >= 0 &&
-            xg_pread_text(c->fd_throttle, b, sizeof(b)) >= 0)
-            cg_parse_cpu_throttle(b, out);
     }
+    return 0;
+}
+
+/* $XG_CGROUP_BPF_CHECK: the files read too, timed, beside the iterator's
+ * figures bpf. */
+static void cpu_check(xg_platform *p, cg_dom *c, const char *key,
+                      const xg_cpu_counters *bpf)
+{
+    xg_cpu_counters f = {0};
+    char b[4096];
+    uint64_t t0 = cg_bpf_now(), dt;
+
+    if (cpu_files(c, b, sizeof(b), &f) < 0)
+        return;
+    dt = cg_bpf_now() - t0;
+    p->check_ns += dt > p->check_clock ? dt - p->check_clock : 0;
+    p->check_n++;
+    cg_bpf_check(p, key, bpf, &f);
+}
+
+int cg_cpu_read(xg_platform *p, xg_pdomain *d, xg_cpu_counters *out)
+{
+    cg_dom *c = d->priv;
+    char b[4096];
+
+    if (!c)
+        return -1;
+    if (c->host)
+        return xg_host_cpu_read(&c->hc, out);
+    memset(out, 0, sizeof(*out));
+    if (c->bpf_slot >= 0 && cg_bpf_dom_cpu(p, c->bpf_slot, out) == 0) {
+        if (p->bpf_check) /* one read for all (cgroup_bpf.c) */
+            cpu_check(p, c, d->info.key, out);
+        out->source = "bpf-iter";
+    } else if (cpu_files(c, b, sizeof(b), out) < 0) {
+        return -1;
+    } else if (p->bpf) {
+        out->source = "files"; /* the iterator serves others */
+    }
+    if (!c->cpu_v2 && c->fd_throttle >= 0 &&
+        xg_pread_text(c->fd_throttle, b, sizeof(b)) >= 0)
+        cg_parse_cpu_throttle(b, out);
     if (c->fd_pressure >= 0 &&
         xg_pread_text(c->fd_pressure, b, sizeof(b)) >= 0)
         cg_parse_cpu_pressure(b, out);
@@ -626,6 +661,7 @@ void cg_release(xg_platform *p, xg_pdomain *d)
     cg_dom *c = d->priv;
 
     if (c) {
+        cg_bpf_unwatch(p->bpf, c->bpf_slot);
         cg_net_close(p, c->net);
         dom_free(c);
     }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "platform/platform.h"
 
@@ -34,6 +35,14 @@ struct xg_platform {
                           * no process yet (cgroup_net.c); -1: none yet */
     struct cg_net *net_drainer; /* the domain whose turn reads it */
     char net_note[640];  /* note(XG_FAM_NET), made when asked */
+    struct cg_bpf *bpf;  /* the BPF cgroup iterator (cgroup_bpf.c), or NULL */
+    char bpf_why[4400];  /* why there is none (it may name a path) */
+    bool bpf_asked;      /* --cgroup-bpf given */
+    const char *bpf_check; /* $XG_CGROUP_BPF_CHECK: both paths, to compare */
+    uint64_t check_ns;   /* the files' part of it: time, domain reads */
+    unsigned long check_n;
+    uint64_t check_clock; /* the cost of timing an interval */
+    char bpf_note[4600];
     char disk_note[4400]; /* note(XG_FAM_DISK), made when asked (a reason
                           * names a path: cut at 4 KiB, "...") */
 };
