@@ -36,6 +36,10 @@
 #include <linux/types.h>
 
 #include "platform/cgroup/bpf/cgstat.h"
+/* the skeleton for its embedded object (cgstat_bpf__elf_bytes) only: the
+ * object is opened with libbpf's own calls below, whose error paths the
+ * static analyzers can follow (the generated open_and_load's cannot be
+ * annotated) */
 #include "cgstat.skel.h"
 
 typedef struct cg_slot {
@@ -46,7 +50,9 @@ typedef struct cg_slot {
 } cg_slot;
 
 struct cg_bpf {
-    struct cgstat_bpf *skel;
+    struct bpf_object *obj;
+    struct bpf_program *prog; /* the iterator */
+    struct bpf_map *watched;  /* the cgroups it reports */
     struct bpf_link *link;
     cg_slot *slot;
     size_t n, cap;
@@ -86,13 +92,40 @@ static int attach(struct cg_bpf *b, const char *dir, char *why, size_t len)
     memset(&li, 0, sizeof(li));
     li.cgroup.cgroup_fd = (__u32)fd;
     li.cgroup.order = BPF_CGROUP_ITER_DESCENDANTS_PRE;
-    LIBBPF_OPTS(bpf_iter_attach_opts, opts, .link_info = &li,
-                .link_info_len = sizeof(li));
-    b->link = bpf_program__attach_iter(b->skel->progs.cgstat, &opts);
+    struct bpf_iter_attach_opts opts;
+    memset(&opts, 0, sizeof(opts));
+    opts.sz = sizeof(opts);
+    opts.link_info = &li;
+    opts.link_info_len = sizeof(li);
+    b->link = bpf_program__attach_iter(b->prog, &opts);
     close(fd); /* the link holds the cgroup */
     if (!b->link) {
         snprintf(why, len, "attaching the BPF cgroup iterator to %s: %s",
                  dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Opens and loads the embedded object, finds its program and map. 0, or
+ * -1 with errno set. */
+static int load(struct cg_bpf *b)
+{
+    size_t sz;
+    const void *elf = cgstat_bpf__elf_bytes(&sz);
+    int e;
+
+    b->obj = bpf_object__open_mem(elf, sz, NULL);
+    if (!b->obj)
+        return -1;
+    if ((e = bpf_object__load(b->obj)) < 0) {
+        errno = -e;
+        return -1;
+    }
+    b->prog = bpf_object__find_program_by_name(b->obj, "cgstat");
+    b->watched = bpf_object__find_map_by_name(b->obj, "watched");
+    if (!b->prog || !b->watched) {
+        errno = ENOENT;
         return -1;
     }
     return 0;
@@ -109,7 +142,7 @@ struct cg_bpf *cg_bpf_open(const char *dir, char *why, size_t len)
     b->buflen = 32 * 1024; /* the iterator's buffer: 8 pages */
     libbpf_set_print(keep_msg);
     last_msg[0] = '\0';
-    if (!(b->skel = cgstat_bpf__open_and_load())) {
+    if (load(b) < 0) {
         int e = errno;
         snprintf(why, len, "cannot load the BPF cgroup iterator: %s%s%s%.160s",
                  strerror(e), e == EPERM ? " (it needs root: CAP_BPF and "
@@ -168,7 +201,7 @@ long cg_bpf_watch(struct cg_bpf *b, const char *dir)
     if (!b || !id || (k = new_slot(b)) < 0)
         return -1;
     v = (__u32)k;
-    if (bpf_map__update_elem(b->skel->maps.watched, &id, sizeof(id), &v,
+    if (bpf_map__update_elem(b->watched, &id, sizeof(id), &v,
                              sizeof(v), BPF_ANY) < 0)
         return -1;
     memset(&b->slot[k], 0, sizeof(b->slot[k]));
@@ -181,7 +214,7 @@ void cg_bpf_unwatch(struct cg_bpf *b, long k)
 {
     if (!b || k < 0 || (size_t)k >= b->n || !b->slot[k].id)
         return;
-    bpf_map__delete_elem(b->skel->maps.watched, &b->slot[k].id,
+    bpf_map__delete_elem(b->watched, &b->slot[k].id,
                          sizeof(b->slot[k].id), 0);
     b->slot[k].id = 0;
 }
@@ -244,11 +277,10 @@ static void adjust(cg_slot *s, uint64_t *user, uint64_t *sys)
     uint64_t rt = s->usage, st = s->stime, ut = s->utime;
 
     if (s->prev_s + s->prev_u < rt) {
-        if (st == 0)
-            ut = rt;
-        else if (ut == 0)
+        /* no system tick: all user (ut is rt - st below) */
+        if (st != 0 && ut == 0)
             st = rt;
-        else
+        else if (st != 0)
             st = (uint64_t)((unsigned __int128)st * rt / (st + ut));
         if (st < s->prev_s)
             st = s->prev_s;
@@ -291,7 +323,7 @@ void cg_bpf_close(struct cg_bpf *b)
     if (!b)
         return;
     bpf_link__destroy(b->link);
-    cgstat_bpf__destroy(b->skel);
+    bpf_object__close(b->obj);
     free(b->slot);
     free(b->buf);
     free(b);
