@@ -137,6 +137,8 @@ static void cg_close(xg_platform *p)
     free(p->watched);
     free(p->nets);
     free(p->rules_why);
+    free(p->env_mnt[0]);
+    free(p->env_mnt[1]);
     cg_rules_close(p->rules);
     free(p);
 }
