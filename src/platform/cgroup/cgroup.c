@@ -133,12 +133,12 @@ static void cg_close(xg_platform *p)
     for (size_t i = 0; i < p->n_cgroups; i++)
         free(p->cgroups[i]);
     free(p->cgroups);
+    free(p->env_mnt[0]);
+    free(p->env_mnt[1]);
     free(p->parent);
     free(p->watched);
     free(p->nets);
     free(p->rules_why);
-    free(p->env_mnt[0]);
-    free(p->env_mnt[1]);
     cg_rules_close(p->rules);
     free(p);
 }

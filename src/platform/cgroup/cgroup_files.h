@@ -31,10 +31,10 @@ struct xg_platform {
     struct cg_net **nets; /* every prepared domain's, for the note */
     size_t n_nets, cap_nets;
     char net_note[640];  /* note(XG_FAM_NET), made when asked */
-    char *env_mnt[2];    /* v1 cpuset and memory mounts (domain_env) */
-    bool env_mnt_read;   /* looked up once, on the first domain_env */
     char disk_note[4400]; /* note(XG_FAM_DISK), made when asked (a reason
                           * names a path: cut at 4 KiB, "...") */
+    char *env_mnt[2];    /* v1 cpuset and memory mounts (domain_env) */
+    bool env_mnt_read;   /* looked up once, on the first domain_env */
 };
 
 /* "<mnt[h]>/<rel>" (root-relative) into buf; NULL if h is not mounted or it
