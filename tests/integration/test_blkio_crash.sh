@@ -62,4 +62,23 @@ kill -TERM "$b"; wait "$b" 2>/dev/null || true
 has_rule "$x" && fail "the last run on $x left its rule at stop"
 [ -e "/run/xengatherer/blkio.$b" ] && fail "the stopped run left its record"
 has_rule "$z" && fail "a rule was left on $z"
+
+# 3. a run with two rules saved its record twice: the next one is written
+#    into .tmp.PID and exchanged with it, so the killed run leaves both,
+#    and the next start removes both
+"$XG" run --platform cgroup -q --cgroup "$x" --cgroup "$z" -i 0.5 -d 60 \
+    -o "$TMP/a3" > /dev/null 2> "$TMP/a3.err" &
+a3=$!
+bg+=("$a3")
+for _ in $(seq 300); do
+    has_rule "$x" && has_rule "$z" && [ -e "/run/xengatherer/.tmp.$a3" ] && break
+    sleep 0.05
+done
+[ -e "/run/xengatherer/.tmp.$a3" ] || fail "a3: no .tmp.$a3 after two rules: $(cat "$TMP/a3.err")"
+kill -9 "$a3"; wait "$a3" 2>/dev/null || true
+short c3
+[ -e "/run/xengatherer/blkio.$a3" ] && fail "the killed run's record was left"
+[ -e "/run/xengatherer/.tmp.$a3" ] && fail "the killed run's .tmp.$a3 was left"
+has_rule "$x" && fail "the killed run's rule on $x was left"
+has_rule "$z" && fail "a rule was left on $z after c3"
 echo "PASS"

@@ -135,6 +135,8 @@ static void cg_close(xg_platform *p)
     for (size_t i = 0; i < p->n_cgroups; i++)
         free(p->cgroups[i]);
     free(p->cgroups);
+    free(p->env_mnt[0]);
+    free(p->env_mnt[1]);
     free(p->parent);
     free(p->watched);
     free(p->nets);

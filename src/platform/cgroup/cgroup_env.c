@@ -22,24 +22,26 @@ const char *cg_version(xg_platform *p)
     return xg_cgroup_mode();
 }
 
-/* The v1 mount point of controller ctl (malloc'd), or NULL. */
-static char *v1_mount(const char *ctl)
+/* The v1 mount points of the controllers of ctl (malloc'd, NULL where
+ * absent) into out, from one reading of /proc/mounts. */
+static void v1_mounts(const char *const ctl[2], char *out[2])
 {
-    char *text = cg_read_all("/proc/mounts"), *found = NULL;
+    char *text = cg_read_all("/proc/mounts");
     char dev[256], mnt[4096], type[64], opts[1024];
 
-    for (const char *l = text; l && *l && !found;) {
+    for (const char *l = text; l && *l;) {
         const char *q = cg_mount_field(l, dev, sizeof(dev));
         if (q && (q = cg_mount_field(q, mnt, sizeof(mnt))) &&
             (q = cg_mount_field(q, type, sizeof(type))) &&
             cg_mount_field(q, opts, sizeof(opts)) &&
-            strcmp(type, "cgroup") == 0 && cg_has_opt(opts, ctl))
-            found = strdup(mnt);
+            strcmp(type, "cgroup") == 0)
+            for (int k = 0; k < 2; k++)
+                if (!out[k] && cg_has_opt(opts, ctl[k]))
+                    out[k] = strdup(mnt);
         if ((l = strchr(l, '\n')))
             l++;
     }
     free(text);
-    return found;
 }
 
 /* The first line of <mnt>/<rel>/<file> into buf (no newline); -1 when it
@@ -96,13 +98,17 @@ int cg_domain_env(xg_platform *p, xg_pdomain *d, xg_domain_env *out)
 
     if (strncmp(d->info.key, CG_KEY, strlen(CG_KEY)) != 0)
         return -1;
+    /* the mounts are read once for all the domains (they were read twice
+     * per domain: 200 readings of /proc/mounts for 100 cgroups) */
+    if (!p->env_mnt_read) {
+        v1_mounts(ctl, p->env_mnt);
+        p->env_mnt_read = true;
+    }
     for (int k = 0; k < 2; k++) {
-        char *m;
         if (p->mnt[CG_V2])
             read_facts(p->mnt[CG_V2], rel, true, k == 0, out);
-        if ((m = v1_mount(ctl[k])))
-            read_facts(m, rel, false, k == 0, out);
-        free(m);
+        if (p->env_mnt[k])
+            read_facts(p->env_mnt[k], rel, false, k == 0, out);
     }
     return out->pinning[0] || out->memory_kib ? 0 : -1;
 }

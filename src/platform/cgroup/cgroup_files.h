@@ -45,6 +45,8 @@ struct xg_platform {
     char bpf_note[4600];
     char disk_note[4400]; /* note(XG_FAM_DISK), made when asked (a reason
                           * names a path: cut at 4 KiB, "...") */
+    char *env_mnt[2];    /* v1 cpuset and memory mounts (domain_env) */
+    bool env_mnt_read;   /* looked up once, on the first domain_env */
 };
 
 /* "<mnt[h]>/<rel>" (root-relative) into buf; NULL if h is not mounted or it
