@@ -110,6 +110,7 @@ def main():
     for name, data in files.items():
         with open(os.path.join(outdir, name), "wb") as f:
             f.write(data)
+    check_xentop(files, outdir)  # sent early: there even when the end is cut
     if "report.json" not in files:
         check(False, "report.json came back")
         return
@@ -181,7 +182,6 @@ def main():
         check(False, "churn-report.json (the second window) came back")
     check_net(rep, vif)
     check_repeat(files)
-    check_xentop(files, outdir)
 
     sched = rep.get("sched")
     check(sched is not None and bool(sched.get("vcpu_window")),
