@@ -5,6 +5,8 @@
 #   bench/run.sh [--quick]      (--quick: the short CI version, seconds)
 #   BENCH_ONLY=qemu|report bench/run.sh [--quick]   (one part only; report
 #   needs no root; BENCH_REPORT_SIZES="DxT ..." overrides its recordings)
+#   BENCH_XENLAB=OUTDIR: the summary's Xen row from that Xen lab run
+#   (tests/integration/test_xenlab.sh, XENLAB_OUT=OUTDIR)
 # Figures: CPU time (perf stat task-clock, user+sys) of each tool for the same
 # domains and window; instructions from valgrind callgrind (repeatable).
 set -euo pipefail
