@@ -5,6 +5,8 @@
 #   bench/run.sh [--quick]      (--quick: the short CI version, seconds)
 #   BENCH_ONLY=qemu|report bench/run.sh [--quick]   (one part only; report
 #   needs no root; BENCH_REPORT_SIZES="DxT ..." overrides its recordings)
+#   BENCH_XENLAB=OUTDIR: the summary's Xen row from that Xen lab run
+#   (tests/integration/test_xenlab.sh, XENLAB_OUT=OUTDIR)
 # Figures: CPU time (perf stat task-clock, user+sys) of each tool for the same
 # domains and window; instructions from valgrind callgrind (repeatable).
 set -euo pipefail
@@ -141,9 +143,90 @@ if [ $quick -eq 1 ]; then SIZES="10 100"; DUR=3; else SIZES="10 100 1000"; DUR=2
 # BENCH_ONLY=qemu runs only the qemu stand-in part
 want() { [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = "$1" ]; }
 
+# summary — issue 17's targets, each from this run's figures ($W/*.txt)
+# and, for Xen, from the Xen lab's OUTDIR/xentop-side.txt when
+# BENCH_XENLAB=OUTDIR names a lab run (tests/xenlab/check.py writes it)
+sum_row() { # FIGURE MEASURED TARGET VERDICT
+    printf '%-44s %12s %10s  %s\n' "$1" "$2" "$3" "$4"
+}
+# ratio_row FIGURE RATIO MIN [gt] — a met/missed row for a ratio that must
+# reach MIN (gt: pass MIN)
+ratio_row() {
+    local v op=">="
+    [ "${4:-}" = gt ] && op=">"
+    v=$(awk -v r="$2" -v t="$3" -v o="$op" \
+        'BEGIN{print ((o == ">" ? r > t : r >= t) ? "met" : "missed")}')
+    sum_row "$1" "$(printf '%.2fx' "$2")" "$op ${3}x" "$v"
+}
+summary() {
+    local r f x
+    printf '\n== issue 17: the ratios of this run against their targets\n'
+    sum_row figure measured target verdict
+    r=$(awk '$1==100 && $2==1 {printf "%.2f", $4/$3}' "$W/sampling.txt" 2>/dev/null || true)
+    if [ -n "$r" ]; then ratio_row "cgroup sampling vs pidstat (100, 1 Hz)" "$r" 10
+    else sum_row "cgroup sampling vs pidstat (100, 1 Hz)" - ">= 10x" "not run"; fi
+    if [ -s "$W/whole.txt" ]; then
+        read -r x f < "$W/whole.txt"
+        if [ "$x" = 60 ]; then
+            sum_row "60 s, 1 Hz, 100 domains: CPU in all" "$f ms" "< 40 ms" \
+                "$(awk -v c="$f" 'BEGIN{print (c < 40 ? "met" : "missed")}')"
+        else
+            sum_row "${x} s, 1 Hz, 100 domains: CPU in all" "$f ms" "< 40 ms" \
+                "not judged (60 s run without --quick)"
+        fi
+    else sum_row "60 s, 1 Hz, 100 domains: CPU in all" - "< 40 ms" "not run"; fi
+    for x in vmfile all; do
+        r=$(awk -v h=$x '$1==100 && $2==h {printf "%.2f", $4/$3}' "$W/qemu.txt" 2>/dev/null || true)
+        f="qemu vs pidstat, $([ $x = vmfile ] && echo with || echo without) vmfile (100, 1 Hz)"
+        if [ -z "$r" ]; then sum_row "$f" - "$([ $x = vmfile ] && echo ">= 5x" || echo -)" "not run"
+        elif [ $x = vmfile ]; then ratio_row "$f" "$r" 5
+        else sum_row "$f" "$(printf '%.2fx' "$r")" - "(no target)"; fi
+    done
+    f=${BENCH_XENLAB:+$BENCH_XENLAB/xentop-side.txt}
+    if [ -n "$f" ] && [ -s "$f" ]; then
+        read -r x f r _ < "$f"   # xengatherer ms, xentop ms, ratio, ...
+        ratio_row "Xen vs xentop -b, per sample (lab, TCG)" "$r" 1 gt
+    else
+        sum_row "Xen vs xentop -b, per sample (lab, TCG)" - "> 1x" \
+            "not run (BENCH_XENLAB=OUTDIR of a test_xenlab run)"
+    fi
+}
+
+# qemu_side N VMFILE — xengatherer --platform qemu (with --vmfile VMFILE, or
+# watching every qemu process when VMFILE is empty) and pidstat -u -d over
+# the N stand-ins, both at once for DUR s at 1 Hz; prints the table row and
+# appends "N vmfile|all xg_us pidstat_us" to $W/qemu.txt. Per domain per
+# sample: xengatherer's sampling CPU (meta overhead_cpu_ns) over its
+# domains and the host row, as for cgroups; pidstat's whole CPU (perf
+# task-clock) over its processes.
+qemu_side() {
+    local n=$1 vf=$2 how=all ppid nd ov nt xg pms ps
+    rm -rf "$W/q"
+    perf stat -x, -e task-clock -o "$W/perf.q" -- \
+        pidstat -u -d -p "$(IFS=,; echo "${QP[*]}")" 1 "$DUR" > /dev/null 2>&1 &
+    ppid=$!
+    if [ -n "$vf" ]; then
+        how=vmfile
+        "$XG" record -q --platform qemu --vmfile "$vf" -i 1 -d "$DUR" -o "$W/q"
+    else
+        "$XG" record -q --platform qemu -i 1 -d "$DUR" -o "$W/q"
+    fi
+    wait "$ppid" || true
+    nd=$(sqlite3 "$W/q/recording.db" "select count(*) from domains where is_host=0")
+    ov=$(meta "$W/q/recording.db" overhead_cpu_ns); nt=$(meta "$W/q/recording.db" overhead_ticks)
+    xg=$(awk -v o="$ov" -v t="$nt" -v n="$nd" 'BEGIN{printf "%.2f", o/1000/t/(n+1)}')
+    pms=$(awk -F, '/task-clock/ {printf "%.2f", $1; exit}' "$W/perf.q")
+    ps=$(awk -v m="$pms" -v t="$DUR" -v n="$n" 'BEGIN{printf "%.2f", m*1000/t/n}')
+    printf '%-7s %-7s %14s %14s %9s\n' "$nd" "$how" "$xg" "$ps" \
+        "$(awk -v a="$ps" -v b="$xg" 'BEGIN{printf "%.1fx", a/b}')"
+    echo "$n $how $xg $ps" >> "$W/qemu.txt"
+}
+
 if want qemu; then
 printf '\n== qemu platform: stand-in processes (as many as real VMs would be too many)\n'
-printf '%-7s %-6s %14s %14s %9s\n' domains rate "xengatherer µs" "pidstat µs" ratio
+printf 'per domain per sample, 1 Hz, %s s; xengatherer and pidstat -u -d over the\n' "$DUR"
+printf 'stand-ins at once; "all": no vmfile, every qemu process on the machine\n'
+printf '%-7s %-7s %14s %14s %9s\n' domains vmfile "xengatherer µs" "pidstat µs" ratio
 cc -O2 -o "$W/standin" "$here/standin.c"
 for n in $SIZES; do
     QP=()
@@ -151,22 +234,15 @@ for n in $SIZES; do
         (exec -a qemu-system-x86_64 "$W/standin" -name "xgbench-s$i" -nodefaults) & QP+=($!)
     done
     sleep 0.5
-    rm -rf "$W/q"
     # only the stand-ins (a real VM may come and go meanwhile)
     for i in $(seq 1 "$n"); do echo "xgbench-s$i"; done > "$W/standins"
-    "$XG" record -q --platform qemu --vmfile "$W/standins" -i 1 -d "$DUR" -o "$W/q"
-    nd=$(sqlite3 "$W/q/recording.db" "select count(*) from domains where is_host=0")
-    ov=$(meta "$W/q/recording.db" overhead_cpu_ns); nt=$(meta "$W/q/recording.db" overhead_ticks)
-    xg=$(awk -v o="$ov" -v t="$nt" -v n="$nd" 'BEGIN{printf "%.2f", o/1000/t/(n+1)}')
-    pms=$(cpu_ms pidstat -u -d -p "$(IFS=,; echo "${QP[*]}")" 1 "$DUR")
-    ps=$(awk -v m="$pms" -v t="$DUR" -v n="$n" 'BEGIN{printf "%.2f", m*1000/t/n}')
-    printf '%-7s %-6s %14s %14s %9s\n' "$nd" "1 Hz" "$xg" "$ps" \
-        "$(awk -v a="$ps" -v b="$xg" 'BEGIN{printf "%.1fx", a/b}')"
+    qemu_side "$n" "$W/standins"
+    qemu_side "$n" ""
     kill "${QP[@]}" 2>/dev/null; wait "${QP[@]}" 2>/dev/null || true
     QP=()
 done
 fi
-[ "${BENCH_ONLY:-}" = qemu ] && exit 0
+[ "${BENCH_ONLY:-}" = qemu ] && { summary; exit 0; }
 if [ "${BENCH_ONLY:-}" = report ]; then
     report_speed
     [ $quick -eq 0 ] || [ $REPORT_BAD -eq 1 ] || echo "bench: report within limits"
@@ -229,6 +305,7 @@ sb=$(meta "$W/r/recording.db" sample_bytes)
 ns=$(sqlite3 "$W/r/recording.db" "select count(*) from samples")
 printf '%s s run: %.1f ms CPU in total (start-up included), peak RSS %s KiB\n' "$long" \
     "$(awk -v c="$tc" 'BEGIN{print c/1e6}')" "$rss"
+echo "$long $(awk -v c="$tc" 'BEGIN{printf "%.1f", c/1e6}')" > "$W/whole.txt"
 printf 'memory: %s bytes held for %s stored samples = %.1f bytes per counter sample\n' \
     "$sb" "$ns" "$(awk -v b="$sb" -v n="$ns" 'BEGIN{print b/n}')"
 printf 'collectors: started in %.1f ms, stopped in %.2f ms\n' \
@@ -236,6 +313,7 @@ printf 'collectors: started in %.1f ms, stopped in %.2f ms\n' \
     "$(awk -v v="$(meta "$W/r/recording.db" collectors_stop_ns)" 'BEGIN{print v/1e6}')"
 
 report_speed
+summary
 
 # counted, not timed: system calls that read, per domain per sample
 # (bench/reads.sh: strace; limits 6 on a hybrid v1 host, 3 on cgroup2)

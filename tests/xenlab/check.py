@@ -10,12 +10,14 @@ import gzip
 import json
 import os
 import re
+import sqlite3
 import sys
 
 failures = []
 retries = []
 churn_retries = []
 repeat_rcs = []  # the repeated run's and its comparisons' exit statuses
+xentop = []  # XGLAB-XENTOP: rc frames0 ns0 frames1 ns1 (side by side)
 # dom0 processes that died (the kernel's segfault lines, the shell's and
 # glibc's words): printed as warnings, seen only with QEMU's -cpu max
 deaths = []
@@ -35,6 +37,7 @@ def parse(log):
     retries.clear()
     churn_retries.clear()
     repeat_rcs.clear()
+    xentop.clear()
     deaths.clear()
     dom0_cpus[0] = 0
     began = finished = False
@@ -78,6 +81,8 @@ def parse(log):
                 churn_retries.append(line)
             elif w[0] == "XGLAB-CPUFLAGS" and len(w) > 1 and w[1].isdigit():
                 dom0_cpus[0] += int(w[1])  # "N flags : ...": N vCPUs alike
+            elif w[0] == "XGLAB-XENTOP" and len(w) == 6 and all(x.isdigit() for x in w[1:]):
+                xentop[:] = [int(x) for x in w[1:]]
             elif w[0] in ("XGLAB-REPEAT", "XGLAB-REPEAT-CMP"):
                 repeat_rcs.append(line.strip())
             elif w[0] == "XGLAB-END":
@@ -105,6 +110,7 @@ def main():
     for name, data in files.items():
         with open(os.path.join(outdir, name), "wb") as f:
             f.write(data)
+    check_xentop(files, outdir)  # sent early: there even when the end is cut
     if "report.json" not in files:
         check(False, "report.json came back")
         return
@@ -305,6 +311,49 @@ def check_repeat(files):
         check(f.get("domain_b") == dom and f.get("test") == "mann-whitney",
               "repeated against single: %s paired by name, Mann-Whitney (%s, a %s, b %s, %s)"
               % (dom, f.get("test"), f.get("a"), f.get("b"), f.get("verdict")))
+
+
+def check_xentop(files, outdir):
+    """Issue 17: xengatherer's CPU per sample (its sampling, meta
+    overhead_cpu_ns / overhead_ticks) beside xentop -b's per frame (its
+    sum_exec_runtime between two frame boundaries), same 1 s interval,
+    same domains, both at once in dom0. Written to OUTDIR/xentop-side.txt
+    for bench/run.sh's summary. The target (cheaper than xentop) is
+    printed, met or missed; a gross regression (twice xentop's) fails."""
+    check(len(xentop) == 5 and xentop[0] == 0,
+          "side by side: xengatherer record beside xentop exited 0 (%s)" % xentop)
+    check("side-recording.db" in files, "side by side: its recording came back")
+    if len(xentop) != 5 or "side-recording.db" not in files:
+        return
+    _, f0, ns0, f1, ns1 = xentop
+    db = sqlite3.connect(os.path.join(outdir, "side-recording.db"))
+    meta = dict(db.execute("SELECT key, value FROM meta"))
+    db.close()
+    ov, ticks = int(meta.get("overhead_cpu_ns", 0)), int(meta.get("overhead_ticks", 0))
+    whole = int(meta.get("tool_cpu_ns", 0))
+    frames = f1 - f0
+    check(ticks >= 3 and frames >= 3,
+          "side by side: at least 3 samples each (xengatherer %d, xentop %d)" % (ticks, frames))
+    if ticks < 3 or frames < 3:
+        return
+    xg = ov / ticks / 1e6
+    xt = (ns1 - ns0) / frames / 1e6
+    ratio = xt / xg if xg > 0 else 0
+    print("xen vs xentop: xengatherer %.1f ms of CPU per sample (%d samples; "
+          "whole process with start-up and write %.1f ms per sample), "
+          "xentop -b %.1f ms per sample (%d frames): xentop / xengatherer %.2fx"
+          % (xg, ticks, whole / ticks / 1e6, xt, frames, ratio))
+    with open(os.path.join(outdir, "xentop-side.txt"), "w") as f:
+        f.write("%.3f %.3f %.3f %d %d\n" % (xg, xt, ratio, ticks, frames))
+    # Issue 17's target is "cheaper than xentop -b per sample"; it is not
+    # met (docs/performance.md: xengatherer takes the same libxenstat
+    # snapshot xentop does, and lists domains and reads VBDs and vifs on
+    # top), so it is said, not asserted. What is asserted is a guard
+    # against a gross regression: no more than twice xentop's cost.
+    print("xen vs xentop: issue 17's target (xengatherer cheaper per sample): %s"
+          % ("met" if xg < xt else "MISSED (%.1f ms against %.1f ms)" % (xg, xt)))
+    check(xg <= 2 * xt, "xengatherer at most twice xentop -b's CPU per sample "
+          "(%.1f ms against %.1f ms)" % (xg, xt))
 
 
 def check_sched(sched):
