@@ -13,6 +13,9 @@ for sig in INT TERM; do
     "$XG" run --platform cgroup -q --cgroup machine.slice/xg-it-sig --exec local -i 0.2 -d 30 \
         -o "$out" -- sleep "$w1" > "$TMP/stdout.$sig" &
     pid=$!
+    # 2 s of the window, from its first checkpoint (start-up under
+    # valgrind takes a second or more of its own)
+    await_window "$out"
     sleep 2
     kill -s "$sig" "$pid"
     rc=0; wait "$pid" || rc=$?
