@@ -20,13 +20,15 @@ rc=0
 run=$!
 await_window "$TMP/q"
 sleep 1
-kill -KILL "$pb"; tk=$(now_s); wait "$pb" 2>/dev/null || true
+tk=$(now_s); kill -KILL "$pb"; wait "$pb" 2>/dev/null || true
 sleep 0.8
 tb=$(now_s); standin "$b" "$ub"; pb2=$!
 wait "$run" || rc=$?
 kill "$pa" "$pb2"; wait "$pa" "$pb2" 2>/dev/null || true
 [ "$rc" -eq 0 ] || fail "qemu run exited $rc: $(cat "$TMP/err")"
 
+# (tk is read before the kill: read after it, `date` took a few ms, and a
+# tick in them had already found the process gone)
 # since DIR WALL — the last tick of DIR's window at or before WALL
 # (now_s), in seconds into the window: the last sample that can have seen
 # what WALL ended (sampling may run late: under valgrind, by most of a
@@ -79,7 +81,7 @@ burn machine.slice/xg-rst/svc; p1=$bp
 run=$!
 await_window "$TMP/c"
 sleep 1
-kill -KILL "$p1"; tk=$(now_s); wait "$p1" 2>/dev/null || true
+tk=$(now_s); kill -KILL "$p1"; wait "$p1" 2>/dev/null || true
 for h in $(cg_hierarchies); do rmdir "$h/machine.slice/xg-rst/svc"; done
 sleep 0.8
 tb=$(now_s); cg_make machine.slice/xg-rst/svc
