@@ -32,11 +32,14 @@ kill "$pa" "$pb2"; wait "$pa" "$pb2" 2>/dev/null || true
 # since DIR WALL — the last tick of DIR's window at or before WALL
 # (now_s), in seconds into the window: the last sample that can have seen
 # what WALL ended (sampling may run late: under valgrind, by most of a
-# second while the writer thread starts)
+# second while the writer thread starts). The tick is found by its wall
+# clock, its time into the window read on the monotonic clock as the
+# report's spans are: a tick's two clocks are read a moment apart, by
+# ms under valgrind (2.2002 s on one, 2.204 s on the other, once)
 since() {
-    sqlite3 "$1/recording.db" "select printf('%.3f', (max(wall_ns) -
-        (select wall_ns from ticks where seq = 0)) / 1e9 - 0.001) from ticks
-        where wall_ns <= $2 * 1e9"
+    sqlite3 "$1/recording.db" "select printf('%.3f', (mono_ns -
+        (select mono_ns from ticks where seq = 0)) / 1e9 - 0.001) from ticks
+        where seq = (select max(seq) from ticks where wall_ns <= $2 * 1e9)"
 }
 # spans: "start-end cpu_s" of each row named $2 in $1's CSV, in order
 spans() { awk -F, -v d="$2" '$1=="window" && $2=="cpu" && $3==d && $5=="cpu_s" {print $6 "-" $7, $8}' "$1/report.csv"; }
