@@ -45,6 +45,8 @@ since() {
 spans() { awk -F, -v d="$2" '$1=="window" && $2=="cpu" && $3==d && $5=="cpu_s" {print $6 "-" $7, $8}' "$1/report.csv"; }
 # check_two DIR NAME KILLED_AT BACK_AT: two rows, first ends near the kill,
 # second starts after it and reaches the end, both used CPU
+# (more than 0.1 s: the burners run at nice 19, and under valgrind on a
+# loaded machine a 1.6 s second life got 0.32 s)
 check_two() {
     local rows first second
     rows=$(spans "$1" "$2")
@@ -57,7 +59,7 @@ check_two() {
         || fail "$2's first life ends at ${f#*-}, killed at about $3 s"
     fcmp "${s%-*}" '>=' "$4" || fail "$2's second life starts at ${s%-*}, before it came back ($4 s)"
     fcmp "${s#*-}" '>=' 7.7 || fail "$2's second life ends at ${s#*-}, not at the window's end"
-    fcmp "${first#* }" '>' 0.3 && fcmp "${second#* }" '>' 0.3 \
+    fcmp "${first#* }" '>' 0.1 && fcmp "${second#* }" '>' 0.1 \
         || fail "$2: a life without CPU (${first#* } / ${second#* } s)"
 }
 # the first life ends at the last sample before the kill, the second
