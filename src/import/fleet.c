@@ -1,0 +1,502 @@
+/* fleet.c — a Prometheus window as an ordinary recording.
+ *
+ * Design, and why:
+ * - The answer (promapi.h: metric name, labels, points) becomes a store,
+ *   and the store is written by the recording writer like any run's, so
+ *   report, the HTML plots and compare read it with no code of their own.
+ * - Names go back to schema rows only through xg_om_lookup, the inverse
+ *   of what serve exposes (core/openmetrics.h): one rule both ways. A
+ *   xengatherer_* name this build does not know is left out and named.
+ * - One domain per (host, domain[, uuid]); every host's host row is a
+ *   host row (is_host), and domains carry their host (domains.host,
+ *   format 3), so the report can say "hostA/web1" and pair by host and
+ *   name. xg_fleet_ident is the one function that knows which labels say
+ *   host and domain: if serve's convention changes, only it changes.
+ * - Ticks are the query's step grid, start + k * step, so every series is
+ *   sampled at the same instants, as in a run. A point Prometheus did not
+ *   return is no sample at that tick (a gap), never 0; NaN, infinities,
+ *   negative values and values past 2^64 are no sample either.
+ * - Values are in base units; the stored integer is value / scale,
+ *   rounded (exact up to 2^53, beyond that as exact as the double was).
+ * - Counters: the report takes a counter's rate from the deltas of
+ *   cumulative values, so a restarted exporter (a counter falling back) is
+ *   joined up as Prometheus's rate() does: the counter is taken to have
+ *   restarted from 0, and every value from the reset on is raised by the
+ *   value before it. Gauges are stored as they come. */
+#include "import/fleet.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "core/openmetrics.h"
+#include "core/options.h"
+#include "core/schema.h"
+#include "recording/recording.h"
+
+void xg_fleet_ident(const xg_pm_series *s, const char **host,
+                    const char **domain, bool *is_host)
+{
+    const char *h = xg_pm_label_get(s, "host");
+    const char *flag = xg_pm_label_get(s, "is_host");
+
+    *host = h ? h : xg_pm_label_get(s, "instance");
+    *domain = xg_pm_label_get(s, "domain");
+    *is_host = (*domain && strcmp(*domain, "host") == 0) ||
+               (flag && (!strcmp(flag, "1") || !strcmp(flag, "true")));
+}
+
+uint32_t xg_fleet_ticks(const xg_fleet_window *w)
+{
+    double n = floor((w->end - w->start) / w->step + 1e-6) + 1;
+
+    return n < 1 ? 0 : n > XG_TICKS_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
+char *xg_fleet_query(const char *match)
+{
+    return xg_strfmt("{__name__=~\"" XG_OM_PREFIX ".+\"%s%s}",
+                     match && *match ? "," : "", match ? match : "");
+}
+
+void xg_fleet_stats_free(xg_fleet_stats *st)
+{
+    if (st)
+        xg_sb_free(&st->unknown);
+}
+
+/* One store series being filled: its values at every tick. */
+typedef struct fseries {
+    uint64_t *v;
+    bool counter;
+} fseries;
+
+typedef struct filler {
+    const xg_fleet_window *w;
+    xg_store *s;
+    xg_fleet_stats *st;
+    fseries *fs;          /* by store series index */
+    size_t cap_fs;
+    uint32_t n_ticks;
+} filler;
+
+static void add_unknown(xg_fleet_stats *st, const char *name)
+{
+    const char *have = xg_sb_str(&st->unknown);
+    size_t n = strlen(name);
+
+    for (const char *p = strstr(have, name); p; p = strstr(p + 1, name))
+        if ((p == have || p[-1] == ' ') && (p[n] == ',' || !p[n]))
+            return;
+    xg_sb_printf(&st->unknown, "%s%s", *have ? ", " : "", name);
+}
+
+/* The domain of (host, domain, uuid), added when new; -1 on ENOMEM. */
+static int64_t domain_of(xg_store *s, const xg_pm_series *x, const char *host,
+                         const char *name, bool is_host)
+{
+    const char *uuid = xg_pm_label_get(x, "uuid");
+    char *key = xg_strfmt("prometheus:%s/%s%s%s", host ? host : "",
+                          name, uuid ? "#" : "", uuid ? uuid : "");
+    int64_t d;
+
+    if (!key)
+        return -1;
+    d = xg_store_find_domain(s, key);
+    if (d < 0) {
+        xg_domain_info info = {.key = key, .name = (char *)name,
+                               .uuid = (char *)uuid, .host = (char *)host,
+                               .platform_id = -1, .is_host = is_host,
+                               .first_tick = -1, .last_tick = -1};
+        d = xg_store_add_domain(s, &info);
+    }
+    free(key);
+    return d;
+}
+
+/* The store's device name from the labels: "vcpuN", a disk, an
+ * interface, a mode, or "" (the whole domain). NULL on ENOMEM. */
+static char *device_of(const xg_pm_series *x)
+{
+    const char *v;
+
+    if ((v = xg_pm_label_get(x, "vcpu")))
+        return xg_strfmt("vcpu%s", v);
+    if ((v = xg_pm_label_get(x, "device")) ||
+        (v = xg_pm_label_get(x, "interface")) ||
+        (v = xg_pm_label_get(x, "mode")))
+        return strdup(v);
+    return strdup("");
+}
+
+static fseries *fseries_of(filler *f, int64_t idx, bool counter)
+{
+    if ((size_t)idx >= f->cap_fs) {
+        size_t cap = (size_t)idx * 2 + 8;
+        fseries *n = realloc(f->fs, cap * sizeof(*n));
+        if (!n)
+            return NULL;
+        memset(n + f->cap_fs, 0, (cap - f->cap_fs) * sizeof(*n));
+        f->fs = n;
+        f->cap_fs = cap;
+    }
+    fseries *e = &f->fs[idx];
+    if (!e->v) {
+        e->v = malloc((f->n_ticks ? f->n_ticks : 1) * sizeof(*e->v));
+        if (!e->v)
+            return NULL;
+        for (uint32_t k = 0; k < f->n_ticks; k++)
+            e->v[k] = XG_NOVALUE;
+        e->counter = counter;
+    }
+    return e;
+}
+
+/* The store series of x (found by name through the schema), or -2 when x
+ * is not one to store (said in st), -1 on ENOMEM. */
+static int64_t series_of(filler *f, const xg_pm_series *x,
+                         const xg_series_def **def)
+{
+    const char *host, *name, *event;
+    bool is_host;
+    char *dev;
+    int64_t d, idx;
+
+    if (!(*def = xg_om_lookup(x->metric))) {
+        if (!strncmp(x->metric, XG_OM_PREFIX, strlen(XG_OM_PREFIX)))
+            add_unknown(f->st, x->metric);
+        return -2;
+    }
+    xg_fleet_ident(x, &host, &name, &is_host);
+    event = xg_pm_label_get(x, XG_OM_EVENT_LABEL);
+    if (!name || ((*def)->flags & XG_SF_DYNAMIC && !event)) {
+        f->st->no_domain++;
+        return -2;
+    }
+    if ((d = domain_of(f->s, x, host, name, is_host)) < 0 ||
+        !(dev = device_of(x)))
+        return -1;
+    if (!xg_schema_device_ok(*def, dev))
+        idx = -2, f->st->no_domain++;
+    else if ((*def)->flags & XG_SF_DYNAMIC)
+        idx = xg_schema_series_named(f->s, (uint32_t)d,
+                                     xg_schema_id(*def), dev, event);
+    else
+        idx = xg_schema_series(f->s, (uint32_t)d, xg_schema_id(*def), dev);
+    free(dev);
+    return idx;
+}
+
+/* The tick of time t, or -1 when it is off the grid or the window. */
+static int64_t tick_of(const filler *f, double t)
+{
+    double k = (t - f->w->start) / f->w->step;
+    double r = nearbyint(k);
+
+    if (r < 0 || r >= f->n_ticks || fabs(k - r) > 0.01)
+        return -1;
+    return (int64_t)r;
+}
+
+/* v in base units as a stored integer; false when it cannot be one. */
+static bool to_stored(double v, double scale, uint64_t *out)
+{
+    double x = v / scale;
+
+    if (!isfinite(x) || x < 0 || x >= 18446744073709549568.0)
+        return false;
+    *out = (uint64_t)nearbyint(x);
+    return *out != XG_NOVALUE;
+}
+
+static int add_series(filler *f, const xg_pm_series *x)
+{
+    const xg_series_def *def;
+    double scale;
+    int64_t idx = series_of(f, x, &def);
+    fseries *e;
+
+    if (idx == -2)
+        return 0;
+    if (idx < 0 || !(e = fseries_of(f, idx, def->kind == XG_COUNTER)))
+        return -1;
+    xg_om_unit(def, &scale);
+    f->st->series++;
+    for (size_t i = 0; i < x->n_pts; i++) {
+        int64_t k = tick_of(f, x->pts[i].t);
+        uint64_t u;
+        if (k < 0 || e->v[k] != XG_NOVALUE ||
+            !to_stored(x->pts[i].v, scale, &u)) {
+            f->st->skipped++;
+            continue;
+        }
+        e->v[k] = u;
+        f->st->points++;
+    }
+    return 0;
+}
+
+/* A counter's resets joined up: from a fall on, every value is raised by
+ * the value before the fall. */
+static void join_resets(fseries *e, uint32_t n, size_t *resets)
+{
+    uint64_t prev = XG_NOVALUE, offset = 0;
+
+    for (uint32_t k = 0; k < n; k++) {
+        uint64_t raw = e->v[k];
+        if (raw == XG_NOVALUE)
+            continue;
+        if (prev != XG_NOVALUE && raw < prev) {
+            offset += prev;
+            (*resets)++;
+        }
+        prev = raw;
+        e->v[k] = raw + offset < raw ? XG_NOVALUE - 1 : raw + offset;
+    }
+}
+
+/* The ticks, and each series' values at them. */
+static int put_ticks(filler *f)
+{
+    xg_store *s = f->s;
+
+    for (size_t i = 0; i < s->n_series && i < f->cap_fs; i++)
+        if (f->fs[i].v && f->fs[i].counter)
+            join_resets(&f->fs[i], f->n_ticks, &f->st->resets);
+    for (uint32_t k = 0; k < f->n_ticks; k++) {
+        double at = k * f->w->step;
+        if (xg_store_tick(s, llround(at * 1e9),
+                          llround((f->w->start + at) * 1e9)) < 0)
+            return -1;
+        for (size_t i = 0; i < s->n_series && i < f->cap_fs; i++)
+            if (f->fs[i].v && f->fs[i].v[k] != XG_NOVALUE &&
+                xg_store_put(s, (uint32_t)i, f->fs[i].v[k]) < 0)
+                return -1;
+    }
+    return 0;
+}
+
+/* Each domain's vCPUs: the highest vcpuN of its CPU series, plus 1. */
+static void count_vcpus(xg_store *s)
+{
+    for (size_t i = 0; i < s->n_series; i++) {
+        const xg_series *x = &s->series[i];
+        if (strcmp(x->family, "cpu") == 0 &&
+            strncmp(x->device, "vcpu", 4) == 0) {
+            int n = atoi(x->device + 4) + 1;
+            if (n > s->domains[x->domain].vcpus)
+                s->domains[x->domain].vcpus = n;
+        }
+    }
+}
+
+static void meta_num(xg_store *s, const char *k, double v)
+{
+    char b[64];
+
+    snprintf(b, sizeof(b), "%.3f", v);
+    xg_store_meta_set(s, k, b);
+}
+
+static void meta_i64(xg_store *s, const char *k, int64_t v)
+{
+    char b[32];
+
+    snprintf(b, sizeof(b), "%lld", (long long)v);
+    xg_store_meta_set(s, k, b);
+}
+
+/* meta families: the report's sections the series fill (hostdisk is the
+ * disk section's). */
+static void families(xg_store *s)
+{
+    static const char *const fam[] = {"cpu", "disk", "net", "cache", "cmt",
+                                      "sched"};
+    xg_sb sb = XG_SB_INIT;
+
+    for (size_t f = 0; f < sizeof(fam) / sizeof(fam[0]); f++)
+        for (size_t i = 0; i < s->n_series; i++) {
+            const char *x = s->series[i].family;
+            if (strcmp(x, fam[f]) == 0 ||
+                (f == 1 && strcmp(x, "hostdisk") == 0)) {
+                xg_sb_printf(&sb, "%s%s", sb.len ? "," : "", fam[f]);
+                break;
+            }
+        }
+    xg_store_meta_set(s, "families", xg_sb_str(&sb));
+    xg_sb_free(&sb);
+}
+
+static void fill_meta(xg_store *s, const xg_fleet_window *w)
+{
+    char host[256] = "";
+
+    gethostname(host, sizeof(host) - 1);
+    xg_store_meta_set(s, "hostname", host);
+    xg_store_meta_set(s, "tool_version", XG_VERSION);
+    xg_store_meta_set(s, "platform", "prometheus");
+    xg_store_meta_set(s, "source", "prometheus");
+    xg_store_meta_set(s, "source_url", w->url);
+    xg_store_meta_set(s, "source_query", w->query);
+    meta_num(s, "source_start_s", w->start);
+    meta_num(s, "source_end_s", w->end);
+    meta_num(s, "source_step_s", w->step);
+    meta_num(s, "interval_s", w->step);
+    meta_num(s, "duration_s", w->end - w->start);
+    xg_store_meta_set(s, "partial", "0");
+    xg_store_meta_set(s, "command", "[]");
+    if (s->n_ticks) {
+        meta_i64(s, "window_start_mono_ns", s->tick_mono_ns[0]);
+        meta_i64(s, "window_end_mono_ns", s->tick_mono_ns[s->n_ticks - 1]);
+        meta_i64(s, "window_start_wall_ns", s->tick_wall_ns[0]);
+        meta_i64(s, "window_end_wall_ns", s->tick_wall_ns[s->n_ticks - 1]);
+    }
+    families(s);
+}
+
+int xg_fleet_store(const xg_pm_result *r, const xg_fleet_window *w,
+                   xg_store *out, xg_fleet_stats *st, char *err,
+                   size_t errlen)
+{
+    xg_fleet_stats local = {0};
+    filler f = {.w = w, .s = out, .st = st ? st : &local,
+                .n_ticks = xg_fleet_ticks(w)};
+    int rc = 0;
+
+    xg_store_init(out, f.n_ticks == UINT32_MAX ? 0 : f.n_ticks);
+    if (!(w->step > 0) || f.n_ticks == 0 || f.n_ticks == UINT32_MAX) {
+        snprintf(err, errlen, "the window %.3f .. %.3f at a step of %g s "
+                 "is %s ticks", w->start, w->end, w->step,
+                 f.n_ticks ? "more than 1000000" : "no");
+        return -1;
+    }
+    for (size_t i = 0; i < r->n && rc == 0; i++)
+        rc = add_series(&f, &r->v[i]);
+    if (rc == 0)
+        rc = put_ticks(&f);
+    for (size_t i = 0; i < f.cap_fs; i++)
+        free(f.fs[i].v);
+    free(f.fs);
+    if (rc == 0 && !f.st->unknown.oom) {
+        count_vcpus(out);
+        fill_meta(out, w);
+        meta_i64(out, "source_counter_resets", (int64_t)f.st->resets);
+        if (f.st->unknown.len)
+            xg_store_meta_set(out, "source_left_out", xg_sb_str(&f.st->unknown));
+    } else {
+        snprintf(err, errlen, "out of memory");
+        rc = -1;
+    }
+    xg_fleet_stats_free(&local);
+    return rc;
+}
+
+int xg_fleet_import(const xg_fleet_window *w, const char *cmdline,
+                    const char *path, bool force, xg_fleet_stats *st,
+                    char *err, size_t errlen)
+{
+    xg_pm_result r;
+    xg_store s;
+    int rc;
+
+    if (xg_fleet_ticks(w) > XG_PM_MAX_STEPS) {
+        snprintf(err, errlen, "%s: %.0f s at a step of %g s is %u steps, "
+                 "more than the %d Prometheus answers in one query (a "
+                 "larger --step, or a shorter window)", w->url,
+                 w->end - w->start, w->step, xg_fleet_ticks(w),
+                 XG_PM_MAX_STEPS);
+        return -1;
+    }
+    if (xg_pm_query_range(w->url, w->query, w->start, w->end, w->step, &r,
+                          err, errlen) < 0)
+        return -1;
+    rc = xg_fleet_store(&r, w, &s, st, err, errlen);
+    xg_pm_result_free(&r);
+    if (rc == 0) {
+        xg_store_meta_set(&s, "cmdline", cmdline ? cmdline : "");
+        rc = xg_recording_write(&s, path, force, err, errlen);
+    }
+    xg_store_free(&s);
+    return rc;
+}
+
+/* "Z" or +HH:MM / -HH:MM: the offset east of UTC in seconds; -1 when p
+ * is neither (the whole rest). */
+static long zone(const char *p, long *off)
+{
+    int h, m, n = 0;
+
+    if ((p[0] == 'Z' || p[0] == 'z') && !p[1]) {
+        *off = 0;
+        return 0;
+    }
+    if ((p[0] != '+' && p[0] != '-') ||
+        sscanf(p + 1, "%2d:%2d%n", &h, &m, &n) != 2 || n != 5 || p[6] ||
+        h > 23 || m > 59)
+        return -1;
+    *off = (p[0] == '-' ? -1 : 1) * (h * 3600L + m * 60L);
+    return 0;
+}
+
+int xg_fleet_parse_time(const char *s, double *out)
+{
+    struct tm tm = {0};
+    const char *p;
+    char *end;
+    double frac = 0;
+    long off;
+
+    if (!*s)
+        return -1;
+    if (strspn(s, "0123456789.") == strlen(s)) {
+        *out = strtod(s, &end);
+        return *end || !isfinite(*out) ? -1 : 0;
+    }
+    p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!p)
+        p = strptime(s, "%Y-%m-%d %H:%M:%S", &tm);
+    if (!p)
+        return -1;
+    if (*p == '.') {
+        frac = strtod(p, &end);
+        p = end;
+    }
+    if (zone(p, &off) < 0)
+        return -1;
+    *out = (double)timegm(&tm) - (double)off + frac;
+    return 0;
+}
+
+double xg_fleet_guess_step(const char *url, const char *query, double start,
+                           double end, char *err, size_t errlen)
+{
+    double w = end - start > 60 ? 60 : end - start, most = 0, g;
+    char *q;
+    xg_pm_result r;
+
+    if (w < 1)
+        return 0;
+    q = xg_strfmt("max(count_over_time(%s[%.0fs]))", query, w);
+    if (!q) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (xg_pm_query(url, q, end, &r, err, errlen) < 0) {
+        free(q);
+        return -1;
+    }
+    free(q);
+    for (size_t i = 0; i < r.n; i++)
+        for (size_t k = 0; k < r.v[i].n_pts; k++)
+            if (isfinite(r.v[i].pts[k].v) && r.v[i].pts[k].v > most)
+                most = r.v[i].pts[k].v;
+    xg_pm_result_free(&r);
+    if (most < 2)
+        return 0;
+    g = w / most;
+    return g >= 1 ? nearbyint(g) : fmax(nearbyint(g * 100) / 100, 0.01);
+}
