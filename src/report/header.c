@@ -152,7 +152,7 @@ size_t xg_workload_cells(const xg_store *s, size_t i, char (*buf)[32],
         snprintf(buf[0], 32, "%d", w->exit_code);
     else if (strcmp(state, "killed") == 0 || term)
         snprintf(buf[0], 32, "%s", signal_name(w->signal, sb, sizeof(sb)));
-    cells[c++] = w->domain < s->n_domains ? s->domains[w->domain].name : "?";
+    cells[c++] = w->domain < s->n_domains ? xg_store_dom_label(s, w->domain) : "?";
     cells[c++] = state;
     cells[c++] = buf[0];
     cells[c++] = xg_fmt_num(buf[1], 32, workload_s(w), 3);
@@ -343,7 +343,7 @@ static bool dom_env_text(const xg_store *s, const xg_domain_info *d,
             v = b;
         }
         if (!n++)
-            xg_sb_printf(out, "domain %s: ", d->name ? d->name : "?");
+            xg_sb_printf(out, "domain %s: ", d->label ? d->label : d->name ? d->name : "?");
         xg_sb_printf(out, "%s%s%s", n > 1 ? ", " : "", label[k], v);
     }
     if (n)
@@ -531,8 +531,9 @@ static json_t *domains_json(const xg_store *s)
         xg_calc_span(s, (uint32_t)i, &a, &b);
         xg_calc_span_text(s, (uint32_t)i, span, sizeof(span));
         json_t *o = json_pack(
-            "{s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}",
-            "name", xg_json_str(d->name), "key", xg_json_str(d->key),
+            "{s:o,s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}",
+            "name", xg_json_str(d->name), "host", xg_json_str(d->host),
+            "key", xg_json_str(d->key),
             "is_host", d->is_host,
             "vcpus", d->vcpus > 0 ? json_integer(d->vcpus) : json_null(),
             "address", xg_json_str(d->address), "uuid", xg_json_str(d->uuid),
@@ -560,7 +561,7 @@ static json_t *workloads_json(const xg_store *s)
             argv = xg_json_str(w->argv);
         json_t *o = json_pack(
             "{s:o,s:o,s:o,s:o,s:o,s:o}",
-            "domain", w->domain < s->n_domains ? xg_json_str(s->domains[w->domain].name)
+            "domain", w->domain < s->n_domains ? xg_json_str(xg_store_dom_label(s, w->domain))
                                                : json_null(),
             "argv", argv, "state", xg_json_str(state),
             "exit_code", strcmp(state, "exited") == 0 ||

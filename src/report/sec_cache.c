@@ -287,7 +287,7 @@ static int clock_notes(xg_msection *ms, const xg_store *s, const cache_cols *c)
     int rc = 0;
     if (host_clock(s, c, h)) {
         int cpus = s->domains[h].vcpus;
-        xg_sb_printf(&sb, "note: %s ", s->domains[h].name);
+        xg_sb_printf(&sb, "note: %s ", xg_store_dom_label(s, (uint32_t)h));
         clock_names(c, &sb);
         xg_sb_printf(&sb, ": every CPU's whole time, idle included");
         if (cpus > 0)
