@@ -72,7 +72,14 @@ static void host_vals(const xg_store *s, const cpu_state *st,
     double total = xg_calc_delta_idx(s, ix[X_TOTAL], k, &tsecs);
     v[C_BUSY] = xg_calc_ratio(use, total) * 100;
     double in_domains = 0;
+    /* the domains on this host row's host (a multi-host recording has
+     * one host row per host) */
+    const char *host = ix[X_USAGE] >= 0
+        ? s->domains[s->series[ix[X_USAGE]].domain].host : NULL;
     for (size_t i = 0; i < st->n_use; i++) {
+        const char *dh = s->domains[s->series[st->use[i]].domain].host;
+        if (host && dh ? strcmp(host, dh) != 0 : host != dh)
+            continue;
         double dsecs, d = xg_calc_delta_idx(s, st->use[i], k, &dsecs);
         if (isfinite(d))
             in_domains += d;
@@ -220,7 +227,7 @@ static int host_lines(xg_msection *ms, const xg_mtable *t)
         v[i] = NAN;
     while (r < t->n_rows && (int64_t)t->rows[r].dom != h)
         r++;
-    if (h < 0 || r == t->n_rows)
+    if (h < 0 || r == t->n_rows || s->multi_host) /* one host's lines */
         return 0;
     cpu_vals(t, &t->rows[r], 0, v);
     if (isnan(v[C_BUSY]))

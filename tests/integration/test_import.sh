@@ -1,0 +1,156 @@
+#!/bin/bash
+# test_import.sh — `import` and `run --source` against a real Prometheus
+# (Debian's prometheus, started here on loopback with a 1 s scrape
+# interval and its own TSDB, stopped at the end). The scrape targets are
+# two stand-ins for `xengatherer serve` (import/exporter.py: hosts hostA
+# and hostB, counters rising at rates set here), so the test knows what
+# every rate must be:
+#   - the recording has both hosts' domains and both host rows;
+#   - each domain's CPU % and written bytes per second are within 2 % of
+#     what was fed;
+#   - report text/CSV/JSON/HTML show host/domain, JSON a host field;
+#   - compare of two imports pairs hostA/web1 with hostA/web1;
+#   - an unknown xengatherer_* name is left out and named;
+#   - errors: an unreachable URL, a PromQL error, a bad --start: exit 2;
+#   - run --source: a workload runs through --exec on the vmfile's
+#     domains and the recording comes from Prometheus.
+set -euo pipefail
+XG=${XG:?XG must point at the xengatherer binary}
+here=$(cd "$(dirname "$0")" && pwd)
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+command -v prometheus >/dev/null || skip "no prometheus (apt-get install prometheus)"
+command -v python3 >/dev/null || skip "no python3"
+"$XG" import --help >/dev/null
+TMP=$(mktemp -d /tmp/xg-import-$$.XXXXXX)
+PIDS=()
+cleanup() {
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PA=$(port) PB=$(port) PP=$(port)
+# hostA: web1 0.5 CPU, 1 MB/s written on vda; its host row 1.5 CPU.
+# hostB: web1 0.8 CPU, db1 0.25 CPU, 2 MB/s; its host row 1.2 CPU.
+python3 "$here/import/exporter.py" "$PA" hostA \
+    'xengatherer_cpu_usage_seconds_total{domain="web1",uuid="u-a-web1"}=0.5' \
+    'xengatherer_cpu_usage_seconds_total{domain="web1",uuid="u-a-web1",vcpu="0"}=0.5' \
+    'xengatherer_disk_wr_bytes_total{domain="web1",uuid="u-a-web1",device="vda"}=1000000' \
+    'xengatherer_cpu_usage_seconds_total{domain="host"}=1.5' \
+    'xengatherer_bogus_total{domain="web1"}=1' &
+PIDS+=($!)
+python3 "$here/import/exporter.py" "$PB" hostB \
+    'xengatherer_cpu_usage_seconds_total{domain="web1"}=0.8' \
+    'xengatherer_cpu_usage_seconds_total{domain="db1"}=0.25' \
+    'xengatherer_disk_wr_bytes_total{domain="db1",device="vdb"}=2000000' \
+    'xengatherer_cpu_usage_seconds_total{domain="host"}=1.2' &
+PIDS+=($!)
+cat > "$TMP/prom.yml" <<EOF
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: xg
+    static_configs:
+      - targets: ['127.0.0.1:$PA', '127.0.0.1:$PB']
+EOF
+prometheus --config.file="$TMP/prom.yml" --storage.tsdb.path="$TMP/tsdb" \
+    --web.listen-address="127.0.0.1:$PP" >"$TMP/prom.log" 2>&1 &
+PIDS+=($!)
+URL="http://127.0.0.1:$PP"
+for _ in $(seq 100); do
+    curl -sf "$URL/-/ready" >/dev/null 2>&1 && break
+    sleep 0.2
+done
+curl -sf "$URL/-/ready" >/dev/null || fail "prometheus did not start: $(tail -3 "$TMP/prom.log")"
+sleep 14 # a dozen scrapes of each target
+
+now=$(date +%s)
+start=$((now - 11)) end=$((now - 1))
+"$XG" import "prometheus=$URL" --start "$start" --end "$end" \
+    -o "$TMP/a" >"$TMP/a.out" 2>"$TMP/a.err" || fail "import: $(cat "$TMP/a.err")"
+grep -q "left out (not known to this xengatherer): xengatherer_bogus_total" "$TMP/a.err" ||
+    fail "the unknown name is not said: $(cat "$TMP/a.err")"
+grep -q "ticks at 1 s" "$TMP/a.err" || fail "step not guessed as 1 s: $(cat "$TMP/a.err")"
+for f in recording.db report.txt report.csv report.json report.html; do
+    [ -s "$TMP/a/$f" ] || fail "no $f"
+done
+
+# every domain with its host, both host rows, format 3
+doms=$(python3 - "$TMP/a/recording.db" <<'XGEOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("select value from meta where key='format_version'").fetchone()[0])
+for r in db.execute("select host, name, is_host from domains order by host, name"):
+    print("%s/%s/%d" % r)
+XGEOF
+)
+expect=$'3\nhostA/host/1\nhostA/web1/0\nhostB/db1/0\nhostB/host/1\nhostB/web1/0'
+[ "$doms" = "$expect" ] || fail "domains: got $(echo $doms) want $(echo $expect)"
+
+# the rates fed, within 2 %, from the CSV report (window rows)
+python3 - "$TMP/a/report.csv" <<'XGEOF' || fail "rates differ from what was fed"
+import csv, sys
+want = {("cpu", "hostA/web1", "", "cpu_pct"): 50.0,
+        ("cpu", "hostB/web1", "", "cpu_pct"): 80.0,
+        ("cpu", "hostB/db1", "", "cpu_pct"): 25.0,
+        ("cpu", "hostA/host", "", "cpu_pct"): 150.0,
+        ("cpu", "hostB/host", "", "cpu_pct"): 120.0,
+        ("disk", "hostA/web1", "", "wr_mb_s"): 1e6 / 1048576,
+        ("disk", "hostB/db1", "", "wr_mb_s"): 2e6 / 1048576}
+got = {}
+for r in csv.DictReader(open(sys.argv[1])):
+    if r["scope"] == "window":
+        got[(r["family"], r["domain"], r["device"], r["metric"])] = r["value"]
+bad = 0
+for k, w in want.items():
+    v = float(got.get(k, "nan"))
+    ok = abs(v - w) <= 0.02 * w
+    print("%-50s fed %10g got %10g %s" % (k, w, v, "ok" if ok else "BAD"))
+    bad += not ok
+sys.exit(bad)
+XGEOF
+
+grep -q "^hostA/web1 " "$TMP/a/report.txt" || fail "text report without hostA/web1"
+grep -q "^hostB/host " "$TMP/a/report.txt" || fail "text report without hostB/host"
+grep -q "hostB/db1" "$TMP/a/report.html" || fail "HTML report without hostB/db1"
+python3 - "$TMP/a/report.json" <<'XGEOF' || fail "JSON domains without their host"
+import json, sys
+d = json.load(open(sys.argv[1]))["domains"]
+assert sorted((x["host"], x["name"]) for x in d) == [
+    ("hostA", "host"), ("hostA", "web1"), ("hostB", "db1"), ("hostB", "host"),
+    ("hostB", "web1")], d
+XGEOF
+
+# compare of two imports: the halves of the window, paired by host+name
+"$XG" import "prometheus=$URL" --start "$start" --end "$((start + 5))" --step 1 \
+    -q -o "$TMP/b1" >/dev/null 2>"$TMP/b1.err" || fail "import b1: $(cat "$TMP/b1.err")"
+"$XG" import "prometheus=$URL" --start "$((start + 5))" --end "$end" --step 1 \
+    -q -o "$TMP/b2" >/dev/null 2>"$TMP/b2.err" || fail "import b2: $(cat "$TMP/b2.err")"
+"$XG" compare "$TMP/b1" "$TMP/b2" >"$TMP/cmp.txt" 2>&1 || fail "compare: $(cat "$TMP/cmp.txt")"
+grep -q "hostA/web1" "$TMP/cmp.txt" || fail "compare without hostA/web1: $(head -20 "$TMP/cmp.txt")"
+grep -q "hostB/host" "$TMP/cmp.txt" || fail "compare without hostB/host"
+if grep -qi "only in" "$TMP/cmp.txt"; then fail "compare left domains unpaired: $(grep -i 'only in' "$TMP/cmp.txt")"; fi
+
+# --match: only hostB's web1
+"$XG" import "prometheus=$URL" --start "$start" --end "$end" --step 1 -q \
+    --match 'host="hostB",domain="web1"' -o "$TMP/m" >"$TMP/m.out" 2>&1 || fail "import --match: $(cat "$TMP/m.out")"
+n=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from domains").fetchone()[0])' "$TMP/m/recording.db")
+[ "$n" = 1 ] || fail "--match kept $n domains, want 1"
+
+# errors: one line, exit 2
+rc=0; "$XG" import "prometheus=http://127.0.0.1:1" --start "$start" --end "$end" \
+    -o "$TMP/e1" 2>"$TMP/e1.err" >/dev/null || rc=$?
+[ "$rc" = 2 ] && [ "$(wc -l <"$TMP/e1.err")" = 1 ] && grep -q "127.0.0.1:1" "$TMP/e1.err" ||
+    fail "unreachable: rc $rc: $(cat "$TMP/e1.err")"
+rc=0; "$XG" import "prometheus=$URL" --start "$start" --end "$end" --step 1 \
+    --match 'domain=~"(("' -o "$TMP/e2" 2>"$TMP/e2.err" >/dev/null || rc=$?
+[ "$rc" = 2 ] && [ "$(wc -l <"$TMP/e2.err")" = 1 ] && grep -q "Prometheus said: bad_data" "$TMP/e2.err" ||
+    fail "PromQL error: rc $rc: $(cat "$TMP/e2.err")"
+rc=0; "$XG" import "prometheus=$URL" --start yesterday --end "$end" \
+    -o "$TMP/e3" 2>"$TMP/e3.err" >/dev/null || rc=$?
+[ "$rc" = 2 ] || fail "bad --start: rc $rc"
+echo PASS
