@@ -56,7 +56,7 @@ static int window(const xg_options *o, const char *url, const char *query,
         return 2;
     }
     *w = (xg_fleet_window){url, query, o->import_start, o->import_end,
-                           o->import_step};
+                           o->import_step, false, 0};
     if (w->step > 0)
         return 0;
     w->step = xg_fleet_guess_step(url, query, w->start, w->end, err,

@@ -211,7 +211,8 @@ static int experiment_cmd(int argc, char **argv, const char *name,
         free(o.env);
         return rc == 1 ? 0 : rc;
     }
-    if ((rc = xg_cli_platform(&o, name)) != 0) {
+    /* --source: no platform here, the domains are the vmfile's */
+    if (!o.source && (rc = xg_cli_platform(&o, name)) != 0) {
         free(o.cgroups);
         free(o.env);
         return rc;

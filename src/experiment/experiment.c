@@ -1,6 +1,7 @@
 /* experiment.c — one whole experiment, steps 1-5 of the workflow except the
  * report: domains, collectors, workload, sampling loop, stop, recording. */
 #include "experiment/experiment.h"
+#include "experiment/remote.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -933,6 +934,8 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
     unsigned rep;
     bool pending;
 
+    if (o->source) /* the figures from a Prometheus: remote.c */
+        return xg_remote_experiment(o, res, err, errlen);
     memset(res, 0, sizeof(*res));
     /* 1. domains, workload argv, output folder: everything that can be
      * refused is refused before any collector or workload starts. */

@@ -269,8 +269,10 @@ static int put_ticks(filler *f)
             join_resets(&f->fs[i], f->n_ticks, &f->st->resets);
     for (uint32_t k = 0; k < f->n_ticks; k++) {
         double at = k * f->w->step;
-        if (xg_store_tick(s, llround(at * 1e9),
-                          llround((f->w->start + at) * 1e9)) < 0)
+        int64_t wall = llround((f->w->start + at) * 1e9);
+        if (xg_store_tick(s, f->w->mono_from_wall
+                                 ? wall + f->w->mono_minus_wall_ns
+                                 : llround(at * 1e9), wall) < 0)
             return -1;
         for (size_t i = 0; i < s->n_series && i < f->cap_fs; i++)
             if (f->fs[i].v && f->fs[i].v[k] != XG_NOVALUE &&

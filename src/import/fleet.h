@@ -17,6 +17,10 @@ typedef struct xg_fleet_window {
     const char *query;   /* the PromQL selector sent */
     double start, end;   /* unix seconds */
     double step;         /* seconds between ticks */
+    bool mono_from_wall; /* ticks' CLOCK_MONOTONIC = wall + mono_minus_wall
+                          * (run --source: the workloads' clock); else
+                          * the seconds since start */
+    int64_t mono_minus_wall_ns;
 } xg_fleet_window;
 
 /* What the import did besides the series it stored. */

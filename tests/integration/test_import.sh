@@ -153,4 +153,23 @@ rc=0; "$XG" import "prometheus=$URL" --start "$start" --end "$end" --step 1 \
 rc=0; "$XG" import "prometheus=$URL" --start yesterday --end "$end" \
     -o "$TMP/e3" 2>"$TMP/e3.err" >/dev/null || rc=$?
 [ "$rc" = 2 ] || fail "bad --start: rc $rc"
+
+# run --source: the workload runs here through --exec on the vmfile's
+# domains, the figures come from Prometheus
+printf 'web1 10.0.0.1\ndb1\n' >"$TMP/vms.txt"
+"$XG" run --source "prometheus=$URL" --vmfile "$TMP/vms.txt" --exec env -d 3 \
+    -o "$TMP/r" -- sh -c 'echo "ran on $XG_DOMAIN"' >"$TMP/r.out" 2>"$TMP/r.err" ||
+    fail "run --source: $(cat "$TMP/r.err")"
+python3 - "$TMP/r/report.json" <<'XGEOF' || fail "run --source: recording"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["meta"]["platform"] == "prometheus", r["meta"]
+w = r["workloads"]
+assert sorted(x["domain"] for x in w) == ["hostA/web1", "hostB/db1"], w
+assert all(x["state"] == "exited" and x["exit_code"] == 0 for x in w), w
+hosts = sorted({(d["host"], d["name"]) for d in r["domains"]})
+assert ("hostA", "web1") in hosts and ("hostB", "host") in hosts, hosts
+assert 4 <= r["window"]["duration_s"] <= 5, r["window"]
+XGEOF
+grep -q "ran on web1" "$TMP/r/report.json" || fail "run --source: the workload's output is not recorded"
 echo PASS
