@@ -35,8 +35,8 @@ static const char usage[] =
     "  --partitions          show host partitions in the report\n"
     "  -q, --quiet           no summary line\n\n"
     "A point Prometheus has not is no sample (not 0); a counter that falls\n"
-    "back (a restarted exporter) is joined up as rate() does. At most 11000\n"
-    "steps per window.\n"
+    "back (a restarted exporter) is joined up as rate() does. A window of\n"
+    "more than 11000 steps is asked for in parts.\n"
     "Exit status: 0 ok, 1 failure, 2 bad input or Prometheus unreachable or\n"
     "refusing (one line says which).\n";
 

@@ -136,18 +136,15 @@ static int import_window(xg_ctx *ctx, xg_result *res, double t0, double t1,
     char *query = xg_fleet_query(NULL);
     xg_fleet_window w = {o->source, query, t0 - step, 0, step, true,
                          mono_minus_wall};
-    xg_pm_result r;
     xg_store s;
     int rc = -1;
 
     w.end = w.start + ceil((t1 - w.start) / step - 0.25) * step;
-    if (!query ||
-        xg_pm_query_range(w.url, query, w.start, w.end, step, &r, err,
-                          errlen) < 0) {
-        free(query);
+    if (!query) {
+        snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (xg_fleet_store(&r, &w, &s, NULL, err, errlen) == 0) {
+    if (xg_fleet_fetch(&w, &s, NULL, err, errlen) == 0) {
         run_meta(&s, o, sig);
         if (move_workloads(&ctx->store, &s) < 0)
             snprintf(err, errlen, "out of memory");
@@ -156,7 +153,6 @@ static int import_window(xg_ctx *ctx, xg_result *res, double t0, double t1,
                                     errlen);
     }
     xg_store_free(&s);
-    xg_pm_result_free(&r);
     free(query);
     return rc;
 }

@@ -225,7 +225,6 @@ static int add_series(filler *f, const xg_pm_series *x)
     if (idx < 0 || !(e = fseries_of(f, idx, def->kind == XG_COUNTER)))
         return -1;
     xg_om_unit(def, &scale);
-    f->st->series++;
     for (size_t i = 0; i < x->n_pts; i++) {
         int64_t k = tick_of(f, x->pts[i].t);
         uint64_t u;
@@ -360,39 +359,92 @@ static void fill_meta(xg_store *s, const xg_fleet_window *w)
     families(s);
 }
 
+/* Starts f: the store initialised, the window checked. */
+static int fill_begin(filler *f, const xg_fleet_window *w, xg_store *out,
+                      xg_fleet_stats *st, char *err, size_t errlen)
+{
+    *f = (filler){.w = w, .s = out, .st = st, .n_ticks = xg_fleet_ticks(w)};
+    xg_store_init(out, f->n_ticks == UINT32_MAX ? 0 : f->n_ticks);
+    if (!(w->step > 0) || f->n_ticks == 0 || f->n_ticks == UINT32_MAX) {
+        snprintf(err, errlen, "the window %.3f .. %.3f at a step of %g s "
+                 "is %s ticks", w->start, w->end, w->step,
+                 f->n_ticks ? "more than 1000000" : "no");
+        return -1;
+    }
+    return 0;
+}
+
+/* The series of one answer (of one query; several queries may fill the
+ * same series at other ticks). */
+static int fill_add(filler *f, const xg_pm_result *r, char *err,
+                    size_t errlen)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (add_series(f, &r->v[i]) < 0) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+    return 0;
+}
+
+/* The ticks and values into the store, the meta; f freed. */
+static int fill_end(filler *f, int rc, char *err, size_t errlen)
+{
+    if (rc == 0 && put_ticks(f) < 0)
+        rc = -1, snprintf(err, errlen, "out of memory");
+    for (size_t i = 0; i < f->cap_fs; i++) {
+        f->st->series += f->fs[i].v != NULL;
+        free(f->fs[i].v);
+    }
+    free(f->fs);
+    if (rc == 0 && f->st->unknown.oom)
+        rc = -1, snprintf(err, errlen, "out of memory");
+    if (rc == 0) {
+        count_vcpus(f->s);
+        fill_meta(f->s, f->w);
+        meta_i64(f->s, "source_counter_resets", (int64_t)f->st->resets);
+        if (f->st->unknown.len)
+            xg_store_meta_set(f->s, "source_left_out",
+                              xg_sb_str(&f->st->unknown));
+    }
+    return rc;
+}
+
 int xg_fleet_store(const xg_pm_result *r, const xg_fleet_window *w,
                    xg_store *out, xg_fleet_stats *st, char *err,
                    size_t errlen)
 {
     xg_fleet_stats local = {0};
-    filler f = {.w = w, .s = out, .st = st ? st : &local,
-                .n_ticks = xg_fleet_ticks(w)};
-    int rc = 0;
+    filler f;
+    int rc = fill_begin(&f, w, out, st ? st : &local, err, errlen);
 
-    xg_store_init(out, f.n_ticks == UINT32_MAX ? 0 : f.n_ticks);
-    if (!(w->step > 0) || f.n_ticks == 0 || f.n_ticks == UINT32_MAX) {
-        snprintf(err, errlen, "the window %.3f .. %.3f at a step of %g s "
-                 "is %s ticks", w->start, w->end, w->step,
-                 f.n_ticks ? "more than 1000000" : "no");
-        return -1;
-    }
-    for (size_t i = 0; i < r->n && rc == 0; i++)
-        rc = add_series(&f, &r->v[i]);
     if (rc == 0)
-        rc = put_ticks(&f);
-    for (size_t i = 0; i < f.cap_fs; i++)
-        free(f.fs[i].v);
-    free(f.fs);
-    if (rc == 0 && !f.st->unknown.oom) {
-        count_vcpus(out);
-        fill_meta(out, w);
-        meta_i64(out, "source_counter_resets", (int64_t)f.st->resets);
-        if (f.st->unknown.len)
-            xg_store_meta_set(out, "source_left_out", xg_sb_str(&f.st->unknown));
-    } else {
-        snprintf(err, errlen, "out of memory");
-        rc = -1;
+        rc = fill_add(&f, r, err, errlen);
+    rc = fill_end(&f, rc, err, errlen);
+    xg_fleet_stats_free(&local);
+    return rc;
+}
+
+int xg_fleet_fetch(const xg_fleet_window *w, xg_store *out,
+                   xg_fleet_stats *st, char *err, size_t errlen)
+{
+    xg_fleet_stats local = {0};
+    filler f;
+    int rc = fill_begin(&f, w, out, st ? st : &local, err, errlen);
+
+    /* at most XG_PM_MAX_STEPS ticks a query, each chunk on the grid */
+    for (uint32_t k = 0; rc == 0 && k < f.n_ticks; k += XG_PM_MAX_STEPS) {
+        uint32_t last = f.n_ticks - k > XG_PM_MAX_STEPS
+                            ? k + XG_PM_MAX_STEPS - 1 : f.n_ticks - 1;
+        xg_pm_result r;
+        rc = xg_pm_query_range(w->url, w->query, w->start + k * w->step,
+                               w->start + last * w->step, w->step, &r, err,
+                               errlen);
+        if (rc == 0)
+            rc = fill_add(&f, &r, err, errlen);
+        xg_pm_result_free(&r);
     }
+    rc = fill_end(&f, rc, err, errlen);
     xg_fleet_stats_free(&local);
     return rc;
 }
@@ -401,23 +453,9 @@ int xg_fleet_import(const xg_fleet_window *w, const char *cmdline,
                     const char *path, bool force, xg_fleet_stats *st,
                     char *err, size_t errlen)
 {
-    xg_pm_result r;
     xg_store s;
-    int rc;
+    int rc = xg_fleet_fetch(w, &s, st, err, errlen);
 
-    if (xg_fleet_ticks(w) > XG_PM_MAX_STEPS) {
-        snprintf(err, errlen, "%s: %.0f s at a step of %g s is %u steps, "
-                 "more than the %d Prometheus answers in one query (a "
-                 "larger --step, or a shorter window)", w->url,
-                 w->end - w->start, w->step, xg_fleet_ticks(w),
-                 XG_PM_MAX_STEPS);
-        return -1;
-    }
-    if (xg_pm_query_range(w->url, w->query, w->start, w->end, w->step, &r,
-                          err, errlen) < 0)
-        return -1;
-    rc = xg_fleet_store(&r, w, &s, st, err, errlen);
-    xg_pm_result_free(&r);
     if (rc == 0) {
         xg_store_meta_set(&s, "cmdline", cmdline ? cmdline : "");
         rc = xg_recording_write(&s, path, force, err, errlen);

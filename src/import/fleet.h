@@ -25,7 +25,8 @@ typedef struct xg_fleet_window {
 
 /* What the import did besides the series it stored. */
 typedef struct xg_fleet_stats {
-    size_t series;       /* Prometheus series stored */
+    size_t series;       /* series stored (a Prometheus series each,
+                          * unless several map to one) */
     size_t points;       /* samples stored */
     size_t resets;       /* counter resets joined up */
     size_t skipped;      /* points left out: NaN, Inf, negative, too
@@ -55,7 +56,13 @@ int xg_fleet_store(const xg_pm_result *r, const xg_fleet_window *w,
                    xg_store *out, xg_fleet_stats *st, char *err,
                    size_t errlen);
 
-/* Queries the window and writes the recording to path (refused when there
+/* Queries the window (in queries of at most XG_PM_MAX_STEPS steps) into
+ * out as xg_fleet_store does. 0, or -1 + err (out is then to be freed
+ * all the same). */
+int xg_fleet_fetch(const xg_fleet_window *w, xg_store *out,
+                   xg_fleet_stats *st, char *err, size_t errlen);
+
+/* xg_fleet_fetch, then the recording written to path (refused when there
  * unless force). Prints nothing. 0, or -1 + err. */
 int xg_fleet_import(const xg_fleet_window *w, const char *cmdline,
                     const char *path, bool force, xg_fleet_stats *st,

@@ -30,7 +30,7 @@ typedef struct xg_pm_result {
 } xg_pm_result;
 
 /* At most this many steps in one query (Prometheus refuses more than
- * 11,000 points per series). */
+ * 11,000 points per series); fleet.c splits a longer window. */
 #define XG_PM_MAX_STEPS 11000
 
 /* Parses a query_range answer (a matrix; an instant query's vector is

@@ -141,6 +141,22 @@ if grep -qi "only in" "$TMP/cmp.txt"; then fail "compare left domains unpaired: 
 n=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from domains").fetchone()[0])' "$TMP/m/recording.db")
 [ "$n" = 1 ] || fail "--match kept $n domains, want 1"
 
+# more than 11000 steps (Prometheus's limit per query): asked for in
+# parts, no gap where one part ends
+"$XG" import "prometheus=$URL" --start "$start" --end "$((start + 12))" \
+    --step 0.001 -q -o "$TMP/c" >/dev/null 2>"$TMP/c.err" || fail "import in parts: $(cat "$TMP/c.err")"
+python3 - "$TMP/c/recording.db" <<'XGEOF' || fail "import in parts: ticks or samples"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+assert db.execute("select count(*) from ticks").fetchone()[0] == 12001
+ticks = [t for (t,) in db.execute(
+    "select tick from samples x join series s on s.id = x.series_id"
+    " join domains d on d.id = s.domain_id where d.host = 'hostB'"
+    " and d.name = 'web1' and s.family = 'cpu' and s.device = ''"
+    " order by tick")]
+assert ticks == list(range(ticks[0], 12001)) and ticks[0] < 10000, (ticks[0], len(ticks))
+XGEOF
+
 # errors: one line, exit 2
 rc=0; "$XG" import "prometheus=http://127.0.0.1:1" --start "$start" --end "$end" \
     -o "$TMP/e1" 2>"$TMP/e1.err" >/dev/null || rc=$?
