@@ -59,7 +59,7 @@ static int window(const xg_options *o, const char *url, const char *query,
                            o->import_step, false, 0};
     if (w->step > 0)
         return 0;
-    w->step = xg_fleet_guess_step(url, query, w->start, w->end, err,
+    w->step = xg_fleet_guess_step(url, o->match, w->start, w->end, err,
                                   sizeof(err));
     if (w->step < 0) {
         xg_err("import: %s", err);

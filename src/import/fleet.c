@@ -511,25 +511,54 @@ int xg_fleet_parse_time(const char *s, double *out)
     return 0;
 }
 
-double xg_fleet_guess_step(const char *url, const char *query, double start,
+/* One metric name of the tool's that query's series have at t (the CPU
+ * usage when there), malloc'd; NULL + err ("" when none). */
+static char *one_name(const char *url, const char *query, double t,
+                      char *err, size_t errlen)
+{
+    char *q = xg_strfmt("group by (__name__) (%s)", query), *name = NULL;
+    xg_pm_result r;
+
+    err[0] = '\0';
+    if (!q || xg_pm_query(url, q, t, &r, err, errlen) < 0) {
+        free(q);
+        return NULL;
+    }
+    free(q);
+    for (size_t i = 0; i < r.n; i++)
+        if (!name || strstr(r.v[i].metric, "_cpu_usage_"))
+            name = r.v[i].metric;
+    name = name ? strdup(name) : NULL;
+    xg_pm_result_free(&r);
+    return name;
+}
+
+double xg_fleet_guess_step(const char *url, const char *match, double start,
                            double end, char *err, size_t errlen)
 {
     double w = end - start > 60 ? 60 : end - start, most = 0, g;
-    char *q;
+    char *q = xg_fleet_query(match), *name, *q2;
     xg_pm_result r;
 
-    if (w < 1)
-        return 0;
-    q = xg_strfmt("max(count_over_time(%s[%.0fs]))", query, w);
     if (!q) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (xg_pm_query(url, q, end, &r, err, errlen) < 0) {
-        free(q);
+    name = w >= 1 ? one_name(url, q, end, err, errlen) : NULL;
+    free(q);
+    if (!name)
+        return err[0] ? -1 : 0;
+    /* count_over_time drops the name: one name, so no two series clash */
+    q2 = xg_strfmt("max(count_over_time({__name__=\"%s\"%s%s}[%.0fs]))",
+                   name, match && *match ? "," : "", match ? match : "", w);
+    free(name);
+    if (!q2 || xg_pm_query(url, q2, end, &r, err, errlen) < 0) {
+        if (!q2)
+            snprintf(err, errlen, "out of memory");
+        free(q2);
         return -1;
     }
-    free(q);
+    free(q2);
     for (size_t i = 0; i < r.n; i++)
         for (size_t k = 0; k < r.v[i].n_pts; k++)
             if (isfinite(r.v[i].pts[k].v) && r.v[i].pts[k].v > most)

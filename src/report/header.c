@@ -407,6 +407,27 @@ static void env_text(const xg_store *s, xg_sb *out)
                      more == 1 ? "" : "s");
 }
 
+/* "hosts: A, B (source URL)" for a recording of a fleet's domains (whose
+ * hostname is where it was imported); false when none has a host. */
+static bool hosts_text(const xg_store *s, xg_sb *out)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < s->n_domains; i++) {
+        const char *h = s->domains[i].host;
+        bool seen = false;
+        for (size_t j = 0; h && j < i && !seen; j++)
+            seen = s->domains[j].host && !strcmp(s->domains[j].host, h);
+        if (h && !seen)
+            xg_sb_printf(out, "%s%s", n++ ? ", " : "hosts: ", h);
+    }
+    if (n)
+        xg_sb_printf(out, " (from %s; imported on %s)\n",
+                     meta_or_dash(s, "source_url"),
+                     meta_or_dash(s, "hostname"));
+    return n > 0;
+}
+
 static void head_text(const xg_store *s, xg_sb *out)
 {
     char a[64], b[64];
@@ -415,7 +436,8 @@ static void head_text(const xg_store *s, xg_sb *out)
     int64_t w1 = s->n_ticks && s->tick_wall_ns ? s->tick_wall_ns[s->n_ticks - 1] : 0;
 
     xg_sb_printf(out, "%s", "xengatherer report\n");
-    xg_sb_printf(out, "host: %s\n", meta_or_dash(s, "hostname"));
+    if (!hosts_text(s, out))
+        xg_sb_printf(out, "host: %s\n", meta_or_dash(s, "hostname"));
     xg_sb_printf(out, "platform: %s\n", meta_or_dash(s, "platform"));
     xg_sb_printf(out, "kernel: %s\n", meta_or_dash(s, "kernel"));
     env_text(s, out);

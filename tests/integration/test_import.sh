@@ -40,13 +40,15 @@ python3 "$here/import/exporter.py" "$PA" hostA \
     'xengatherer_cpu_usage_seconds_total{domain="web1",uuid="u-a-web1",vcpu="0"}=0.5' \
     'xengatherer_disk_wr_bytes_total{domain="web1",uuid="u-a-web1",device="vda"}=1000000' \
     'xengatherer_cpu_usage_seconds_total{domain="host"}=1.5' \
+    'xengatherer_cpu_total_seconds_total{domain="host"}=4' \
     'xengatherer_bogus_total{domain="web1"}=1' &
 PIDS+=($!)
 python3 "$here/import/exporter.py" "$PB" hostB \
     'xengatherer_cpu_usage_seconds_total{domain="web1"}=0.8' \
     'xengatherer_cpu_usage_seconds_total{domain="db1"}=0.25' \
     'xengatherer_disk_wr_bytes_total{domain="db1",device="vdb"}=2000000' \
-    'xengatherer_cpu_usage_seconds_total{domain="host"}=1.2' &
+    'xengatherer_cpu_usage_seconds_total{domain="host"}=1.2' \
+    'xengatherer_cpu_total_seconds_total{domain="host"}=2' &
 PIDS+=($!)
 cat > "$TMP/prom.yml" <<EOF
 global:
@@ -114,6 +116,26 @@ for k, w in want.items():
 sys.exit(bad)
 XGEOF
 
+# each host row's own lines: busy of its CPUs, CPU outside its domains
+# (hostA: 1.5 of 4 CPUs busy, 1.5 - 0.5 outside web1; hostB: 1.2 of 2,
+# 1.2 - 0.8 - 0.25 outside web1 and db1)
+python3 - "$TMP/a/report.txt" <<'XGEOF' || fail "host lines"
+import re, sys
+t = open(sys.argv[1]).read()
+want = {("hostA", "busy"): 37.5, ("hostA", "out"): 100.0,
+        ("hostB", "busy"): 60.0, ("hostB", "out"): 15.0}
+bad = 0
+for (h, k), w in want.items():
+    pat = (r"%s: host busy: ([0-9.]+) %%" if k == "busy" else
+           r"%s: not in any watched domain: [0-9.]+ cpu s \(([0-9.]+) %%\)") % h
+    m = re.search(pat, t)
+    v = float(m.group(1)) if m else float("nan")
+    ok = abs(v - w) <= 0.02 * w
+    print("%s %s: want %g got %g %s" % (h, k, w, v, "ok" if ok else "BAD"))
+    bad += not ok
+sys.exit(bad)
+XGEOF
+grep -q "^hosts: .*hostA" "$TMP/a/report.txt" || fail "text report header without the hosts"
 grep -q "^hostA/web1 " "$TMP/a/report.txt" || fail "text report without hostA/web1"
 grep -q "^hostB/host " "$TMP/a/report.txt" || fail "text report without hostB/host"
 grep -q "hostB/db1" "$TMP/a/report.html" || fail "HTML report without hostB/db1"
