@@ -367,7 +367,7 @@ static int answer(const char *ep, long status, body *b, xg_pm_result *out,
         return -1;
     }
     if (status != 200 && strncmp(e2, "Prometheus said", 15) != 0)
-        seterr(err, errlen, "%s: HTTP %ld", ep, status);
+        seterr(err, errlen, "%s: HTTP %ld (%s)", ep, status, e2);
     else
         seterr(err, errlen, "%s: %s", ep, e2);
     return -1;

@@ -188,6 +188,10 @@ rc=0; "$XG" import "prometheus=$URL" --start "$start" --end "$end" --step 1 \
     --match 'domain=~"(("' -o "$TMP/e2" 2>"$TMP/e2.err" >/dev/null || rc=$?
 [ "$rc" = 2 ] && [ "$(wc -l <"$TMP/e2.err")" = 1 ] && grep -q "Prometheus said: bad_data" "$TMP/e2.err" ||
     fail "PromQL error: rc $rc: $(cat "$TMP/e2.err")"
+rc=0; "$XG" import "prometheus=http://127.0.0.1:$PA" --start "$start" --end "$end" \
+    --step 1 -o "$TMP/e4" 2>"$TMP/e4.err" >/dev/null || rc=$?
+[ "$rc" = 2 ] && [ "$(wc -l <"$TMP/e4.err")" = 1 ] && grep -q "127.0.0.1:$PA/api/v1/query_range: HTTP 501" "$TMP/e4.err" ||
+    fail "not a Prometheus: rc $rc: $(cat "$TMP/e4.err")"
 rc=0; "$XG" import "prometheus=$URL" --start yesterday --end "$end" \
     -o "$TMP/e3" 2>"$TMP/e3.err" >/dev/null || rc=$?
 [ "$rc" = 2 ] || fail "bad --start: rc $rc"
