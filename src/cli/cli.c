@@ -328,6 +328,14 @@ static int check_conflicts(const xg_options *o, const char *cmd)
     else if (o->pause_s > 0 && !XG_REPEATED(o))
         why = "--pause is the time between repetitions: it needs --repeat "
               "or --warmup";
+    else if (o->source && XG_REPEATED(o))
+        why = "--repeat and --warmup are not done with --source yet (one "
+              "window per run)";
+    else if (o->source && (o->n_cgroups || o->cgroup_parent))
+        why = "--source takes its domains from --vmfile, not from cgroups "
+              "here";
+    else if (o->import_step > 0 && !o->source && strcmp(cmd, "import"))
+        why = "--step is the step of --source's figures: it needs --source";
     else if (o->warmup > o->repeat)
         why = "--warmup runs more repetitions than --repeat measures (a "
               "warm-up longer than the measurement is another experiment)";

@@ -195,6 +195,13 @@ rc=0; "$XG" import "prometheus=http://127.0.0.1:$PA" --start "$start" --end "$en
 rc=0; "$XG" import "prometheus=$URL" --start yesterday --end "$end" \
     -o "$TMP/e3" 2>"$TMP/e3.err" >/dev/null || rc=$?
 [ "$rc" = 2 ] || fail "bad --start: rc $rc"
+rc=0; "$XG" run --source "prometheus=$URL" --vmfile /dev/null --repeat 2 \
+    -o "$TMP/e5" 2>"$TMP/e5.err" >/dev/null || rc=$?
+[ "$rc" = 2 ] && grep -q "not done with --source" "$TMP/e5.err" ||
+    fail "run --source --repeat: rc $rc: $(cat "$TMP/e5.err")"
+rc=0; "$XG" run --source "prometheus=$URL" -o "$TMP/e6" -- true 2>"$TMP/e6.err" >/dev/null || rc=$?
+[ "$rc" = 2 ] && grep -q "vmfile names the domains" "$TMP/e6.err" ||
+    fail "run --source without --vmfile: rc $rc: $(cat "$TMP/e6.err")"
 
 # run --source: the workload runs here through --exec on the vmfile's
 # domains, the figures come from Prometheus
