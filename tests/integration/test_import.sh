@@ -63,11 +63,12 @@ prometheus --config.file="$TMP/prom.yml" --storage.tsdb.path="$TMP/tsdb" \
     --web.listen-address="127.0.0.1:$PP" >"$TMP/prom.log" 2>&1 &
 PIDS+=($!)
 URL="http://127.0.0.1:$PP"
+ready() { python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$URL/-/ready" 2>/dev/null; }
 for _ in $(seq 100); do
-    curl -sf "$URL/-/ready" >/dev/null 2>&1 && break
+    ready && break
     sleep 0.2
 done
-curl -sf "$URL/-/ready" >/dev/null || fail "prometheus did not start: $(tail -3 "$TMP/prom.log")"
+ready || fail "prometheus did not start: $(tail -3 "$TMP/prom.log")"
 sleep 14 # a dozen scrapes of each target
 
 now=$(date +%s)
