@@ -10,8 +10,8 @@
  * do here, and the two share only the workload runner (workload.c), the
  * output folder and the signals. The vmfile names the domains because
  * they live on other hosts: nothing here can list them. A workload is
- * attached to the imported domain of its name (the first, when hosts
- * share a name; its host is not known here). */
+ * attached to the imported domain of its name: NAME (the first such,
+ * when hosts share a name) or HOST/NAME (that host's). */
 #include "experiment/remote.h"
 
 #include <math.h>
@@ -84,6 +84,14 @@ static int wait_window(const xg_options *o, xg_jobs *jobs, int64_t end)
     return 0;
 }
 
+/* Whether the vmfile's name is imported domain d: its name, or HOST/NAME
+ * (a name that is on several hosts, told apart). */
+static bool is_named(const xg_domain_info *d, const char *name)
+{
+    return !d->is_host && (strcmp(d->name, name) == 0 ||
+                           (d->label && strcmp(d->label, name) == 0));
+}
+
 /* The local store's workloads onto the imported domains of their names
  * (a domain of that name added when Prometheus had none). */
 static int move_workloads(const xg_store *from, xg_store *to)
@@ -93,8 +101,7 @@ static int move_workloads(const xg_store *from, xg_store *to)
         const xg_domain_info *d = &from->domains[w.domain];
         int64_t j = -1;
         for (size_t k = 0; k < to->n_domains && j < 0; k++)
-            if (!to->domains[k].is_host &&
-                strcmp(to->domains[k].name, d->name) == 0)
+            if (is_named(&to->domains[k], d->name))
                 j = (int64_t)k;
         if (j < 0) {
             xg_domain_info n = *d;
