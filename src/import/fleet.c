@@ -533,10 +533,39 @@ static char *one_name(const char *url, const char *query, double t,
     return name;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* The median gap between consecutive samples of the series of r; 0 when
+ * none has two. -1 on ENOMEM. */
+static double median_gap(const xg_pm_result *r)
+{
+    size_t n = 0, k = 0;
+    double *gap, m;
+
+    for (size_t i = 0; i < r->n; i++)
+        n += r->v[i].n_pts > 1 ? r->v[i].n_pts - 1 : 0;
+    if (!n)
+        return 0;
+    if (!(gap = malloc(n * sizeof(*gap))))
+        return -1;
+    for (size_t i = 0; i < r->n; i++)
+        for (size_t p = 1; p < r->v[i].n_pts; p++)
+            gap[k++] = r->v[i].pts[p].t - r->v[i].pts[p - 1].t;
+    qsort(gap, n, sizeof(*gap), cmp_double);
+    m = gap[n / 2];
+    free(gap);
+    return m;
+}
+
 double xg_fleet_guess_step(const char *url, const char *match, double start,
                            double end, char *err, size_t errlen)
 {
-    double w = end - start > 60 ? 60 : end - start, most = 0, g;
+    double w = end - start > 60 ? 60 : end - start, g;
     char *q = xg_fleet_query(match), *name, *q2;
     xg_pm_result r;
 
@@ -548,9 +577,9 @@ double xg_fleet_guess_step(const char *url, const char *match, double start,
     free(q);
     if (!name)
         return err[0] ? -1 : 0;
-    /* count_over_time drops the name: one name, so no two series clash */
-    q2 = xg_strfmt("max(count_over_time({__name__=\"%s\"%s%s}[%.0fs]))",
-                   name, match && *match ? "," : "", match ? match : "", w);
+    /* the raw samples of one metric's series: their timestamps' gaps */
+    q2 = xg_strfmt("{__name__=\"%s\"%s%s}[%.0fs]", name,
+                   match && *match ? "," : "", match ? match : "", w);
     free(name);
     if (!q2 || xg_pm_query(url, q2, end, &r, err, errlen) < 0) {
         if (!q2)
@@ -559,13 +588,13 @@ double xg_fleet_guess_step(const char *url, const char *match, double start,
         return -1;
     }
     free(q2);
-    for (size_t i = 0; i < r.n; i++)
-        for (size_t k = 0; k < r.v[i].n_pts; k++)
-            if (isfinite(r.v[i].pts[k].v) && r.v[i].pts[k].v > most)
-                most = r.v[i].pts[k].v;
+    g = median_gap(&r);
     xg_pm_result_free(&r);
-    if (most < 2)
+    if (g < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (!(g > 0) || !isfinite(g))
         return 0;
-    g = w / most;
     return g >= 1 ? nearbyint(g) : fmax(nearbyint(g * 100) / 100, 0.01);
 }

@@ -79,11 +79,11 @@ void xg_fleet_stats_free(xg_fleet_stats *st);
 int xg_fleet_parse_time(const char *s, double *out);
 
 /* The scrape interval of the tool's series (with the matchers match)
- * around [start, end]: the last 60 s of the window (at most) divided by
- * the most samples one series of one metric (the CPU usage when there)
- * has in it, rounded to whole seconds from 1 s on, to 10 ms below. 0
- * when it cannot say (no data): the caller takes 1 s. -1 + err when
- * Prometheus cannot be asked. */
+ * before end: the median gap between consecutive samples of one metric's
+ * series (the CPU usage when there) in the last 60 s of the window (at
+ * most), rounded to whole seconds from 1 s on, to 10 ms below. 0 when it
+ * cannot say (no series has two samples there): the caller takes 1 s.
+ * -1 + err when Prometheus cannot be asked. */
 double xg_fleet_guess_step(const char *url, const char *match, double start,
                            double end, char *err, size_t errlen);
 

@@ -33,7 +33,7 @@ cleanup() {
 trap cleanup EXIT
 
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-PA=$(port) PB=$(port) PP=$(port)
+PA=$(port) PB=$(port) PC=$(port) PP=$(port)
 # hostA: web1 0.5 CPU, 1 MB/s written on vda; its host row 1.5 CPU.
 # hostB: web1 0.8 CPU, db1 0.25 CPU, 2 MB/s; its host row 1.2 CPU.
 python3 "$here/import/exporter.py" "$PA" hostA \
@@ -51,6 +51,10 @@ python3 "$here/import/exporter.py" "$PB" hostB \
     'xengatherer_cpu_usage_seconds_total{domain="host"}=1.2' \
     'xengatherer_cpu_total_seconds_total{domain="host"}=2' &
 PIDS+=($!)
+# hostC, scraped every 3 s (job "slow"): the step guess must say 3 s
+python3 "$here/import/exporter.py" "$PC" hostC \
+    'xengatherer_cpu_usage_seconds_total{domain="web9"}=0.1' &
+PIDS+=($!)
 cat > "$TMP/prom.yml" <<EOF
 global:
   scrape_interval: 1s
@@ -59,6 +63,10 @@ scrape_configs:
   - job_name: xg
     static_configs:
       - targets: ['127.0.0.1:$PA', '127.0.0.1:$PB']
+  - job_name: slow
+    scrape_interval: 3s
+    static_configs:
+      - targets: ['127.0.0.1:$PC']
 EOF
 prometheus --config.file="$TMP/prom.yml" --storage.tsdb.path="$TMP/tsdb" \
     --web.listen-address="127.0.0.1:$PP" >"$TMP/prom.log" 2>&1 &
@@ -74,7 +82,7 @@ sleep 14 # a dozen scrapes of each target
 
 now=$(date +%s)
 start=$((now - 11)) end=$((now - 1))
-"$XG" import "prometheus=$URL" --start "$start" --end "$end" \
+"$XG" import "prometheus=$URL" --start "$start" --end "$end" --match 'job="xg"' \
     -o "$TMP/a" >"$TMP/a.out" 2>"$TMP/a.err" || fail "import: $(cat "$TMP/a.err")"
 grep -q "left out (not known to this xengatherer): xengatherer_bogus_total" "$TMP/a.err" ||
     fail "the unknown name is not said: $(cat "$TMP/a.err")"
@@ -82,6 +90,10 @@ grep -q "ticks at 1 s" "$TMP/a.err" || fail "step not guessed as 1 s: $(cat "$TM
 for f in recording.db report.txt report.csv report.json report.html; do
     [ -s "$TMP/a/$f" ] || fail "no $f"
 done
+
+"$XG" import "prometheus=$URL" --start "$start" --end "$end" --match 'job="slow"' \
+    -o "$TMP/s" >/dev/null 2>"$TMP/s.err" || fail "import slow: $(cat "$TMP/s.err")"
+grep -q "ticks at 3 s" "$TMP/s.err" || fail "step not guessed as 3 s: $(cat "$TMP/s.err")"
 
 # every domain with its host, both host rows, format 3
 doms=$(python3 - "$TMP/a/recording.db" <<'XGEOF'
