@@ -170,6 +170,21 @@ XGEOF
 grep -q "hostA/web1" "$TMP/cmp.txt" || fail "compare without hostA/web1: $(head -20 "$TMP/cmp.txt")"
 grep -q "hostB/host" "$TMP/cmp.txt" || fail "compare without hostB/host"
 if grep -qi "only in" "$TMP/cmp.txt"; then fail "compare left domains unpaired: $(grep -i 'only in' "$TMP/cmp.txt")"; fi
+# each host row paired with its own host's (hostB's 120 % with hostB's)
+"$XG" compare "$TMP/b1" "$TMP/b2" -f csv >"$TMP/cmp.csv" || fail "compare -f csv"
+python3 - "$TMP/cmp.csv" <<'XGEOF' || fail "compare paired the wrong rows"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert rows and all(r["domain_a"] == r["domain_b"] for r in rows), \
+    {(r["domain_a"], r["domain_b"]) for r in rows if r["domain_a"] != r["domain_b"]}
+want = {"hostA/host": 150.0, "hostB/host": 120.0, "hostB/web1": 80.0}
+for r in rows:
+    if r["metric"] == "cpu_pct" and r["domain_a"] in want:
+        w = want.pop(r["domain_a"])
+        for k in ("a", "b"):
+            assert abs(float(r[k]) - w) <= 0.02 * w, (r["domain_a"], k, r[k], w)
+assert not want, want
+XGEOF
 
 # --match: only hostB's web1
 "$XG" import "prometheus=$URL" --start "$start" --end "$end" --step 1 -q \
