@@ -470,6 +470,15 @@ int xg_store_put(xg_store *s, uint32_t series, uint64_t value)
     return put_at(s, series, s->n_ticks - 1, value);
 }
 
+int xg_store_put_at(xg_store *s, uint32_t series, uint32_t t, uint64_t value)
+{
+    const xg_series *x = &s->series[series];
+
+    if (t >= s->n_ticks || (x->n && t < x->first_tick))
+        return -1;
+    return put_at(s, series, t, value);
+}
+
 int xg_store_put_first(xg_store *s, uint32_t series, uint32_t t,
                        uint64_t value)
 {

@@ -178,6 +178,12 @@ int64_t xg_store_tick(xg_store *s, int64_t mono_ns, int64_t wall_ns);
  * domain's first/last tick. Gaps since the series' previous value are filled
  * with XG_NOVALUE. Returns 0, -1 on ENOMEM. */
 int xg_store_put(xg_store *s, uint32_t series, uint64_t value);
+/* Stores value at tick t (an existing tick, not before the series' first
+ * value): for a store whose ticks are all made before its values come
+ * (an import, series by series). Gaps since the series' previous value
+ * are filled with XG_NOVALUE; a value already there is replaced. 0, -1
+ * on ENOMEM or a t out of range. */
+int xg_store_put_at(xg_store *s, uint32_t series, uint32_t t, uint64_t value);
 /* Stores value at every tick from t (at or before the current one) to the
  * current one, as the first values of a series that never had one (e.g.
  * the zero a device's counter stood at before its line showed; the

@@ -69,10 +69,13 @@ void xg_fleet_stats_free(xg_fleet_stats *st)
         xg_sb_free(&st->unknown);
 }
 
-/* One store series being filled: its values at every tick. */
+/* One store series being filled: a counter's reset state (the values
+ * go into the store as they come, in tick order). */
 typedef struct fseries {
-    uint64_t *v;
+    bool used;
     bool counter;
+    uint64_t prev;        /* the last raw value put; XG_NOVALUE: none */
+    uint64_t offset;      /* what the resets so far add */
 } fseries;
 
 typedef struct filler {
@@ -145,14 +148,8 @@ static fseries *fseries_of(filler *f, int64_t idx, bool counter)
         f->cap_fs = cap;
     }
     fseries *e = &f->fs[idx];
-    if (!e->v) {
-        e->v = malloc((f->n_ticks ? f->n_ticks : 1) * sizeof(*e->v));
-        if (!e->v)
-            return NULL;
-        for (uint32_t k = 0; k < f->n_ticks; k++)
-            e->v[k] = XG_NOVALUE;
-        e->counter = counter;
-    }
+    if (!e->used)
+        *e = (fseries){true, counter, XG_NOVALUE, 0};
     return e;
 }
 
@@ -213,6 +210,19 @@ static bool to_stored(double v, double scale, uint64_t *out)
     return *out != XG_NOVALUE;
 }
 
+/* A counter's raw value as stored: from a fall on, every value is raised
+ * by the value before the fall (as rate() reads a reset). */
+static uint64_t join_reset(fseries *e, uint64_t raw, size_t *resets)
+{
+    if (e->prev != XG_NOVALUE && raw < e->prev) {
+        e->offset += e->prev;
+        (*resets)++;
+    }
+    e->prev = raw;
+    return raw + e->offset < raw || raw + e->offset == XG_NOVALUE
+               ? XG_NOVALUE - 1 : raw + e->offset;
+}
+
 static int add_series(filler *f, const xg_pm_series *x)
 {
     const xg_series_def *def;
@@ -227,56 +237,35 @@ static int add_series(filler *f, const xg_pm_series *x)
     xg_om_unit(def, &scale);
     for (size_t i = 0; i < x->n_pts; i++) {
         int64_t k = tick_of(f, x->pts[i].t);
+        const xg_series *ss = &f->s->series[idx];
         uint64_t u;
-        if (k < 0 || e->v[k] != XG_NOVALUE ||
+        /* off the grid, a tick already filled or before the series' first
+         * (two Prometheus series on one store series), not a number */
+        if (k < 0 || (ss->n && k < ss->first_tick) ||
+            xg_store_get(f->s, (uint32_t)idx, (uint32_t)k) != XG_NOVALUE ||
             !to_stored(x->pts[i].v, scale, &u)) {
             f->st->skipped++;
             continue;
         }
-        e->v[k] = u;
+        if (e->counter)
+            u = join_reset(e, u, &f->st->resets);
+        if (xg_store_put_at(f->s, (uint32_t)idx, (uint32_t)k, u) < 0)
+            return -1;
         f->st->points++;
     }
     return 0;
 }
 
-/* A counter's resets joined up: from a fall on, every value is raised by
- * the value before the fall. */
-static void join_resets(fseries *e, uint32_t n, size_t *resets)
+/* The ticks of the window, made before any value. */
+static int make_ticks(filler *f)
 {
-    uint64_t prev = XG_NOVALUE, offset = 0;
-
-    for (uint32_t k = 0; k < n; k++) {
-        uint64_t raw = e->v[k];
-        if (raw == XG_NOVALUE)
-            continue;
-        if (prev != XG_NOVALUE && raw < prev) {
-            offset += prev;
-            (*resets)++;
-        }
-        prev = raw;
-        e->v[k] = raw + offset < raw ? XG_NOVALUE - 1 : raw + offset;
-    }
-}
-
-/* The ticks, and each series' values at them. */
-static int put_ticks(filler *f)
-{
-    xg_store *s = f->s;
-
-    for (size_t i = 0; i < s->n_series && i < f->cap_fs; i++)
-        if (f->fs[i].v && f->fs[i].counter)
-            join_resets(&f->fs[i], f->n_ticks, &f->st->resets);
     for (uint32_t k = 0; k < f->n_ticks; k++) {
         double at = k * f->w->step;
         int64_t wall = llround((f->w->start + at) * 1e9);
-        if (xg_store_tick(s, f->w->mono_from_wall
-                                 ? wall + f->w->mono_minus_wall_ns
-                                 : llround(at * 1e9), wall) < 0)
+        if (xg_store_tick(f->s, f->w->mono_from_wall
+                                    ? wall + f->w->mono_minus_wall_ns
+                                    : llround(at * 1e9), wall) < 0)
             return -1;
-        for (size_t i = 0; i < s->n_series && i < f->cap_fs; i++)
-            if (f->fs[i].v && f->fs[i].v[k] != XG_NOVALUE &&
-                xg_store_put(s, (uint32_t)i, f->fs[i].v[k]) < 0)
-                return -1;
     }
     return 0;
 }
@@ -371,6 +360,10 @@ static int fill_begin(filler *f, const xg_fleet_window *w, xg_store *out,
                  f->n_ticks ? "more than 1000000" : "no");
         return -1;
     }
+    if (make_ticks(f) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     return 0;
 }
 
@@ -390,12 +383,8 @@ static int fill_add(filler *f, const xg_pm_result *r, char *err,
 /* The ticks and values into the store, the meta; f freed. */
 static int fill_end(filler *f, int rc, char *err, size_t errlen)
 {
-    if (rc == 0 && put_ticks(f) < 0)
-        rc = -1, snprintf(err, errlen, "out of memory");
-    for (size_t i = 0; i < f->cap_fs; i++) {
-        f->st->series += f->fs[i].v != NULL;
-        free(f->fs[i].v);
-    }
+    for (size_t i = 0; i < f->cap_fs; i++)
+        f->st->series += f->fs[i].used;
     free(f->fs);
     if (rc == 0 && f->st->unknown.oom)
         rc = -1, snprintf(err, errlen, "out of memory");
