@@ -153,6 +153,21 @@ grep -q "^hosts: .*hostA" "$TMP/a/report.txt" || fail "text report header withou
 grep -q "^hostA/web1 " "$TMP/a/report.txt" || fail "text report without hostA/web1"
 grep -q "^hostB/host " "$TMP/a/report.txt" || fail "text report without hostB/host"
 grep -q "hostB/db1" "$TMP/a/report.html" || fail "HTML report without hostB/db1"
+# the HTML report in a real browser (when there is one): charts drawn,
+# no script error, the rows named HOST/NAME
+if chrome=$(command -v chromium || command -v chromium-browser); then
+    "$chrome" --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/chrome" \
+        --no-first-run --disable-extensions --proxy-server='http://127.0.0.1:9' \
+        --enable-logging=stderr --v=0 --virtual-time-budget=3000 --dump-dom \
+        "file://$TMP/a/report.html" >"$TMP/dom.html" 2>"$TMP/chrome.log" ||
+        fail "chromium exited $?: $(tail -3 "$TMP/chrome.log")"
+    if grep -E 'CONSOLE|Uncaught' "$TMP/chrome.log" | grep -iE 'error|uncaught'; then
+        fail "HTML report: console errors (above)"
+    fi
+    if grep -q 'data-js-errors="[^"]' "$TMP/dom.html"; then fail "HTML report: script errors"; fi
+    grep -q '<svg[^>]*xg-chart' "$TMP/dom.html" || fail "HTML report: no chart drawn"
+    grep -q 'hostB/db1' "$TMP/dom.html" || fail "HTML report DOM without hostB/db1"
+fi
 python3 - "$TMP/a/report.json" <<'XGEOF' || fail "JSON domains without their host"
 import json, sys
 d = json.load(open(sys.argv[1]))["domains"]
