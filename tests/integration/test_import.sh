@@ -34,6 +34,8 @@ trap cleanup EXIT
 
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PA=$(port) PB=$(port) PC=$(port) PP=$(port)
+# The stand-ins for `xengatherer serve` (to swap for the real thing: start
+# serve on $PA, $PB, $PC with those hosts' domains and keep the rates).
 # hostA: web1 0.5 CPU, 1 MB/s written on vda; its host row 1.5 CPU.
 # hostB: web1 0.8 CPU, db1 0.25 CPU, 2 MB/s; its host row 1.2 CPU.
 python3 "$here/import/exporter.py" "$PA" hostA \
