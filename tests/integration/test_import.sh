@@ -179,9 +179,9 @@ assert sorted((x["host"], x["name"]) for x in d) == [
 XGEOF
 
 # compare of two imports: the halves of the window, paired by host+name
-"$XG" import "prometheus=$URL" --start "$start" --end "$((start + 5))" --step 1 \
+"$XG" import "prometheus=$URL" --start "$start" --end "$((start + 5))" --step 1 --match 'job="xg"' \
     -q -o "$TMP/b1" >/dev/null 2>"$TMP/b1.err" || fail "import b1: $(cat "$TMP/b1.err")"
-"$XG" import "prometheus=$URL" --start "$((start + 5))" --end "$end" --step 1 \
+"$XG" import "prometheus=$URL" --start "$((start + 5))" --end "$end" --step 1 --match 'job="xg"' \
     -q -o "$TMP/b2" >/dev/null 2>"$TMP/b2.err" || fail "import b2: $(cat "$TMP/b2.err")"
 "$XG" compare "$TMP/b1" "$TMP/b2" >"$TMP/cmp.txt" 2>&1 || fail "compare: $(cat "$TMP/cmp.txt")"
 grep -q "hostA/web1" "$TMP/cmp.txt" || fail "compare without hostA/web1: $(head -20 "$TMP/cmp.txt")"
