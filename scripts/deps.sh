@@ -15,6 +15,8 @@ pkgs=(build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
       sysstat time linux-perf      # the benchmark's peers and timers
       strace                       # bench/reads.sh counts the reads
       libbpf-dev bpftool           # the cgroup platform's BPF iterator (clang above)
+      libcurl4-openssl-dev         # import / run --source read a Prometheus
+      prometheus                   # test_import scrapes with a real one
       chromium                     # test_html renders report.html headless
       python3-scipy                # the statistics are checked against scipy
       qemu-system-x86 busybox-static xz-utils cpio) # the QEMU VM lab

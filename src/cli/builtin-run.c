@@ -40,6 +40,12 @@ static const char usage_fmt[] =
     "                        needs a build with it, root and BTF; else the\n"
     "                        files, and the CPU note says why)\n"
     "  --root DIR            read /proc and /sys under DIR (also $XG_ROOT)\n"
+    "  --source prometheus=URL  no collectors here: the window's figures\n"
+    "                        from the Prometheus at URL that scrapes\n"
+    "                        'xengatherer serve' on the hosts of the\n"
+    "                        --vmfile's domains (needs --vmfile)\n"
+    "  --step SECS           with --source: between ticks (default -i; set\n"
+    "                        it to the scrape interval)\n"
     "Workload\n"
     "  --exec TEMPLATE       how COMMAND runs on each domain; {name}, {addr}\n"
     "                        and {id} are replaced inside single words, {{\n"
@@ -139,7 +145,8 @@ static int write_one(const xg_store *s, const char *dir, const char *name,
 /* Parses the recording back (as `report` would on another machine) and
  * writes report.txt (also printed), report.csv, report.json and
  * report.html. */
-static int report_files(const xg_result *res, const xg_options *o)
+int xg_cli_report_files(const char *recording, const char *outdir,
+                        const xg_options *o)
 {
     xg_store s;
     char err[4400], msg[8800];
@@ -149,17 +156,17 @@ static int report_files(const xg_result *res, const xg_options *o)
      * run at once, and the reports can be made again from it */
     snprintf(msg, sizeof(msg), "\nxengatherer: stopped while writing the "
              "reports; the recording is complete: %s ('xengatherer report "
-             "%s' makes them)\n", res->recording, res->outdir);
+             "%s' makes them)\n", recording, outdir);
     xg_signals_exit_now(msg);
-    if (xg_recording_read(res->recording, &s, err, sizeof(err)) < 0) {
+    if (xg_recording_read(recording, &s, err, sizeof(err)) < 0) {
         xg_err("%s", err);
         return -1;
     }
-    if (write_one(&s, res->outdir, "report.txt", XG_FMT_TEXT, o, stdout) <
+    if (write_one(&s, outdir, "report.txt", XG_FMT_TEXT, o, stdout) <
             0 ||
-        write_one(&s, res->outdir, "report.csv", XG_FMT_CSV, o, NULL) < 0 ||
-        write_one(&s, res->outdir, "report.json", XG_FMT_JSON, o, NULL) < 0 ||
-        write_one(&s, res->outdir, "report.html", XG_FMT_HTML, o, NULL) < 0)
+        write_one(&s, outdir, "report.csv", XG_FMT_CSV, o, NULL) < 0 ||
+        write_one(&s, outdir, "report.json", XG_FMT_JSON, o, NULL) < 0 ||
+        write_one(&s, outdir, "report.html", XG_FMT_HTML, o, NULL) < 0)
         rc = -1;
     xg_store_free(&s);
     return rc;
@@ -210,7 +217,8 @@ static int experiment_cmd(int argc, char **argv, const char *name,
         free(o.env);
         return rc == 1 ? 0 : rc;
     }
-    if ((rc = xg_cli_platform(&o, name)) != 0) {
+    /* --source: no platform here, the domains are the vmfile's */
+    if (!o.source && (rc = xg_cli_platform(&o, name)) != 0) {
         free(o.cgroups);
         free(o.env);
         return rc;
@@ -221,7 +229,8 @@ static int experiment_cmd(int argc, char **argv, const char *name,
     if (rc != XG_EXIT_OK) {
         xg_err("%s", err);
     } else {
-        if (report && report_files(&res, &o) < 0)
+        if (report &&
+            xg_cli_report_files(res.recording, res.outdir, &o) < 0)
             rc = XG_EXIT_FAIL;
         if (!o.quiet)
             fprintf(stderr, "xengatherer: %srecording written to %s\n",

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "import/fleet.h"
 #include "platform/platform.h"
 #include "util/exectpl.h"
 #include "util/say.h"
@@ -114,7 +115,7 @@ enum {
     O_CONNTMO,
     O_CACHEEV, O_NOSUMCACHE, O_EXECUSER, O_ENV, O_MAXMEM, O_NONET,
     O_CKPT, O_NOBLKIO, O_CONNECT, O_REPEAT, O_WARMUP, O_PAUSE,
-    O_CGBPF, O_NOCGBPF,
+    O_CGBPF, O_NOCGBPF, O_SOURCE, O_START, O_END, O_STEP, O_MATCH,
 };
 
 static const struct option longopts[] = {
@@ -152,6 +153,11 @@ static const struct option longopts[] = {
     {"repeat", required_argument, NULL, O_REPEAT},
     {"warmup", required_argument, NULL, O_WARMUP},
     {"pause", required_argument, NULL, O_PAUSE},
+    {"source", required_argument, NULL, O_SOURCE},
+    {"start", required_argument, NULL, O_START},
+    {"end", required_argument, NULL, O_END},
+    {"step", required_argument, NULL, O_STEP},
+    {"match", required_argument, NULL, O_MATCH},
     {NULL, 0, NULL, 0},
 };
 
@@ -182,7 +188,60 @@ static bool experiment_only(int c)
            c == O_VMFILE ||
            c == O_CACHEEV || c == O_NOSUMCACHE || c == O_EXECUSER ||
            c == O_ENV || c == O_MAXMEM || c == O_CKPT || c == O_REPEAT ||
-           c == O_WARMUP || c == O_PAUSE;
+           c == O_WARMUP || c == O_PAUSE || c == O_SOURCE;
+}
+
+/* Options import takes (experiment ones among them) and only it does. */
+static bool import_ok(int c)
+{
+    return c == 'o' || c == 'q' || c == O_FORCE || c == O_PARTS ||
+           c == O_START || c == O_END || c == O_STEP || c == O_MATCH;
+}
+
+static bool import_only(int c)
+{
+    return c == O_START || c == O_END || c == O_MATCH;
+}
+
+/* Why option c is refused by a command that accepts what, or NULL. */
+static const char *refused(int c, unsigned what)
+{
+    if (c == 'h' || c == '?' || c == ':')
+        return NULL;
+    if (what & XG_CLI_IMPORT)
+        return import_ok(c) ? NULL : "not for import";
+    if (import_only(c))
+        return "for import";
+    if (experiment_only(c) && !(what & XG_CLI_EXPERIMENT))
+        return "for run and record";
+    if (c == O_STEP && !(what & XG_CLI_EXPERIMENT))
+        return "for import, and run and record with --source";
+    return NULL;
+}
+
+const char *xg_cli_source(const char *cmd, const char *arg)
+{
+    const char *url = strncmp(arg, "prometheus=", 11) == 0 ? arg + 11 : NULL;
+
+    if (!url || (strncmp(url, "http://", 7) != 0 &&
+                 strncmp(url, "https://", 8) != 0) ||
+        strlen(url) <= 8) {
+        xg_err("%s: source '%s': not prometheus=URL with an http:// or "
+               "https:// URL", cmd, arg);
+        return NULL;
+    }
+    return url;
+}
+
+/* --start, --end: RFC 3339 or unix seconds. */
+static int time_arg(const char *cmd, const char *opt, const char *arg,
+                    double *out)
+{
+    if (xg_fleet_parse_time(arg, out) == 0)
+        return 0;
+    xg_err("%s: %s '%s': not a time (RFC 3339 such as "
+           "2026-12-03T17:00:00Z, or unix seconds)", cmd, opt, arg);
+    return -1;
 }
 
 /* Appends s to a growing array of strings (the strings are argv's). */
@@ -269,6 +328,14 @@ static int check_conflicts(const xg_options *o, const char *cmd)
     else if (o->pause_s > 0 && !XG_REPEATED(o))
         why = "--pause is the time between repetitions: it needs --repeat "
               "or --warmup";
+    else if (o->source && XG_REPEATED(o))
+        why = "--repeat and --warmup are not done with --source yet (one "
+              "window per run)";
+    else if (o->source && (o->n_cgroups || o->cgroup_parent))
+        why = "--source takes its domains from --vmfile, not from cgroups "
+              "here";
+    else if (o->import_step > 0 && !o->source && strcmp(cmd, "import"))
+        why = "--step is the step of --source's figures: it needs --source";
     else if (o->warmup > o->repeat)
         why = "--warmup runs more repetitions than --repeat measures (a "
               "warm-up longer than the measurement is another experiment)";
@@ -366,14 +433,14 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
     for (int li = -1;
          (c = getopt_long(argc, argv, "+hi:d:o:q", longopts, &li)) != -1;
          li = -1) {
-        if (c != 'h' && c != '?' && c != ':' && experiment_only(c) &&
-            !(what & XG_CLI_EXPERIMENT)) {
+        const char *whose = refused(c, what);
+        if (whose) {
             /* by name: argv[optind - 1] may be the option's value */
             if (li >= 0)
-                xg_err("%s: option '--%s' is for run and record", cmd,
-                       longopts[li].name);
+                xg_err("%s: option '--%s' is %s", cmd, longopts[li].name,
+                       whose);
             else
-                xg_err("%s: option '-%c' is for run and record", cmd, c);
+                xg_err("%s: option '-%c' is %s", cmd, c, whose);
             return 2;
         }
         switch (c) {
@@ -474,6 +541,24 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
             else if ((o->pause_s = seconds("--pause", optarg, 0)) < 0)
                 return 2;
             break;
+        case O_SOURCE:
+            if (!(o->source = xg_cli_source(cmd, optarg)))
+                return 2;
+            break;
+        case O_START:
+            if (time_arg(cmd, "--start", optarg, &o->import_start) < 0)
+                return 2;
+            break;
+        case O_END:
+            if (time_arg(cmd, "--end", optarg, &o->import_end) < 0)
+                return 2;
+            break;
+        case O_STEP:
+            if ((o->import_step = seconds("--step", optarg,
+                                          XG_INTERVAL_MIN_S)) < 0)
+                return 2;
+            break;
+        case O_MATCH: o->match = optarg; break;
         case O_UNTIL: o->until_done = true; break;
         case O_FORCE: o->force = true; break;
         case O_PARTS: o->partitions = true; break;

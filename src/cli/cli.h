@@ -18,9 +18,12 @@ int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /* What a subcommand accepts of the experiment options. */
-enum { XG_CLI_EXPERIMENT = 1, XG_CLI_DOMAINS = 2 };
+enum { XG_CLI_EXPERIMENT = 1, XG_CLI_DOMAINS = 2,
+       XG_CLI_IMPORT = 4 /* import: -o, -q, --force, --partitions and
+                          * --start, --end, --step, --match */ };
 
 /* Parses argv into o (defaults first). Returns 0 to go on, 1 when --help
  * was printed (exit 0), or 2 after printing a one-line usage error. */
@@ -50,6 +53,16 @@ char *xg_cli_recording_path(const char *arg);
 
 /* The whole argv as one string, for the recording's metadata. malloc'd. */
 char *xg_cli_join(int argc, char **argv);
+
+/* The URL of a source argument "prometheus=URL" (http or https), or
+ * NULL after a one-line error naming it. */
+const char *xg_cli_source(const char *cmd, const char *arg);
+
+/* Parses the recording back (as `report` would on another machine) and
+ * writes OUTDIR/report.txt (also printed), .csv, .json and .html. 0 or
+ * -1 after a one-line error. */
+int xg_cli_report_files(const char *recording, const char *outdir,
+                        const xg_options *o);
 
 /* Prints "xengatherer: msg" on stderr. */
 void xg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -13,6 +13,7 @@ static const xg_cmd cmds[] = {
     {"report", cmd_report, "turn a recording into a report (text, CSV, JSON, HTML)"},
     {"compare", cmd_compare, "compare two recordings' figures, with tests"},
     {"list", cmd_list, "list the domains the platform sees"},
+    {"import", cmd_import, "a fleet's window from Prometheus as a recording"},
 };
 
 static void usage(FILE *f)

@@ -1,6 +1,7 @@
 /* options.c — the defaults of one experiment's options. */
 #include "core/options.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,4 +21,5 @@ void xg_options_defaults(xg_options *o)
     snprintf(ssh, sizeof(ssh), XG_EXEC_SSH_FMT, XG_CONNECT_TIMEOUT_S);
     o->exec_tpl = ssh;
     o->families = XG_FAM_ALL;
+    o->import_start = o->import_end = NAN;
 }

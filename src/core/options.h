@@ -80,6 +80,13 @@ typedef struct xg_options {
     char **command;            /* the words after "--"; NULL-terminated; may be NULL */
     int n_command;
     const char *cmdline;       /* the tool's full command line, for the metadata */
+    const char *source;        /* --source prometheus=URL (run, record) or
+                                * import's argument: the URL; NULL = the
+                                * local collectors */
+    double import_start;       /* --start, unix seconds; NAN = not given */
+    double import_end;         /* --end; NAN = not given */
+    double import_step;        /* --step SECS; 0 = guessed (import) or -i */
+    const char *match;         /* --match: PromQL matchers ANDed in */
 } xg_options;
 
 /* --repeat and --warmup at most (a repetition is at least one tick's

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/strbuf.h"
+
 static int grow(void **v, size_t *cap, size_t need, size_t elem)
 {
     size_t nc;
@@ -49,6 +51,8 @@ void xg_store_free(xg_store *s)
         free(d->name);
         free(d->address);
         free(d->uuid);
+        free(d->host);
+        free(d->label);
     }
     for (i = 0; i < s->n_series; i++) {
         xg_series *x = &s->series[i];
@@ -132,6 +136,11 @@ const char *xg_store_meta_get(const xg_store *s, const char *key)
     return NULL;
 }
 
+static bool same_host(const char *a, const char *b)
+{
+    return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
 int64_t xg_store_add_domain(xg_store *s, const xg_domain_info *d)
 {
     xg_domain_info *n;
@@ -145,15 +154,30 @@ int64_t xg_store_add_domain(xg_store *s, const xg_domain_info *d)
     n->name = dup_or_null(d->name ? d->name : "");
     n->address = dup_or_null(d->address);
     n->uuid = dup_or_null(d->uuid);
+    n->host = dup_or_null(d->host);
+    n->label = d->host ? xg_strfmt("%s/%s", d->host, n->name ? n->name : "")
+                       : NULL;
     if (!n->key || !n->name || (d->address && !n->address) ||
-        (d->uuid && !n->uuid)) {
+        (d->uuid && !n->uuid) || (d->host && (!n->host || !n->label))) {
         free(n->key);
         free(n->name);
         free(n->address);
         free(n->uuid);
+        free(n->host);
+        free(n->label);
         return -1;
     }
+    /* a host other than the first domain's (none counts as one) */
+    if (s->n_domains && !same_host(s->domains[0].host, n->host))
+        s->multi_host = true;
     return (int64_t)s->n_domains++;
+}
+
+const char *xg_store_dom_label(const xg_store *s, uint32_t dom)
+{
+    const xg_domain_info *d = &s->domains[dom];
+
+    return s->multi_host && d->label ? d->label : d->name;
 }
 
 int64_t xg_store_find_domain(const xg_store *s, const char *key)
@@ -444,6 +468,15 @@ int xg_store_put(xg_store *s, uint32_t series, uint64_t value)
     if (s->n_ticks == 0)
         return -1;
     return put_at(s, series, s->n_ticks - 1, value);
+}
+
+int xg_store_put_at(xg_store *s, uint32_t series, uint32_t t, uint64_t value)
+{
+    const xg_series *x = &s->series[series];
+
+    if (t >= s->n_ticks || (x->n && t < x->first_tick))
+        return -1;
+    return put_at(s, series, t, value);
 }
 
 int xg_store_put_first(xg_store *s, uint32_t series, uint32_t t,

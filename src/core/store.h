@@ -18,6 +18,11 @@ typedef struct xg_domain_info {
     char *name;           /* display name, e.g. "a" or "host" */
     char *address;        /* from the vmfile; NULL when none */
     char *uuid;           /* NULL when unknown */
+    char *host;           /* the hypervisor host it ran on, in a recording
+                           * of several hosts (import); NULL: this one */
+    char *label;          /* "HOST/NAME" when host is set (made by
+                           * xg_store_add_domain; what is passed is
+                           * ignored); NULL otherwise */
     int64_t platform_id;  /* domid, cgroup inode, pid...; -1 when unknown */
     int vcpus;            /* 0 when unknown */
     bool is_host;         /* the host / Domain-0 row */
@@ -112,6 +117,7 @@ typedef struct xg_store {
     uint32_t expect_ticks;  /* preallocation hint for new series */
     uint32_t prealloc_max;  /* at most this many values preallocated for a
                              * series at a time (0: no limit) */
+    bool multi_host;        /* its domains are on more than one host */
 } xg_store;
 
 /* Values moved out of a store by xg_store_take: series `series` at ticks
@@ -142,6 +148,9 @@ const char *xg_store_meta_get(const xg_store *s, const char *key);
  * copied too: a new domain should pass -1 for both. Returns its index, -1
  * on ENOMEM. */
 int64_t xg_store_add_domain(xg_store *s, const xg_domain_info *d);
+/* How domain dom is named in a report: its name, or "HOST/NAME" when
+ * the store's domains are on more than one host. */
+const char *xg_store_dom_label(const xg_store *s, uint32_t dom);
 /* Index of the domain with this key, or -1. */
 int64_t xg_store_find_domain(const xg_store *s, const char *key);
 
@@ -169,6 +178,12 @@ int64_t xg_store_tick(xg_store *s, int64_t mono_ns, int64_t wall_ns);
  * domain's first/last tick. Gaps since the series' previous value are filled
  * with XG_NOVALUE. Returns 0, -1 on ENOMEM. */
 int xg_store_put(xg_store *s, uint32_t series, uint64_t value);
+/* Stores value at tick t (an existing tick, not before the series' first
+ * value): for a store whose ticks are all made before its values come
+ * (an import, series by series). Gaps since the series' previous value
+ * are filled with XG_NOVALUE; a value already there is replaced. 0, -1
+ * on ENOMEM or a t out of range. */
+int xg_store_put_at(xg_store *s, uint32_t series, uint32_t t, uint64_t value);
 /* Stores value at every tick from t (at or before the current one) to the
  * current one, as the first values of a series that never had one (e.g.
  * the zero a device's counter stood at before its line showed; the

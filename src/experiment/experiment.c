@@ -1,6 +1,7 @@
 /* experiment.c — one whole experiment, steps 1-5 of the workflow except the
  * report: domains, collectors, workload, sampling loop, stop, recording. */
 #include "experiment/experiment.h"
+#include "experiment/remote.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -317,8 +318,8 @@ static void progress(const xg_options *o, const xg_prog *p, size_t n)
 /* The folder and recording path; refuses an existing recording unless
  * --force, before anything starts. The folder is made with its parents
  * (as mkdir -p); a file or a symlink in the way is refused. */
-static int output_path(const xg_options *o, xg_result *res, char *err,
-                       size_t errlen)
+int xg_output_path(const xg_options *o, xg_result *res, char *err,
+                   size_t errlen)
 {
     struct stat st;
     char *p;
@@ -933,13 +934,15 @@ int xg_experiment(const xg_options *o, xg_result *res, char *err,
     unsigned rep;
     bool pending;
 
+    if (o->source) /* the figures from a Prometheus: remote.c */
+        return xg_remote_experiment(o, res, err, errlen);
     memset(res, 0, sizeof(*res));
     /* 1. domains, workload argv, output folder: everything that can be
      * refused is refused before any collector or workload starts. */
     rc = xg_session_select(&s, o, err, errlen);
     if (rc == XG_EXIT_OK && xg_jobs_prepare(ctx, &jobs, err, errlen) < 0)
         rc = XG_EXIT_USAGE;
-    if (rc == XG_EXIT_OK && output_path(o, res, err, errlen) < 0)
+    if (rc == XG_EXIT_OK && xg_output_path(o, res, err, errlen) < 0)
         rc = XG_EXIT_USAGE;
     if (rc == XG_EXIT_OK &&
         !(sp = xg_spill_new(o->max_memory, res->recording, o->force))) {

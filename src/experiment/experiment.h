@@ -49,6 +49,12 @@ void xg_session_stop(xg_session *s);
 /* Releases the domains and the platform and frees the store. */
 void xg_session_close(xg_session *s);
 
+/* The output folder (-o, else ./xg-YYYYmmdd-HHMMSS, made with its
+ * parents) and res->recording in it; an existing recording is refused
+ * unless --force. 0, or -1 + err. */
+int xg_output_path(const xg_options *o, xg_result *res, char *err,
+                   size_t errlen);
+
 /* Runs the experiment. Returns an exit code; on failure err holds one line. */
 int xg_experiment(const xg_options *o, xg_result *res, char *err,
                   size_t errlen);

@@ -314,20 +314,41 @@ static int read_ticks(reader *r)
     return rc;
 }
 
+/* Whether domains has the column host (format 3's; older files have
+ * none): 1, 0, or -1 + err. */
+static int has_host_column(reader *r)
+{
+    sqlite3_stmt *st;
+    int rc, has;
+
+    if (r_prepare(r, &st, "SELECT count(*) FROM pragma_table_info('domains')"
+                  " WHERE name = 'host'") < 0)
+        return -1;
+    rc = r_step(r, st);
+    has = rc > 0 && sqlite3_column_int(st, 0) > 0;
+    sqlite3_finalize(st);
+    return rc < 0 ? -1 : has;
+}
+
 static int read_domains(reader *r)
 {
     xg_store *s = r->s;
     int64_t last = (int64_t)s->n_ticks - 1;
     sqlite3_stmt *st;
-    int rc;
+    int rc, has_host = has_host_column(r);
 
-    if (r_prepare(r, &st, "SELECT id, key, name, address, uuid, platform_id,"
-                  " vcpus, is_host, first_tick, last_tick FROM domains"
-                  " ORDER BY id") < 0)
+    if (has_host < 0 ||
+        r_prepare(r, &st, has_host
+                  ? "SELECT id, key, name, address, uuid, platform_id,"
+                    " vcpus, is_host, first_tick, last_tick, host FROM domains"
+                    " ORDER BY id"
+                  : "SELECT id, key, name, address, uuid, platform_id,"
+                    " vcpus, is_host, first_tick, last_tick, NULL FROM domains"
+                    " ORDER BY id") < 0)
         return -1;
     while ((rc = r_step(r, st)) > 0) {
         xg_domain_info d = { 0 };
-        const char *key, *name, *address, *uuid;
+        const char *key, *name, *address, *uuid, *host;
         int64_t id = 0, vcpus = 0, is_host = 0;
         char row[48];
         rc = -1;
@@ -342,7 +363,8 @@ static int read_domains(reader *r)
             col_range(r, st, 6, row, true, 0, 0, INT_MAX, &vcpus) < 0 ||
             col_range(r, st, 7, row, false, 0, 0, 1, &is_host) < 0 ||
             col_range(r, st, 8, row, true, -1, -1, last, &d.first_tick) < 0 ||
-            col_range(r, st, 9, row, true, -1, -1, last, &d.last_tick) < 0)
+            col_range(r, st, 9, row, true, -1, -1, last, &d.last_tick) < 0 ||
+            col_text(r, st, 10, row, true, &host) < 0)
             break;
         if ((d.first_tick < 0) != (d.last_tick < 0) ||
             d.first_tick > d.last_tick) {
@@ -362,6 +384,7 @@ static int read_domains(reader *r)
         d.name = (char *)name;
         d.address = (char *)address;
         d.uuid = (char *)uuid;
+        d.host = (char *)host;
         d.vcpus = (int)vcpus;
         d.is_host = is_host != 0;
         if (push_id(r, &r->domain_ids, s->n_domains, id, row) < 0)

@@ -12,8 +12,11 @@
 
 /* The newest format this build reads. It writes 1 for a single run, 2 for
  * a repeated one (format 2 added the repetitions: a reader of format 1
- * would take the whole recording for one window, so it must refuse). */
-#define XG_RECORDING_FORMAT 2
+ * would take the whole recording for one window, so it must refuse), 3
+ * for one whose domains are on several hosts (import: format 3 added
+ * domains.host; an older reader would mix the hosts' domains and host
+ * rows up, so it must refuse). */
+#define XG_RECORDING_FORMAT 3
 
 /* How long a commit waits for readers of the file to let go (a report
  * of a large recording reads for seconds) before it fails. */

@@ -16,15 +16,24 @@
 #include "recording/internal.h"
 #include "util/strbuf.h"
 
-/* format 2 only when it has repetitions (recording.h) */
-#define FORMAT_STR(s) ((s)->n_reps ? "2" : "1")
+/* format 3 only when its domains have hosts, 2 when it has repetitions
+ * (recording.h) */
+#define FORMAT_STR(s) (has_hosts(s) ? "3" : (s)->n_reps ? "2" : "1")
+
+static bool has_hosts(const xg_store *s)
+{
+    for (size_t i = 0; i < s->n_domains; i++)
+        if (s->domains[i].host)
+            return true;
+    return false;
+}
 
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE domains(id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL,"
     " name TEXT NOT NULL, address TEXT, uuid TEXT, platform_id INTEGER,"
     " vcpus INTEGER, is_host INTEGER NOT NULL, first_tick INTEGER,"
-    " last_tick INTEGER);"
+    " last_tick INTEGER, host TEXT);"
     "CREATE TABLE ticks(seq INTEGER PRIMARY KEY, mono_ns INTEGER NOT NULL,"
     " wall_ns INTEGER NOT NULL);"
     "CREATE TABLE series(id INTEGER PRIMARY KEY,"
@@ -172,8 +181,8 @@ static int write_domains(writer *w, const xg_store *s)
     /* a domain a checkpoint wrote gets its span again (a key used
      * twice is still refused: only the id may match an earlier row) */
     if (w_prepare(w, &st, "INSERT INTO domains(id, key, name, address, uuid,"
-                  " platform_id, vcpus, is_host, first_tick, last_tick)"
-                  " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                  " platform_id, vcpus, is_host, first_tick, last_tick,"
+                  " host) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                   " ON CONFLICT(id) DO UPDATE SET first_tick ="
                   " excluded.first_tick, last_tick = excluded.last_tick") < 0)
         return -1;
@@ -189,6 +198,7 @@ static int write_domains(writer *w, const xg_store *s)
         bind_int(w, st, 8, d->is_host ? 1 : 0);
         bind_int_unless(w, st, 9, d->first_tick, -1);
         bind_int_unless(w, st, 10, d->last_tick, -1);
+        bind_text(w, st, 11, d->host);
         ret = w_step(w, st, "writing domains");
     }
     sqlite3_finalize(st);

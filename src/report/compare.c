@@ -28,12 +28,20 @@ static bool in_list(const dlist *d, const char *name)
     return false;
 }
 
+/* Whether f is the host row of a one-host recording, paired with the
+ * other's host row whatever its name. A multi-host recording's host rows
+ * are "HOST/host" (xg_store_dom_label): paired by that, as domains are. */
+static bool the_host(const xg_fig *f)
+{
+    return f->is_host && !strchr(f->domain, '/');
+}
+
 static int dlist_build(dlist *d, const xg_figset *fs)
 {
     memset(d, 0, sizeof(*d));
     for (size_t i = 0; i < fs->n; i++) {
         const xg_fig *f = &fs->f[i];
-        if (f->is_host) {
+        if (the_host(f)) {
             d->host = d->host ? d->host : f->domain;
             continue;
         }
@@ -168,7 +176,7 @@ static int pair_domains(pairing *p, const xg_cmp_input *a,
 /* B's name for figure f of A, or NULL when its domain has no pair. */
 static const char *b_domain(const pairing *p, const xg_fig *f)
 {
-    if (f->is_host)
+    if (the_host(f))
         return p->db.host;
     for (size_t i = 0; i < p->da.n; i++)
         if (strcmp(p->da.name[i], f->domain) == 0)
@@ -179,7 +187,7 @@ static const char *b_domain(const pairing *p, const xg_fig *f)
 /* A's name for figure f of B, or NULL when its domain has no pair. */
 static const char *a_domain(const pairing *p, const xg_fig *f)
 {
-    if (f->is_host)
+    if (the_host(f))
         return p->da.host;
     for (size_t i = 0; i < p->da.n; i++)
         if (p->pair[i] && strcmp(p->pair[i], f->domain) == 0)

@@ -191,7 +191,7 @@ static void key_of(fig_key *k, const xg_msection *ms, const xg_mtable *t,
 {
     const xg_row *row = &t->rows[r];
     const xg_domain_info *dom = &t->s->domains[row->dom];
-    *k = (fig_key){ms->name, t->family, dom->name, row->device,
+    *k = (fig_key){ms->name, t->family, xg_store_dom_label(t->s, row->dom), row->device,
                    t->cols[c].metric, t->cols[c].unit, t->cols[c].prec,
                    (t->cols[c].flags & XG_COL_PLOT) != 0, dom->is_host};
 }
@@ -249,7 +249,7 @@ static int workload_draw(xg_figset *fs, const xg_store *s, size_t d)
         if (nth > 1)
             snprintf(dev, sizeof(dev), "#%u", nth); /* fits: 24 > "#" + 10 */
         const xg_domain_info *dom = &s->domains[w->domain];
-        fig_key k = {"workload", "workload", dom->name, dev, "duration_s",
+        fig_key k = {"workload", "workload", xg_store_dom_label(s, w->domain), dev, "duration_s",
                      "s", 3, false, dom->is_host};
         double dur = w->end_ns < 0 ? NAN
                                    : (double)(w->end_ns - w->start_ns) / 1e9;

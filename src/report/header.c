@@ -152,7 +152,7 @@ size_t xg_workload_cells(const xg_store *s, size_t i, char (*buf)[32],
         snprintf(buf[0], 32, "%d", w->exit_code);
     else if (strcmp(state, "killed") == 0 || term)
         snprintf(buf[0], 32, "%s", signal_name(w->signal, sb, sizeof(sb)));
-    cells[c++] = w->domain < s->n_domains ? s->domains[w->domain].name : "?";
+    cells[c++] = w->domain < s->n_domains ? xg_store_dom_label(s, w->domain) : "?";
     cells[c++] = state;
     cells[c++] = buf[0];
     cells[c++] = xg_fmt_num(buf[1], 32, workload_s(w), 3);
@@ -343,7 +343,7 @@ static bool dom_env_text(const xg_store *s, const xg_domain_info *d,
             v = b;
         }
         if (!n++)
-            xg_sb_printf(out, "domain %s: ", d->name ? d->name : "?");
+            xg_sb_printf(out, "domain %s: ", d->label ? d->label : d->name ? d->name : "?");
         xg_sb_printf(out, "%s%s%s", n > 1 ? ", " : "", label[k], v);
     }
     if (n)
@@ -407,6 +407,27 @@ static void env_text(const xg_store *s, xg_sb *out)
                      more == 1 ? "" : "s");
 }
 
+/* "hosts: A, B (source URL)" for a recording of a fleet's domains (whose
+ * hostname is where it was imported); false when none has a host. */
+static bool hosts_text(const xg_store *s, xg_sb *out)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < s->n_domains; i++) {
+        const char *h = s->domains[i].host;
+        bool seen = false;
+        for (size_t j = 0; h && j < i && !seen; j++)
+            seen = s->domains[j].host && !strcmp(s->domains[j].host, h);
+        if (h && !seen)
+            xg_sb_printf(out, "%s%s", n++ ? ", " : "hosts: ", h);
+    }
+    if (n)
+        xg_sb_printf(out, " (from %s; imported on %s)\n",
+                     meta_or_dash(s, "source_url"),
+                     meta_or_dash(s, "hostname"));
+    return n > 0;
+}
+
 static void head_text(const xg_store *s, xg_sb *out)
 {
     char a[64], b[64];
@@ -415,7 +436,8 @@ static void head_text(const xg_store *s, xg_sb *out)
     int64_t w1 = s->n_ticks && s->tick_wall_ns ? s->tick_wall_ns[s->n_ticks - 1] : 0;
 
     xg_sb_printf(out, "%s", "xengatherer report\n");
-    xg_sb_printf(out, "host: %s\n", meta_or_dash(s, "hostname"));
+    if (!hosts_text(s, out))
+        xg_sb_printf(out, "host: %s\n", meta_or_dash(s, "hostname"));
     xg_sb_printf(out, "platform: %s\n", meta_or_dash(s, "platform"));
     xg_sb_printf(out, "kernel: %s\n", meta_or_dash(s, "kernel"));
     env_text(s, out);
@@ -531,8 +553,9 @@ static json_t *domains_json(const xg_store *s)
         xg_calc_span(s, (uint32_t)i, &a, &b);
         xg_calc_span_text(s, (uint32_t)i, span, sizeof(span));
         json_t *o = json_pack(
-            "{s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}",
-            "name", xg_json_str(d->name), "key", xg_json_str(d->key),
+            "{s:o,s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}",
+            "name", xg_json_str(d->name), "host", xg_json_str(d->host),
+            "key", xg_json_str(d->key),
             "is_host", d->is_host,
             "vcpus", d->vcpus > 0 ? json_integer(d->vcpus) : json_null(),
             "address", xg_json_str(d->address), "uuid", xg_json_str(d->uuid),
@@ -560,7 +583,7 @@ static json_t *workloads_json(const xg_store *s)
             argv = xg_json_str(w->argv);
         json_t *o = json_pack(
             "{s:o,s:o,s:o,s:o,s:o,s:o}",
-            "domain", w->domain < s->n_domains ? xg_json_str(s->domains[w->domain].name)
+            "domain", w->domain < s->n_domains ? xg_json_str(xg_store_dom_label(s, w->domain))
                                                : json_null(),
             "argv", argv, "state", xg_json_str(state),
             "exit_code", strcmp(state, "exited") == 0 ||

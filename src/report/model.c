@@ -248,7 +248,7 @@ static int series_notes(xg_msection *ms, const xg_store *s, const char *fam)
             strcmp(prev->note, x->note) == 0)
             continue;
         rc = xg_msection_line(ms, "note: %s%s%s: %s",
-                              s->domains[x->domain].name,
+                              xg_store_dom_label(s, x->domain),
                               *x->device ? " " : "", x->device, x->note);
         prev = x;
     }

@@ -41,7 +41,7 @@ static int stderr_note(xg_msection *ms, const xg_store *s, const xg_workload *w)
         c[i] = l[i] ? l[i] : '?';
     c[len] = '\0';
     int rc = xg_msection_line(ms, "note: %s: its command's stderr ends: %s",
-                              w->domain < s->n_domains ? s->domains[w->domain].name : "?", c);
+                              w->domain < s->n_domains ? xg_store_dom_label(s, w->domain) : "?", c);
     free(c);
     return rc;
 }

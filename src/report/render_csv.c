@@ -42,7 +42,7 @@ static void csv_rows(FILE *out, const xg_mtable *t, const xg_row *row,
     xg_sb_clear(times);
     xg_sb_add(shared, k ? "interval," : "window,", k ? 9 : 7);
     xg_csv_field(shared, t->family, ",");
-    xg_csv_field(shared, t->s->domains[row->dom].name, ",");
+    xg_csv_field(shared, xg_store_dom_label(t->s, row->dom), ",");
     xg_csv_field(shared, row->device, ",");
     csv_num(times, a, ",");
     csv_num(times, b, ",");

@@ -294,7 +294,7 @@ static void table_row(const xg_mtable *t, size_t r, FILE *out)
     fputs("<tr>", out);
     if (!(t->flags & XG_TAB_NO_DOMAIN)) {
         fputs("<td>", out);
-        xg_html_escape(out, t->s->domains[row->dom].name);
+        xg_html_escape(out, xg_store_dom_label(t->s, row->dom));
         fputs("</td>", out);
     }
     if (t->device_label) {
@@ -601,7 +601,7 @@ static const char *row_name(const xg_mtable *t, size_t r, char *buf,
 {
     const xg_row *row = &t->rows[r];
     const char *dev = row->shown ? row->shown : row->device;
-    const char *dom = t->s->domains[row->dom].name;
+    const char *dom = xg_store_dom_label(t->s, row->dom);
     if (t->flags & XG_TAB_NO_DOMAIN)
         return dev;
     if (!dev || !*dev)
@@ -739,7 +739,7 @@ static void workload_marks(const chart *ch, FILE *out)
                         " x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"><title>",
                         l, color_of(ch, l), xsec(ch, sec), xsec(ch, sec),
                         CH_T, CH_T + CH_PH);
-                xg_html_escape(out, s->domains[dom].name);
+                xg_html_escape(out, xg_store_dom_label(s, dom));
                 fprintf(out, ": workload %s at %.2f s</title></line>\n",
                         e ? "end" : "start", sec);
             }
@@ -766,7 +766,7 @@ static void span_marks(const chart *ch, FILE *out)
                 "opacity=\".55\" x=\"%.1f\" y=\"%zu\" width=\"%.1f\" "
                 "height=\"3\"><title>", l, color_of(ch, l), xsec(ch, a),
                 (size_t)CH_T + 1 + 4 * n++, xsec(ch, b) - xsec(ch, a));
-        xg_html_escape(out, d->name);
+        xg_html_escape(out, xg_store_dom_label(s, dom));
         fprintf(out, ": present %.2f-%.2f s of the window</title></rect>\n",
                 a, b);
     }
@@ -786,7 +786,7 @@ static void workloads_json(const chart *ch, FILE *out)
                 continue;
             fputs(first ? "{\"name\":" : ",{\"name\":", out);
             first = false;
-            xg_html_json_str(out, s->domains[dom].name);
+            xg_html_json_str(out, xg_store_dom_label(s, dom));
             fputs(",\"start\":", out);
             xg_html_json_num(out, wl->start_ns > 0 ? (double)(wl->start_ns -
                       s->tick_mono_ns[0]) / 1e9 : NAN);

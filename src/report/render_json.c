@@ -257,7 +257,7 @@ int xg_render_json(const xg_model *m, FILE *out)
                   malloc(xg_model_widest(m) * sizeof(double)), true};
     int rc = c.dom_q && c.buf ? 0 : -1;
     for (size_t i = 0; i < s->n_domains && !rc; i++)
-        if (!(c.dom_q[i] = json_quote(s->domains[i].name ? s->domains[i].name : "")))
+        if (!(c.dom_q[i] = json_quote(xg_store_dom_label(s, (uint32_t)i))))
             rc = -1;
     rc = rc ? rc : header_json(m, out);
     rc = rc ? rc : sections_json(m, out, &c);

@@ -47,7 +47,7 @@ static int add_row(xg_table *tb, const xg_mtable *t, size_t r,
     const xg_row *row = &t->rows[r];
     int n = 0;
     if (!(t->flags & XG_TAB_NO_DOMAIN))
-        cells[n++] = t->s->domains[row->dom].name;
+        cells[n++] = xg_store_dom_label(t->s, row->dom);
     if (t->device_label)
         cells[n++] = row->shown ? row->shown : row->device;
     if (t->flags & XG_TAB_SOURCE_COL)

@@ -286,8 +286,13 @@ static int clock_notes(xg_msection *ms, const xg_store *s, const cache_cols *c)
     xg_sb sb = XG_SB_INIT;
     int rc = 0;
     if (host_clock(s, c, h)) {
-        int cpus = s->domains[h].vcpus;
-        xg_sb_printf(&sb, "note: %s ", s->domains[h].name);
+        /* a fleet: every host's row (the first one found is no more
+         * "the" host than the others) */
+        int cpus = s->multi_host ? 0 : s->domains[h].vcpus;
+        if (s->multi_host)
+            xg_sb_printf(&sb, "note: the host rows' ");
+        else
+            xg_sb_printf(&sb, "note: %s ", xg_store_dom_label(s, (uint32_t)h));
         clock_names(c, &sb);
         xg_sb_printf(&sb, ": every CPU's whole time, idle included");
         if (cpus > 0)

@@ -72,7 +72,14 @@ static void host_vals(const xg_store *s, const cpu_state *st,
     double total = xg_calc_delta_idx(s, ix[X_TOTAL], k, &tsecs);
     v[C_BUSY] = xg_calc_ratio(use, total) * 100;
     double in_domains = 0;
+    /* the domains on this host row's host (a multi-host recording has
+     * one host row per host) */
+    const char *host = ix[X_USAGE] >= 0
+        ? s->domains[s->series[ix[X_USAGE]].domain].host : NULL;
     for (size_t i = 0; i < st->n_use; i++) {
+        const char *dh = s->domains[s->series[st->use[i]].domain].host;
+        if (host && dh ? strcmp(host, dh) != 0 : host != dh)
+            continue;
         double dsecs, d = xg_calc_delta_idx(s, st->use[i], k, &dsecs);
         if (isfinite(d))
             in_domains += d;
@@ -205,37 +212,50 @@ static bool split_over(const double *v)
     return shown(v[C_USER]) + shown(v[C_SYS]) > shown(v[C_CPU_PCT]);
 }
 
-/* The host's busy share and CPU outside every domain, as lines: only a
- * host measured as a whole machine (/proc/stat: busy of all CPUs) has
- * them; on Xen the host row is Domain-0, a domain. */
-static int host_lines(xg_msection *ms, const xg_mtable *t)
+/* Host row r's lines, when it has them; prefixed with its host in a
+ * recording of several (each host's row has its own). */
+static int host_row_lines(xg_msection *ms, const xg_mtable *t, size_t r)
 {
     const xg_store *s = t->s;
-    int64_t h = xg_dom_host(s);
+    uint32_t h = t->rows[r].dom;
+    const char *who = s->multi_host && s->domains[h].host
+                          ? s->domains[h].host : NULL;
     double v[C_N];
     char b1[32], b2[32], b3[32];
     uint64_t ncpus;
-    size_t r = 0;
     for (int i = 0; i < C_N; i++)
         v[i] = NAN;
-    while (r < t->n_rows && (int64_t)t->rows[r].dom != h)
-        r++;
-    if (h < 0 || r == t->n_rows)
-        return 0;
     cpu_vals(t, &t->rows[r], 0, v);
     if (isnan(v[C_BUSY]))
         return 0;
-    if (!xg_calc_meta_u64(s, "ncpus", &ncpus))
+    /* meta ncpus is the machine that ran the tool: not a fleet's hosts */
+    if (who || !xg_calc_meta_u64(s, "ncpus", &ncpus))
         ncpus = s->domains[h].vcpus > 0 ? (uint64_t)s->domains[h].vcpus : 0;
     xg_sb sb = XG_SB_INIT;
-    xg_sb_printf(&sb, "host busy: %s %%", xg_fmt_num(b1, sizeof(b1), v[C_BUSY], 2));
+    xg_sb_printf(&sb, "%s%shost busy: %s %%", who ? who : "", who ? ": " : "",
+                 xg_fmt_num(b1, sizeof(b1), v[C_BUSY], 2));
     if (ncpus)
         xg_sb_printf(&sb, " of %llu CPUs", (unsigned long long)ncpus);
     int rc = sb.oom ? -1 : xg_msection_line(ms, "%s", xg_sb_str(&sb));
     xg_sb_free(&sb);
-    return rc ? rc : xg_msection_line(ms, "not in any watched domain: %s cpu s (%s %%)",
+    return rc ? rc : xg_msection_line(ms, "%s%snot in any watched domain: "
+                                      "%s cpu s (%s %%)", who ? who : "",
+                                      who ? ": " : "",
                                       xg_fmt_num(b2, sizeof(b2), v[C_UNW_S], 3),
                                       xg_fmt_num(b3, sizeof(b3), v[C_UNW_PCT], 2));
+}
+
+/* The host's busy share and CPU outside every domain, as lines: only a
+ * host measured as a whole machine (/proc/stat: busy of all CPUs) has
+ * them; on Xen the host row is Domain-0, a domain. A recording of a
+ * fleet has a host row per host: each its lines. */
+static int host_lines(xg_msection *ms, const xg_mtable *t)
+{
+    int rc = 0;
+    for (size_t r = 0; r < t->n_rows && !rc; r++)
+        if (t->s->domains[t->rows[r].dom].is_host)
+            rc = host_row_lines(ms, t, r);
+    return rc;
 }
 
 /* One line naming the rows (at most 3, then how many more) whose user % +
@@ -249,7 +269,8 @@ static int split_note(xg_msection *ms, const xg_mtable *t)
         if (t->rows[r].n_cols <= C_THR || !split_over(v))
             continue;
         if (n < 3)
-            xg_sb_printf(&sb, "%s%s", n ? ", " : "", t->s->domains[t->rows[r].dom].name);
+            xg_sb_printf(&sb, "%s%s", n ? ", " : "",
+                         xg_store_dom_label(t->s, t->rows[r].dom));
         n++;
     }
     if (n > 3)

@@ -236,6 +236,7 @@ static void assert_same_store(const xg_store *a, const xg_store *b)
         assert_string_equal(y->name, x->name);
         assert_str_or_null(y->address, x->address);
         assert_str_or_null(y->uuid, x->uuid);
+        assert_str_or_null(y->host, x->host);
         assert_int_equal(y->platform_id, x->platform_id);
         assert_int_equal(y->vcpus, x->vcpus);
         assert_int_equal(y->is_host, x->is_host);
@@ -544,27 +545,66 @@ static void test_read_not_recordings(void **state)
 
 static void test_read_newer_format(void **state)
 {
-    const char *path = write_small("v3.db");
+    const char *path = write_small("v4.db");
 
     (void)state;
-    sql_edit(path, "UPDATE meta SET value = '3' WHERE key = 'format_version'");
-    assert_read_fails(path, "recording format 3 is newer than this xengatherer"
-                      " understands (2)");
+    sql_edit(path, "UPDATE meta SET value = '4' WHERE key = 'format_version'");
+    assert_read_fails(path, "recording format 4 is newer than this xengatherer"
+                      " understands (3)");
     /* newer, but readable by format 1 (it only added): read */
     sql_edit(path, "INSERT INTO meta VALUES('format_compat', '1');"
              "CREATE TABLE gpu(x);");
     xg_store s;
     char err[256] = "";
     assert_int_equal(xg_recording_read(path, &s, err, sizeof(err)), 0);
-    assert_string_equal(xg_store_meta_get(&s, "format_version"), "3");
+    assert_string_equal(xg_store_meta_get(&s, "format_version"), "4");
     xg_store_free(&s);
     /* a compat that is not a number in 1..format is the format itself */
     sql_edit(path, "UPDATE meta SET value = 'x' WHERE key = 'format_compat'");
-    assert_read_fails(path, "recording format 3 is newer than this xengatherer"
-                      " understands (2)");
-    sql_edit(path, "UPDATE meta SET value = '3' WHERE key = 'format_compat'");
-    assert_read_fails(path, "recording format 3 is newer than this xengatherer"
-                      " understands (2)");
+    assert_read_fails(path, "recording format 4 is newer than this xengatherer"
+                      " understands (3)");
+    sql_edit(path, "UPDATE meta SET value = '4' WHERE key = 'format_compat'");
+    assert_read_fails(path, "recording format 4 is newer than this xengatherer"
+                      " understands (3)");
+}
+
+/* Domains on several hosts (an import): the host of each read back,
+ * format 3; a recording without the column (format 1 or 2) still reads,
+ * with no host. */
+static void test_hosts(void **state)
+{
+    const char *path = tpath("hosts.db");
+    xg_store a, b;
+    char err[512] = "";
+    xg_domain_info d = {.key = "prometheus:hB/web1", .name = "web1",
+                        .host = "hB", .platform_id = -1, .first_tick = -1,
+                        .last_tick = -1};
+
+    (void)state;
+    build_store(&a);
+    assert_false(a.multi_host);
+    assert_true(xg_store_add_domain(&a, &d) >= 0);
+    assert_true(a.multi_host);
+    assert_int_equal(xg_recording_write(&a, path, false, err, sizeof(err)), 0);
+    assert_int_equal(xg_recording_read(path, &b, err, sizeof(err)), 0);
+    assert_string_equal(xg_store_meta_get(&b, "format_version"), "3");
+    assert_string_equal(b.domains[b.n_domains - 1].host, "hB");
+    assert_string_equal(xg_store_dom_label(&b, (uint32_t)b.n_domains - 1),
+                        "hB/web1");
+    assert_null(b.domains[0].host);
+    assert_string_equal(xg_store_dom_label(&b, 0), b.domains[0].name);
+    assert_true(b.multi_host);
+    xg_store_free(&b);
+    xg_store_free(&a);
+    /* one host: format 1, no labels; without the column: the same */
+    path = write_small("nohosts.db");
+    assert_int_equal(sql_int(path, "SELECT value FROM meta WHERE key ="
+                             " 'format_version'"), 1);
+    sql_edit(path, "ALTER TABLE domains DROP COLUMN host");
+    assert_int_equal(xg_recording_read(path, &b, err, sizeof(err)), 0);
+    assert_null(b.domains[0].host);
+    assert_false(b.multi_host);
+    xg_store_free(&b);
 }
 
 static void test_read_damaged(void **state)
@@ -744,6 +784,7 @@ int main(void)
         cmocka_unit_test(test_inconsistent_store_refused),
         cmocka_unit_test(test_read_not_recordings),
         cmocka_unit_test(test_read_newer_format),
+        cmocka_unit_test(test_hosts),
         cmocka_unit_test(test_read_damaged),
         cmocka_unit_test(test_read_sparse_ids),
         cmocka_unit_test(test_read_truncated),

@@ -119,6 +119,34 @@ static void ticks(void **state)
     xg_store_free(&s);
 }
 
+/* An import's store: every tick made first, then each series' values at
+ * their ticks: gaps filled, the domain's span widened, a tick before the
+ * series' first value or past the last tick refused. */
+static void put_at_ticks(void **state)
+{
+    xg_domain_info a = dom("a", "a", NULL);
+    xg_store s;
+    uint32_t x;
+
+    (void)state;
+    xg_store_init(&s, 6);
+    assert_true(xg_store_add_domain(&s, &a) == 0);
+    x = (uint32_t)xg_store_series(&s, 0, "cpu", "", "usage", "ns");
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(xg_store_tick(&s, i, i), i);
+    assert_int_equal(xg_store_put_at(&s, x, 2, 20), 0);
+    assert_int_equal(xg_store_put_at(&s, x, 4, 40), 0);
+    assert_int_equal(xg_store_put_at(&s, x, 1, 10), -1);
+    assert_int_equal(xg_store_put_at(&s, x, 6, 60), -1);
+    assert_true(xg_store_get(&s, x, 1) == XG_NOVALUE);
+    assert_true(xg_store_get(&s, x, 2) == 20);
+    assert_true(xg_store_get(&s, x, 3) == XG_NOVALUE);
+    assert_true(xg_store_get(&s, x, 4) == 40);
+    assert_int_equal(s.domains[0].first_tick, 2);
+    assert_int_equal(s.domains[0].last_tick, 4);
+    xg_store_free(&s);
+}
+
 /* A device first seen at tick 3 that counted nothing before: its first
  * value (0) goes at the domain's first reading, tick 1; a series with a
  * value already, or a tick not made yet, is refused. */
@@ -674,6 +702,7 @@ int main(void)
         cmocka_unit_test(domains),
         cmocka_unit_test(series_create_and_find),
         cmocka_unit_test(ticks),
+        cmocka_unit_test(put_at_ticks),
         cmocka_unit_test(put_with_gaps),
         cmocka_unit_test(put_first_earlier),
         cmocka_unit_test(domain_tick_range),
