@@ -20,4 +20,5 @@ void xg_options_defaults(xg_options *o)
     snprintf(ssh, sizeof(ssh), XG_EXEC_SSH_FMT, XG_CONNECT_TIMEOUT_S);
     o->exec_tpl = ssh;
     o->families = XG_FAM_ALL;
+    o->listen = XG_SERVE_LISTEN;
 }
