@@ -13,6 +13,7 @@ static const xg_cmd cmds[] = {
     {"report", cmd_report, "turn a recording into a report (text, CSV, JSON, HTML)"},
     {"compare", cmd_compare, "compare two recordings' figures, with tests"},
     {"list", cmd_list, "list the domains the platform sees"},
+    {"serve", cmd_serve, "serve the domains' counters to Prometheus (/metrics)"},
 };
 
 static void usage(FILE *f)
