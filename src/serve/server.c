@@ -82,6 +82,10 @@ int xg_snapshot_body(xg_snapshot *p, int64_t now_ns, double cpu_s,
     rc |= self_metric(out, "xengatherer_domains_late", "gauge",
                       "Watched domains the last sample got no value from "
                       "(busy or going away: left out)", h, (double)p->late);
+    rc |= self_metric(out, "xengatherer_sessions_total", "counter",
+                      "Times the sampling session was opened again to bound "
+                      "memory (the cache counters start again from 0)", h,
+                      (double)p->sessions);
     rc |= self_metric(out, "xengatherer_scrapes_stale_total", "counter",
                       "Scrapes answered without domain series because the "
                       "last sample was too old", h, (double)p->stale_scrapes);
