@@ -47,7 +47,7 @@ int xg_server_start(xg_server *s, char *err, size_t errlen);
 void xg_server_free(xg_server *s);
 
 /* Appends the tool's own metrics (HELP/TYPE, values) then, when fresh,
- * the snapshot's text: the body of one scrape. Call with snap->mu held.
+ * the snapshot's text: the body of one scrape (snapshot.c). Call with snap->mu held.
  * now_ns is CLOCK_MONOTONIC, cpu_s the process CPU time. 0, -1 ENOMEM. */
 int xg_snapshot_body(xg_snapshot *snap, int64_t now_ns, double cpu_s,
                      xg_sb *out);

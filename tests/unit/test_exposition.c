@@ -13,6 +13,7 @@
 
 #include "core/schema.h"
 #include "serve/exposition.h"
+#include "serve/server.h"
 #include "asserts.h"
 
 static const xg_expo_labels L = {"cgroup", "h1"};
@@ -176,6 +177,42 @@ static void test_escape(void **state)
     xg_sb_free(&sb);
 }
 
+/* A scrape's body: the tool's own metrics always; the domains' series
+ * only while the snapshot is younger than its bound, else counted as a
+ * stale scrape (no value served as current after the sampler stalls). */
+static void test_stale(void **state)
+{
+    xg_snapshot p = {.mu = PTHREAD_MUTEX_INITIALIZER, .host = "h\"1",
+                     .stale_s = 7, .samples = 3, .domains = 2};
+    xg_sb out = XG_SB_INIT;
+    const int64_t s1 = 1000000000;
+
+    (void)state;
+    assert_int_equal(xg_sb_printf(&p.text, "xengatherer_cpu_usage_seconds_"
+                                  "total{domain=\"a\"} 1\n"), 0);
+    p.mono_ns = 100 * s1;
+    assert_int_equal(xg_snapshot_body(&p, 106 * s1, 0.5, &out), 0);
+    has(out.s, "xengatherer_cpu_usage_seconds_total{domain=\"a\"} 1\n");
+    has(out.s, "xengatherer_samples_total{host=\"h\\\"1\"} 3\n");
+    has(out.s, "xengatherer_sample_age_seconds{host=\"h\\\"1\"} 6\n");
+    has(out.s, "xengatherer_domains{host=\"h\\\"1\"} 2\n");
+    has(out.s, "xengatherer_self_cpu_seconds_total{host=\"h\\\"1\"} 0.5\n");
+    has(out.s, "# TYPE xengatherer_scrape_duration_seconds summary\n");
+    assert_int_equal(p.stale_scrapes, 0);
+    xg_sb_clear(&out);
+    assert_int_equal(xg_snapshot_body(&p, 108 * s1, 0.5, &out), 0);
+    lacks(out.s, "xengatherer_cpu_usage_seconds_total");
+    has(out.s, "xengatherer_domains{host=\"h\\\"1\"} 0\n");
+    has(out.s, "xengatherer_scrapes_stale_total{host=\"h\\\"1\"} 1\n");
+    assert_int_equal(p.stale_scrapes, 1);
+    xg_sb_clear(&out);
+    p.mono_ns = 0; /* before the first sample */
+    assert_int_equal(xg_snapshot_body(&p, 1, 0.5, &out), 0);
+    lacks(out.s, "xengatherer_cpu_usage_seconds_total");
+    xg_sb_free(&out);
+    xg_sb_free(&p.text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -183,6 +220,7 @@ int main(void)
         cmocka_unit_test(test_families),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_escape),
+        cmocka_unit_test(test_stale),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
