@@ -2,7 +2,8 @@
 # test_serve.sh — xengatherer serve on real cgroups: a burner and an idle
 # cgroup under a parent of our own. Two scrapes 3 s apart: the burner's CPU
 # counter grew by more than 1 s, the idle one's by less than 0.1; promtool
-# accepts the body; a cgroup removed is gone from the next scrape; 404,
+# accepts the body; a cgroup removed is gone from the next scrape, and
+# served again from 0 once made again; 404,
 # 405; a port in use and a bad --listen: exit 2 with one line; the default
 # bind is loopback; basic auth (401 without, 200 with); TLS with a
 # self-signed certificate; 10 concurrent scrapes all answered; a client
@@ -88,6 +89,16 @@ sleep 1.5
 curl -sf "$url" > "$TMP/m3" || fail "scrape after rmdir failed"
 grep -q 'domain="idle"' "$TMP/m3" && fail "the removed cgroup is still served"
 grep -q 'domain="burn"' "$TMP/m3" || fail "the burner went missing"
+# made again: a new life, served again (its counter from 0: a reset)
+cg_make "$P/idle"
+for _ in $(seq 60); do
+    curl -sf "$url" > "$TMP/m4" || fail "scrape after mkdir failed"
+    grep -q 'domain="idle"' "$TMP/m4" && break
+    sleep 0.5
+done
+i4=$(value "$TMP/m4" idle)
+[ -n "$i4" ] || fail "the cgroup made again is not served within 30 s"
+fcmp "$i4" '<' 0.1 || fail "the new life's CPU is $i4 s, not from 0"
 
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 [ "$(code "http://127.0.0.1:$mport/nope")" = 404 ] || fail "another path: not 404"
