@@ -74,9 +74,10 @@ static const char usage_fmt[] =
     "                        serve HTTPS with this PEM certificate and key\n"
     "  --auth-file FILE      require HTTP basic auth: FILE has user:password\n"
     "                        lines ('#' comments)\n\n"
-    "GET /metrics: the series (text/plain; version=0.0.4), named from the\n"
-    "schema (docs/series.md), in base units; a sample older than 2 x -i + 5 s\n"
-    "is not served as current. Other paths: 404; other methods: 405.\n"
+    "GET /metrics: the series (text/plain; version=0.0.4, or OpenMetrics\n"
+    "1.0 when Accept prefers it), named from the schema (docs/series.md),\n"
+    "in base units; a sample older than 2 x -i + 5 s is not served as\n"
+    "current. Other paths: 404; other methods: 405.\n"
     "Exit status: 0 stopped by SIGINT/SIGTERM, 1 failure, 2 bad input (a\n"
     "port in use, a bad address, an unreadable file).\n";
 
@@ -101,7 +102,8 @@ typedef struct serve_state {
     const xg_options *o;
     xg_snapshot *snap;
     xg_expo_labels labels;
-    xg_sb spare;          /* the next tick's text (the last one's buffer) */
+    xg_sb spare, spare_om; /* the next tick's texts (the last one's
+                            * buffers) */
 } serve_state;
 
 /* Watched domains not gone. */
@@ -114,25 +116,50 @@ static size_t watched(const xg_ctx *ctx)
     return n;
 }
 
-/* One tick: sample, render, publish. */
+/* Swaps a and b. */
+static void sb_swap(xg_sb *a, xg_sb *b)
+{
+    xg_sb t = *a;
+
+    *a = *b;
+    *b = t;
+}
+
+/* Renders the last tick into st->spare (and spare_om when om). 0, -1. */
+static int render(serve_state *st, bool om, size_t *nd)
+{
+    const xg_store *s = &st->sess.ctx.store;
+
+    xg_sb_clear(&st->spare);
+    xg_sb_clear(&st->spare_om);
+    if (s->n_ticks == 0 ||
+        xg_expo_render(s, s->n_ticks - 1, &st->labels, XG_EXPO_PROM, nd,
+                       &st->spare) < 0 ||
+        (om && xg_expo_render(s, s->n_ticks - 1, &st->labels, XG_EXPO_OM,
+                              NULL, &st->spare_om) < 0))
+        return -1;
+    return 0;
+}
+
+/* One tick: sample, render (OpenMetrics too once a scrape asked for
+ * it), publish. */
 static void tick(serve_state *st)
 {
-    xg_ctx *ctx = &st->sess.ctx;
     int64_t c0 = cpu_thread_ns(), mono = xg_now_ns();
     size_t nd = 0, live;
-    xg_sb tmp;
+    bool om;
 
     xg_session_sample(&st->sess, mono, wall_now(), 1);
-    xg_sb_clear(&st->spare);
-    if (ctx->store.n_ticks == 0 ||
-        xg_expo_render(&ctx->store, ctx->store.n_ticks - 1, &st->labels,
-                       &nd, &st->spare) < 0)
-        return; /* out of memory: the last snapshot ages and goes stale */
-    live = watched(ctx);
     pthread_mutex_lock(&st->snap->mu);
-    tmp = st->snap->text;
-    st->snap->text = st->spare;
-    st->spare = tmp;
+    om = st->snap->want_om;
+    pthread_mutex_unlock(&st->snap->mu);
+    if (render(st, om, &nd) < 0)
+        return; /* out of memory: the last snapshot ages and goes stale */
+    live = watched(&st->sess.ctx);
+    pthread_mutex_lock(&st->snap->mu);
+    sb_swap(&st->snap->text, &st->spare);
+    sb_swap(&st->snap->om_text, &st->spare_om);
+    st->snap->have_om = om;
     st->snap->mono_ns = mono;
     st->snap->samples++;
     st->snap->domains = nd;
@@ -271,7 +298,9 @@ static int serve(xg_options *o, const sigset_t *set)
     xg_server_free(srv); /* no scrape reads the snapshot after this */
     xg_session_close(&st.sess);
     xg_sb_free(&snap.text);
+    xg_sb_free(&snap.om_text);
     xg_sb_free(&st.spare);
+    xg_sb_free(&st.spare_om);
     return rc;
 }
 

@@ -41,11 +41,13 @@ int xg_expo_escape(const char *v, xg_sb *out)
     return 0;
 }
 
-/* HELP text: backslash and newline escaped (a quote stays). */
-static int escape_help(const char *v, xg_sb *out)
+/* HELP text: backslash and newline escaped, and in OpenMetrics the
+ * double quote too. */
+static int escape_help(const char *v, bool om, xg_sb *out)
 {
     for (const char *p = v; *p; p++) {
-        const char *e = *p == '\\' ? "\\\\" : *p == '\n' ? "\\n" : NULL;
+        const char *e = *p == '\\' ? "\\\\" : *p == '\n' ? "\\n"
+                        : *p == '"' && om ? "\\\"" : NULL;
         if (xg_sb_add(out, e ? e : p, e ? 2 : 1) < 0)
             return -1;
     }
@@ -53,11 +55,19 @@ static int escape_help(const char *v, xg_sb *out)
 }
 
 int xg_expo_head(const char *name, const char *type, const char *help,
-                 xg_sb *out)
+                 const char *unit, xg_expo_fmt fmt, xg_sb *out)
 {
-    if (xg_sb_printf(out, "# HELP %s ", name) < 0 ||
-        escape_help(help, out) < 0 ||
-        xg_sb_printf(out, "\n# TYPE %s %s\n", name, type) < 0)
+    bool om = fmt == XG_EXPO_OM;
+    size_t n = strlen(name);
+
+    if (om && !strcmp(type, "counter") && n > 6 &&
+        !strcmp(name + n - 6, "_total"))
+        n -= 6; /* OpenMetrics: the family is the name without _total */
+    if (xg_sb_printf(out, "# HELP %.*s ", (int)n, name) < 0 ||
+        escape_help(help, om, out) < 0 ||
+        xg_sb_printf(out, "\n# TYPE %.*s %s\n", (int)n, name, type) < 0 ||
+        (om && unit && *unit &&
+         xg_sb_printf(out, "# UNIT %.*s %s\n", (int)n, name, unit) < 0))
         return -1;
     return 0;
 }
@@ -190,7 +200,8 @@ static void rows_at(const xg_store *s, uint32_t t, uint16_t *row,
 /* Writes the rows' families from order[] (series grouped by row; start[r]
  * .. start[r + 1] are row r's). */
 static int families(const xg_store *s, uint32_t t, const xg_expo_labels *l,
-                    const uint32_t *order, const size_t *start, xg_sb *out)
+                    xg_expo_fmt fmt, const uint32_t *order,
+                    const size_t *start, xg_sb *out)
 {
     xg_sb name = XG_SB_INIT;
     int rc = 0;
@@ -203,7 +214,8 @@ static int families(const xg_store *s, uint32_t t, const xg_expo_labels *l,
         if (xg_om_name(def, &name) < 0 ||
             xg_expo_head(xg_sb_str(&name),
                          def->kind == XG_COUNTER ? "counter" : "gauge",
-                         def->description, out) < 0) {
+                         def->description, xg_om_unit(def, NULL), fmt,
+                         out) < 0) {
             rc = -1;
             break;
         }
@@ -215,7 +227,7 @@ static int families(const xg_store *s, uint32_t t, const xg_expo_labels *l,
 }
 
 int xg_expo_render(const xg_store *s, uint32_t t, const xg_expo_labels *l,
-                   size_t *n_domains, xg_sb *out)
+                   xg_expo_fmt fmt, size_t *n_domains, xg_sb *out)
 {
     size_t n = s->n_series ? s->n_series : 1;
     uint16_t *row = malloc(n * sizeof(*row));
@@ -233,7 +245,7 @@ int xg_expo_render(const xg_store *s, uint32_t t, const xg_expo_labels *l,
     for (size_t i = 0; i < s->n_series; i++)
         if (row[i] < XG_S_COUNT)
             order[start[row[i] + 1]++] = (uint32_t)i;
-    rc = families(s, t, l, order, start, out);
+    rc = families(s, t, l, fmt, order, start, out);
 out:
     free(row);
     free(order);

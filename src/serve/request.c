@@ -33,6 +33,34 @@ xg_route xg_serve_route(const char *method, const char *url)
     return XG_ROUTE_NOTFOUND;
 }
 
+/* The q of the media range starting at p (up to ',' or the end): 1 when
+ * not given. */
+static double q_of(const char *p)
+{
+    const char *end = strchr(p, ',');
+    const char *q = strstr(p, ";q=");
+
+    if (!q || (end && q > end))
+        q = strstr(p, "; q=");
+    if (!q || (end && q > end))
+        return 1;
+    return strtod(strchr(q, '=') + 1, NULL);
+}
+
+bool xg_serve_wants_om(const char *accept)
+{
+    const char *om = accept ? strstr(accept, "application/openmetrics-text")
+                            : NULL;
+    const char *prom = accept ? strstr(accept, "text/plain") : NULL;
+    double qo, qp;
+
+    if (!om)
+        return false;
+    qo = q_of(om);
+    qp = prom ? q_of(prom) : 0;
+    return qo > 0 && (qo > qp || (qo == qp && om < prom));
+}
+
 void xg_auth_free(xg_auth *a)
 {
     for (size_t i = 0; i < a->n; i++) {

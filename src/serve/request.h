@@ -21,6 +21,11 @@ typedef enum xg_route {
  * follows '?' is ignored). NULLs give 404 / 405. */
 xg_route xg_serve_route(const char *method, const char *url);
 
+/* Whether an Accept header asks for OpenMetrics text
+ * (application/openmetrics-text, not with q=0) before the Prometheus
+ * text format; NULL: no. */
+bool xg_serve_wants_om(const char *accept);
+
 /* The users of an --auth-file: "user:password" lines ('#' comments and
  * blank lines skipped, a trailing '\r' dropped; the password is all after
  * the first ':'). */

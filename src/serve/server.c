@@ -32,6 +32,7 @@
 #include "serve/exposition.h"
 
 #define PROM_TYPE "text/plain; version=0.0.4; charset=utf-8"
+#define OM_TYPE "application/openmetrics-text; version=1.0.0; charset=utf-8"
 #define REALM "xengatherer"
 
 struct xg_server {
@@ -82,13 +83,20 @@ static enum MHD_Result send_metrics(struct MHD_Connection *c, xg_snapshot *p)
 {
     int64_t t0 = mono_now();
     double cpu = cpu_now();
+    bool om = xg_serve_wants_om(MHD_lookup_connection_value(
+        c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT));
     struct MHD_Response *r;
     xg_sb body = XG_SB_INIT;
     enum MHD_Result ret;
     int rc;
 
     pthread_mutex_lock(&p->mu);
-    rc = xg_snapshot_body(p, t0, cpu, &body);
+    /* OpenMetrics once the sampler renders it (from its next tick on):
+     * till then the Prometheus text, said so by its Content-Type */
+    p->want_om |= om;
+    om = om && p->have_om;
+    rc = xg_snapshot_body(p, t0, cpu, om ? XG_EXPO_OM : XG_EXPO_PROM,
+                          &body);
     p->scrapes++;
     p->scrape_sum_s += (double)(mono_now() - t0) / 1e9;
     pthread_mutex_unlock(&p->mu);
@@ -103,7 +111,8 @@ static enum MHD_Result send_metrics(struct MHD_Connection *c, xg_snapshot *p)
         xg_sb_free(&body);
         return MHD_NO;
     }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, PROM_TYPE);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            om ? OM_TYPE : PROM_TYPE);
     ret = MHD_queue_response(c, MHD_HTTP_OK, r);
     MHD_destroy_response(r);
     return ret;

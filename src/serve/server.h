@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "serve/exposition.h"
 #include "serve/request.h"
 #include "util/strbuf.h"
 
@@ -16,6 +17,9 @@
 typedef struct xg_snapshot {
     pthread_mutex_t mu;
     xg_sb text;           /* the domains' series at the last tick */
+    xg_sb om_text;        /* the same in OpenMetrics, when have_om */
+    bool want_om;         /* a scrape asked for OpenMetrics: render it */
+    bool have_om;         /* om_text is of the last tick */
     int64_t mono_ns;      /* CLOCK_MONOTONIC of the last tick; 0 before */
     double stale_s;       /* older than this: domain series left out */
     uint64_t samples;     /* ticks taken */
@@ -47,9 +51,11 @@ int xg_server_start(xg_server *s, char *err, size_t errlen);
 void xg_server_free(xg_server *s);
 
 /* Appends the tool's own metrics (HELP/TYPE, values) then, when fresh,
- * the snapshot's text: the body of one scrape (snapshot.c). Call with snap->mu held.
+ * the snapshot's text: the body of one scrape (snapshot.c), in fmt
+ * (XG_EXPO_OM: the domains' series from om_text, have_om must be set;
+ * "# EOF" at the end). Call with snap->mu held.
  * now_ns is CLOCK_MONOTONIC, cpu_s the process CPU time. 0, -1 ENOMEM. */
 int xg_snapshot_body(xg_snapshot *snap, int64_t now_ns, double cpu_s,
-                     xg_sb *out);
+                     xg_expo_fmt fmt, xg_sb *out);
 
 #endif

@@ -10,10 +10,11 @@
 #include "serve/exposition.h"
 
 /* One self metric: HELP/TYPE, then "name{host="..."} value". */
-static int self_metric(xg_sb *out, const char *name, const char *type,
-                       const char *help, const char *host, double v)
+static int self_metric(xg_sb *out, xg_expo_fmt fmt, const char *name,
+                       const char *type, const char *help, const char *unit,
+                       const char *host, double v)
 {
-    if (xg_expo_head(name, type, help, out) < 0 ||
+    if (xg_expo_head(name, type, help, unit, fmt, out) < 0 ||
         xg_sb_printf(out, "%s{host=\"", name) < 0 ||
         xg_expo_escape(host, out) < 0 ||
         xg_sb_printf(out, "\"} %.15g\n", v) < 0)
@@ -21,42 +22,55 @@ static int self_metric(xg_sb *out, const char *name, const char *type,
     return 0;
 }
 
+/* The tool's own metrics, one line each (the summary apart). */
+typedef struct self_row {
+    const char *name, *type, *unit, *help;
+} self_row;
+
+static const self_row self_rows[] = {
+    {"xengatherer_self_cpu_seconds_total", "counter", "seconds",
+     "CPU time used by this xengatherer serve process (all threads: "
+     "sampling and serving)"},
+    {"xengatherer_samples_total", "counter", NULL,
+     "Samples taken (one per -i)"},
+    {"xengatherer_sample_cpu_seconds", "gauge", "seconds",
+     "CPU time the last sample took"},
+    {"xengatherer_sample_age_seconds", "gauge", "seconds",
+     "Age of the values served (since the last sample; -1 before the "
+     "first)"},
+    {"xengatherer_domains", "gauge", NULL,
+     "Domains with values at the last sample, the host row included"},
+    {"xengatherer_domains_late", "gauge", NULL,
+     "Watched domains the last sample got no value from (busy or going "
+     "away: left out)"},
+    {"xengatherer_sessions_total", "counter", NULL,
+     "Times the sampling session was opened again to bound memory (the "
+     "cache counters start again from 0)"},
+    {"xengatherer_scrapes_stale_total", "counter", NULL,
+     "Scrapes answered without domain series because the last sample was "
+     "too old"},
+};
+
 int xg_snapshot_body(xg_snapshot *p, int64_t now_ns, double cpu_s,
-                     xg_sb *out)
+                     xg_expo_fmt fmt, xg_sb *out)
 {
     double age = p->mono_ns ? (double)(now_ns - p->mono_ns) / 1e9 : -1;
     bool fresh = p->mono_ns && age <= p->stale_s;
+    const xg_sb *t = fmt == XG_EXPO_OM ? &p->om_text : &p->text;
     const char *h = p->host;
     int rc = 0;
 
     if (!fresh)
         p->stale_scrapes++;
-    rc |= self_metric(out, "xengatherer_self_cpu_seconds_total", "counter",
-                      "CPU time used by this xengatherer serve process "
-                      "(all threads: sampling and serving)", h, cpu_s);
-    rc |= self_metric(out, "xengatherer_samples_total", "counter",
-                      "Samples taken (one per -i)", h, (double)p->samples);
-    rc |= self_metric(out, "xengatherer_sample_cpu_seconds", "gauge",
-                      "CPU time the last sample took", h, p->sample_s);
-    rc |= self_metric(out, "xengatherer_sample_age_seconds", "gauge",
-                      "Age of the values served (since the last sample; -1 "
-                      "before the first)", h, age);
-    rc |= self_metric(out, "xengatherer_domains", "gauge",
-                      "Domains with values at the last sample, the host row "
-                      "included", h, fresh ? (double)p->domains : 0);
-    rc |= self_metric(out, "xengatherer_domains_late", "gauge",
-                      "Watched domains the last sample got no value from "
-                      "(busy or going away: left out)", h, (double)p->late);
-    rc |= self_metric(out, "xengatherer_sessions_total", "counter",
-                      "Times the sampling session was opened again to bound "
-                      "memory (the cache counters start again from 0)", h,
-                      (double)p->sessions);
-    rc |= self_metric(out, "xengatherer_scrapes_stale_total", "counter",
-                      "Scrapes answered without domain series because the "
-                      "last sample was too old", h, (double)p->stale_scrapes);
+    double v[] = {cpu_s, (double)p->samples, p->sample_s, age,
+                  fresh ? (double)p->domains : 0, (double)p->late,
+                  (double)p->sessions, (double)p->stale_scrapes};
+    for (size_t i = 0; i < sizeof(self_rows) / sizeof(self_rows[0]); i++)
+        rc |= self_metric(out, fmt, self_rows[i].name, self_rows[i].type,
+                          self_rows[i].help, self_rows[i].unit, h, v[i]);
     if (xg_expo_head("xengatherer_scrape_duration_seconds", "summary",
                      "Time taken to build the previous scrapes' bodies",
-                     out) < 0 ||
+                     "seconds", fmt, out) < 0 ||
         xg_sb_printf(out, "xengatherer_scrape_duration_seconds_sum{host=\"")
             < 0 || xg_expo_escape(h, out) < 0 ||
         xg_sb_printf(out, "\"} %.9f\nxengatherer_scrape_duration_seconds_"
@@ -64,8 +78,9 @@ int xg_snapshot_body(xg_snapshot *p, int64_t now_ns, double cpu_s,
         xg_expo_escape(h, out) < 0 ||
         xg_sb_printf(out, "\"} %llu\n", (unsigned long long)p->scrapes) < 0)
         rc = -1;
-    if (fresh && p->text.len && xg_sb_add(out, p->text.s, p->text.len) < 0)
+    if (fresh && t->len && xg_sb_add(out, t->s, t->len) < 0)
+        rc = -1;
+    if (fmt == XG_EXPO_OM && xg_sb_add(out, "# EOF\n", 6) < 0)
         rc = -1;
     return rc ? -1 : 0;
 }
-

@@ -2,7 +2,7 @@
 # test_serve.sh — xengatherer serve on real cgroups: a burner and an idle
 # cgroup under a parent of our own. Two scrapes 3 s apart: the burner's CPU
 # counter grew by more than 1 s, the idle one's by less than 0.1; promtool
-# accepts the body; a cgroup removed is gone from the next scrape, and
+# accepts the body; OpenMetrics with Accept; a cgroup removed is gone from the next scrape, and
 # served again from 0 once made again; 404,
 # 405; a port in use and a bad --listen: exit 2 with one line; the default
 # bind is loopback; basic auth (401 without, 200 with); TLS with a
@@ -82,6 +82,18 @@ grep -q '^# TYPE xengatherer_cpu_usage_seconds_total counter$' "$TMP/m2" || fail
 grep -q '^xengatherer_samples_total{host=' "$TMP/m2" || fail "no self metrics"
 promtool check metrics < "$TMP/m2" > "$TMP/promtool" 2>&1 || fail "promtool: $(cat "$TMP/promtool")"
 echo "promtool: accepted ($(grep -c '^xengatherer' "$TMP/m2") samples)"
+
+# OpenMetrics when asked (from the tick after the first such request)
+acc='Accept: application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5'
+curl -sf -H "$acc" -o /dev/null "$url"
+sleep 1.2
+curl -sf -H "$acc" -D "$TMP/omh" -o "$TMP/om" "$url" || fail "OpenMetrics scrape failed"
+grep -qi '^content-type: application/openmetrics-text; version=1.0.0' "$TMP/omh" || fail "OpenMetrics: $(grep -i content-type "$TMP/omh")"
+[ "$(tail -n 1 "$TMP/om")" = "# EOF" ] || fail "OpenMetrics body does not end in # EOF"
+grep -q '^# TYPE xengatherer_cpu_usage_seconds counter$' "$TMP/om" || fail "OpenMetrics: counter family not without _total"
+grep -q '^xengatherer_cpu_usage_seconds_total{domain="burn",' "$TMP/om" || fail "OpenMetrics: no burner sample"
+curl -sf -D "$TMP/ph" -o /dev/null "$url"
+grep -qi '^content-type: text/plain; version=0.0.4' "$TMP/ph" || fail "no Accept: not the Prometheus text"
 
 # a cgroup removed: gone from the next scrape (no stale value)
 for h in $(cg_hierarchies); do rmdir "$h/$P/idle"; done

@@ -13,6 +13,7 @@
 
 #include "core/schema.h"
 #include "serve/exposition.h"
+#include "serve/request.h"
 #include "serve/server.h"
 #include "asserts.h"
 
@@ -49,7 +50,7 @@ static void put_event(xg_store *s, uint32_t d, const char *ev, uint64_t v)
 
 /* host, a domain named with a quote, backslash and newline (uuid
  * known), "db" (sampled at tick 0 only), "gone" (never sampled). */
-static char *render(size_t *nd)
+static char *render_fmt(xg_expo_fmt fmt, size_t *nd)
 {
     xg_store s;
     xg_sb out = XG_SB_INIT;
@@ -71,9 +72,14 @@ static char *render(size_t *nd)
     put(&s, w, XG_S_NET_RX_BYTES, "eth0", 99);
     put(&s, w, XG_S_CMT_LLC_OCCUPANCY, NULL, 65536);
     put_event(&s, w, "LLC-loads", 42);
-    assert_int_equal(xg_expo_render(&s, 1, &L, nd, &out), 0);
+    assert_int_equal(xg_expo_render(&s, 1, &L, fmt, nd, &out), 0);
     xg_store_free(&s);
     return out.s;
+}
+
+static char *render(size_t *nd)
+{
+    return render_fmt(XG_EXPO_PROM, nd);
 }
 
 #define W "domain=\"we\\\"b\\\\1\\nx\",uuid=\"0d6f-uuid\",platform=\"cgroup\"," \
@@ -191,7 +197,7 @@ static void test_stale(void **state)
     assert_int_equal(xg_sb_printf(&p.text, "xengatherer_cpu_usage_seconds_"
                                   "total{domain=\"a\"} 1\n"), 0);
     p.mono_ns = 100 * s1;
-    assert_int_equal(xg_snapshot_body(&p, 106 * s1, 0.5, &out), 0);
+    assert_int_equal(xg_snapshot_body(&p, 106 * s1, 0.5, XG_EXPO_PROM, &out), 0);
     has(out.s, "xengatherer_cpu_usage_seconds_total{domain=\"a\"} 1\n");
     has(out.s, "xengatherer_samples_total{host=\"h\\\"1\"} 3\n");
     has(out.s, "xengatherer_sample_age_seconds{host=\"h\\\"1\"} 6\n");
@@ -200,17 +206,84 @@ static void test_stale(void **state)
     has(out.s, "# TYPE xengatherer_scrape_duration_seconds summary\n");
     assert_int_equal(p.stale_scrapes, 0);
     xg_sb_clear(&out);
-    assert_int_equal(xg_snapshot_body(&p, 108 * s1, 0.5, &out), 0);
+    assert_int_equal(xg_snapshot_body(&p, 108 * s1, 0.5, XG_EXPO_PROM, &out), 0);
     lacks(out.s, "xengatherer_cpu_usage_seconds_total");
     has(out.s, "xengatherer_domains{host=\"h\\\"1\"} 0\n");
     has(out.s, "xengatherer_scrapes_stale_total{host=\"h\\\"1\"} 1\n");
     assert_int_equal(p.stale_scrapes, 1);
     xg_sb_clear(&out);
     p.mono_ns = 0; /* before the first sample */
-    assert_int_equal(xg_snapshot_body(&p, 1, 0.5, &out), 0);
+    assert_int_equal(xg_snapshot_body(&p, 1, 0.5, XG_EXPO_PROM, &out), 0);
     lacks(out.s, "xengatherer_cpu_usage_seconds_total");
     xg_sb_free(&out);
     xg_sb_free(&p.text);
+}
+
+/* OpenMetrics: a counter's family without _total in HELP/TYPE/UNIT, its
+ * samples with it; quotes escaped in HELP; a gauge's name as is; the
+ * body ends in # EOF. */
+static void test_openmetrics(void **state)
+{
+    char *t = render_fmt(XG_EXPO_OM, NULL);
+    xg_snapshot p = {.mu = PTHREAD_MUTEX_INITIALIZER, .host = "h",
+                     .stale_s = 7, .mono_ns = 1};
+    xg_sb out = XG_SB_INIT;
+
+    (void)state;
+    has(t, "# TYPE xengatherer_cpu_usage_seconds counter\n"
+           "# UNIT xengatherer_cpu_usage_seconds seconds\n"
+           "xengatherer_cpu_usage_seconds_total{domain=\"host\",");
+    has(t, "# HELP xengatherer_disk_rd_bytes bytes read, per domain and "
+           "device; the host's \\\"all\\\" row");
+    has(t, "# TYPE xengatherer_cache_events counter\n"
+           "xengatherer_cache_events_total{");
+    has(t, "# TYPE xengatherer_cmt_llc_occupancy_bytes gauge\n"
+           "# UNIT xengatherer_cmt_llc_occupancy_bytes bytes\n");
+    lacks(t, "# TYPE xengatherer_cpu_usage_seconds_total");
+    free(t);
+    assert_int_equal(xg_sb_printf(&p.om_text, "x_total 1\n"), 0);
+    assert_int_equal(xg_snapshot_body(&p, 2, 0, XG_EXPO_OM, &out), 0);
+    has(out.s, "# TYPE xengatherer_samples counter\n");
+    has(out.s, "# UNIT xengatherer_self_cpu_seconds seconds\n");
+    const char *end = "\nx_total 1\n# EOF\n";
+    assert_true(out.len > strlen(end));
+    assert_string_equal(out.s + out.len - strlen(end), end);
+    xg_sb_free(&out);
+    xg_sb_free(&p.om_text);
+}
+
+/* HELP escapes: quotes in OpenMetrics only. */
+static void test_help_quote(void **state)
+{
+    xg_sb a = XG_SB_INIT, b = XG_SB_INIT;
+
+    (void)state;
+    assert_int_equal(xg_expo_head("m", "gauge", "a \"q\" \\ n\nx", NULL,
+                                  XG_EXPO_PROM, &a), 0);
+    assert_string_equal(a.s, "# HELP m a \"q\" \\\\ n\\nx\n# TYPE m gauge\n");
+    assert_int_equal(xg_expo_head("m", "gauge", "a \"q\"", NULL,
+                                  XG_EXPO_OM, &b), 0);
+    assert_string_equal(b.s, "# HELP m a \\\"q\\\"\n# TYPE m gauge\n");
+    xg_sb_free(&a);
+    xg_sb_free(&b);
+}
+
+static void test_accept(void **state)
+{
+    (void)state;
+    /* Prometheus 2.42's own header */
+    assert_true(xg_serve_wants_om("application/openmetrics-text;"
+        "version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
+        "text/plain;version=0.0.4;q=0.5,*/*;q=0.1"));
+    assert_false(xg_serve_wants_om(NULL));
+    assert_false(xg_serve_wants_om("*/*"));
+    assert_false(xg_serve_wants_om("text/plain;version=0.0.4"));
+    assert_false(xg_serve_wants_om("text/plain,application/openmetrics-text"));
+    assert_false(xg_serve_wants_om("application/openmetrics-text;q=0"));
+    assert_false(xg_serve_wants_om("application/openmetrics-text;q=0.2,"
+                                   "text/plain;q=0.5"));
+    assert_true(xg_serve_wants_om("text/plain;q=0.5,"
+                                  "application/openmetrics-text"));
 }
 
 int main(void)
@@ -221,6 +294,9 @@ int main(void)
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_stale),
+        cmocka_unit_test(test_openmetrics),
+        cmocka_unit_test(test_help_quote),
+        cmocka_unit_test(test_accept),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
