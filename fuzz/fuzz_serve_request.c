@@ -1,6 +1,7 @@
 /* fuzz_serve_request.c — what `serve` does with a request once
  * libmicrohttpd has parsed it, and with its --auth-file:
- * METHOD\0URL\0USER\0PASS\0AUTHFILE. The route must be /metrics only for
+ * METHOD\0URL\0USER\0PASS\0AUTHFILE (USER also read as an Accept
+ * header). The route must be /metrics only for
  * GET or HEAD of that path; a password accepted must be a line's exactly;
  * the URL escaped as a label value must hold no raw newline or unescaped
  * quote and unescape to itself. */
@@ -96,6 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pass = field(&p, end);
     check_route(method, url);
     check_escape(url);
+    (void)xg_serve_wants_om(user); /* an Accept header: no crash, no hang */
     if (p < end) /* the rest is the auth file, NULs and all */
         check_auth(p, (size_t)(end - p), user, pass);
     free(buf);
