@@ -241,8 +241,9 @@ static bool serve_only(int c)
  * output). */
 static bool serve_takes(int c)
 {
-    return !experiment_only(c) || c == 'i' || c == O_CONNTMO || c == 'q' || c == O_NOCPU || c == O_NODISK ||
-           c == O_NOCACHE || c == O_NOSCHED || c == O_NONET ||
+    return !experiment_only(c) || c == 'i' || c == O_CONNTMO || c == 'q' ||
+           c == O_NOCPU || c == O_NODISK || c == O_NOCACHE ||
+           c == O_NOSCHED || c == O_NONET ||
            c == O_BLKIO || c == O_NOBLKIO || c == O_CGBPF ||
            c == O_NOCGBPF || c == O_VMFILE || c == O_CACHEEV ||
            c == O_NOSUMCACHE || serve_only(c);

@@ -82,7 +82,8 @@ static char *render(size_t *nd)
     return render_fmt(XG_EXPO_PROM, nd);
 }
 
-#define W "domain=\"we\\\"b\\\\1\\nx\",uuid=\"0d6f-uuid\",platform=\"cgroup\"," \
+#define W "domain=\"we\\\"b\\\\1\\nx\",uuid=\"0d6f-uuid\"," \
+          "platform=\"cgroup\"," \
           "host=\"h1\""
 
 static size_t count(const char *hay, const char *needle)
@@ -197,7 +198,8 @@ static void test_stale(void **state)
     assert_int_equal(xg_sb_printf(&p.text, "xengatherer_cpu_usage_seconds_"
                                   "total{domain=\"a\"} 1\n"), 0);
     p.mono_ns = 100 * s1;
-    assert_int_equal(xg_snapshot_body(&p, 106 * s1, 0.5, XG_EXPO_PROM, &out), 0);
+    assert_int_equal(
+        xg_snapshot_body(&p, 106 * s1, 0.5, XG_EXPO_PROM, &out), 0);
     has(out.s, "xengatherer_cpu_usage_seconds_total{domain=\"a\"} 1\n");
     has(out.s, "xengatherer_samples_total{host=\"h\\\"1\"} 3\n");
     has(out.s, "xengatherer_sample_age_seconds{host=\"h\\\"1\"} 6\n");
@@ -206,7 +208,8 @@ static void test_stale(void **state)
     has(out.s, "# TYPE xengatherer_scrape_duration_seconds summary\n");
     assert_int_equal(p.stale_scrapes, 0);
     xg_sb_clear(&out);
-    assert_int_equal(xg_snapshot_body(&p, 108 * s1, 0.5, XG_EXPO_PROM, &out), 0);
+    assert_int_equal(
+        xg_snapshot_body(&p, 108 * s1, 0.5, XG_EXPO_PROM, &out), 0);
     lacks(out.s, "xengatherer_cpu_usage_seconds_total");
     has(out.s, "xengatherer_domains{host=\"h\\\"1\"} 0\n");
     has(out.s, "xengatherer_scrapes_stale_total{host=\"h\\\"1\"} 1\n");
