@@ -22,7 +22,7 @@ int cmd_serve(int argc, char **argv);
 
 /* What a subcommand accepts of the experiment options (XG_CLI_SERVE: the
  * sampling ones and serve's own, no window, workload or output). */
-enum { XG_CLI_EXPERIMENT = 1, XG_CLI_DOMAINS = 2, XG_CLI_SERVE = 4 };
+enum { XG_CLI_EXPERIMENT = 1, XG_CLI_DOMAINS = 2, XG_CLI_SERVE = 8 };
 
 /* --help text shared by run, record and serve: the Domains section, and
  * the lines of the families' switches (--nocpu ... --nosumcache). */
