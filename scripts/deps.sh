@@ -19,6 +19,7 @@ pkgs=(build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
       prometheus                   # test_import scrapes with a real one
       chromium                     # test_html renders report.html headless
       python3-scipy                # the statistics are checked against scipy
+      libmicrohttpd-dev curl prometheus # serve's HTTP; its test scrapes, promtool
       qemu-system-x86 busybox-static xz-utils cpio) # the QEMU VM lab
 missing=()
 for p in "${pkgs[@]}"; do

@@ -18,6 +18,44 @@
 #include "util/say.h"
 #include "util/strbuf.h"
 
+const char xg_usage_domains[] =
+    "Domains\n"
+    "  --platform NAME       auto (default: xen in a Xen dom0, else libvirt\n"
+    "                        when libvirtd answers, else qemu when qemu\n"
+    "                        processes run, else cgroup), xen, libvirt,\n"
+    "                        qemu, cgroup (--cgroup* options imply cgroup);\n"
+    "                        the run's first line says which and why\n"
+    "  --connect URI         libvirt platform: the libvirt URI (default\n"
+    "                        qemu:///system)\n"
+    "  --vmfile FILE         watch the domains named in FILE, one per line:\n"
+    "                        NAME [ADDRESS]; '#' comments (default: all)\n"
+    "  --cgroup-parent PATH  cgroup platform: domains are the children of\n"
+    "                        PATH (default: machine.slice when it exists)\n"
+    "  --cgroup PATH         cgroup platform: watch this cgroup (repeatable;\n"
+    "                        not with --cgroup-parent)\n"
+    "  --no-blkio-enable     cgroup v1: do not add the no-op 1 TiB/s throttle\n"
+    "                        rule that makes blkio count I/O (added by\n"
+    "                        default, removed at stop; --blkio-enable is\n"
+    "                        accepted and implies cgroup)\n"
+    "  --cgroup-bpf          cgroup platform: usage, user and system time of\n"
+    "                        every cgroup in one read per sample, by a BPF\n"
+    "                        cgroup iterator (an experiment, off by default;\n"
+    "                        needs a build with it, root and BTF; else the\n"
+    "                        files, and the CPU note says why)\n"
+    "  --root DIR            read /proc and /sys under DIR (also $XG_ROOT)\n";
+
+const char xg_usage_families[] =
+    "  --nocpu, --nodisk, --nonet, --nocache, --nosched\n"
+    "                        leave a section out\n"
+    "  --cache-events LIST   count these instead of LLC references and\n"
+    "                        misses: cycles, instructions, cache-references,\n"
+    "                        cache-misses, task-clock, cpu-clock,\n"
+    "                        page-faults, context-switches, cpu-migrations,\n"
+    "                        LLC-loads, LLC-load-misses, LLC-stores,\n"
+    "                        LLC-store-misses; OProfile's LLC_MISSES,\n"
+    "                        LLC_REFS... (counted: no :N sample period)\n"
+    "  --nosumcache          cache counts per mode (user, kernel, hv)\n";
+
 void xg_err(const char *fmt, ...)
 {
     va_list ap;
@@ -116,6 +154,7 @@ enum {
     O_CACHEEV, O_NOSUMCACHE, O_EXECUSER, O_ENV, O_MAXMEM, O_NONET,
     O_CKPT, O_NOBLKIO, O_CONNECT, O_REPEAT, O_WARMUP, O_PAUSE,
     O_CGBPF, O_NOCGBPF, O_SOURCE, O_START, O_END, O_STEP, O_MATCH,
+    O_LISTEN, O_TLSCERT, O_TLSKEY, O_AUTHFILE, O_HOSTLABEL,
 };
 
 static const struct option longopts[] = {
@@ -158,6 +197,11 @@ static const struct option longopts[] = {
     {"end", required_argument, NULL, O_END},
     {"step", required_argument, NULL, O_STEP},
     {"match", required_argument, NULL, O_MATCH},
+    {"listen", required_argument, NULL, O_LISTEN},
+    {"tls-cert", required_argument, NULL, O_TLSCERT},
+    {"tls-key", required_argument, NULL, O_TLSKEY},
+    {"auth-file", required_argument, NULL, O_AUTHFILE},
+    {"host-label", required_argument, NULL, O_HOSTLABEL},
     {NULL, 0, NULL, 0},
 };
 
@@ -203,6 +247,27 @@ static bool import_only(int c)
     return c == O_START || c == O_END || c == O_MATCH;
 }
 
+/* Options of serve alone. */
+static bool serve_only(int c)
+{
+    return c == O_LISTEN || c == O_TLSCERT || c == O_TLSKEY ||
+           c == O_AUTHFILE || c == O_HOSTLABEL;
+}
+
+/* The options serve takes: the domain options, and of the experiment's
+ * what is sampled and how often (not the window, the workload or the
+ * output). */
+static bool serve_takes(int c)
+{
+    return (!experiment_only(c) || c == 'i' || c == O_CONNTMO ||
+            c == 'q' || c == O_NOCPU || c == O_NODISK || c == O_NOCACHE ||
+            c == O_NOSCHED || c == O_NONET || c == O_BLKIO ||
+            c == O_NOBLKIO || c == O_CGBPF || c == O_NOCGBPF ||
+            c == O_VMFILE || c == O_CACHEEV || c == O_NOSUMCACHE ||
+            serve_only(c)) &&
+           !import_only(c) && c != O_STEP;
+}
+
 /* Why option c is refused by a command that accepts what, or NULL. */
 static const char *refused(int c, unsigned what)
 {
@@ -210,6 +275,10 @@ static const char *refused(int c, unsigned what)
         return NULL;
     if (what & XG_CLI_IMPORT)
         return import_ok(c) ? NULL : "not for import";
+    if (what & XG_CLI_SERVE)
+        return serve_takes(c) ? NULL : "not for serve";
+    if (serve_only(c))
+        return "for serve";
     if (import_only(c))
         return "for import";
     if (experiment_only(c) && !(what & XG_CLI_EXPERIMENT))
@@ -345,13 +414,19 @@ static int check_conflicts(const xg_options *o, const char *cmd)
 }
 
 /* The checks once every option is read. */
-static int check_sets(xg_options *o, const char *cmd, bool exec_given)
+static int check_sets(xg_options *o, const char *cmd, unsigned what,
+                      bool exec_given)
 {
     static char ssh[96]; /* the default template with --connect-timeout */
     int rc;
 
-    if ((rc = check_window(o, cmd)) || (rc = check_conflicts(o, cmd)))
+    if ((!(what & XG_CLI_SERVE) && (rc = check_window(o, cmd))) ||
+        (rc = check_conflicts(o, cmd)))
         return rc;
+    if ((what & XG_CLI_SERVE) && !o->tls_cert != !o->tls_key) {
+        xg_err("%s: --tls-cert and --tls-key go together", cmd);
+        return 2;
+    }
     /* with libvirt it also bounds the connection to libvirtd */
     if (o->connect_timeout_s && exec_given &&
         !(o->platform && strcmp(o->platform, "libvirt") == 0)) {
@@ -562,6 +637,11 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
         case O_UNTIL: o->until_done = true; break;
         case O_FORCE: o->force = true; break;
         case O_PARTS: o->partitions = true; break;
+        case O_LISTEN: o->listen = optarg; break;
+        case O_TLSCERT: o->tls_cert = optarg; break;
+        case O_TLSKEY: o->tls_key = optarg; break;
+        case O_AUTHFILE: o->auth_file = optarg; break;
+        case O_HOSTLABEL: o->host_label = optarg; break;
         default:
             if (optopt && optopt < 256)
                 xg_err("%s: option '-%c' %s (see 'xengatherer %s --help')",
@@ -587,5 +667,5 @@ int xg_cli_parse(int argc, char **argv, const char *cmd, unsigned what,
         o->command = &argv[optind];
         o->n_command = argc - optind;
     }
-    return check_sets(o, cmd, exec_given);
+    return check_sets(o, cmd, what, exec_given);
 }

@@ -19,11 +19,19 @@ int cmd_report(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
-/* What a subcommand accepts of the experiment options. */
+/* What a subcommand accepts of the experiment options (XG_CLI_SERVE: the
+ * sampling ones and serve's own, no window, workload or output). */
 enum { XG_CLI_EXPERIMENT = 1, XG_CLI_DOMAINS = 2,
        XG_CLI_IMPORT = 4 /* import: -o, -q, --force, --partitions and
-                          * --start, --end, --step, --match */ };
+                          * --start, --end, --step, --match */,
+       XG_CLI_SERVE = 8 };
+
+/* --help text shared by run, record and serve: the Domains section, and
+ * the lines of the families' switches (--nocpu ... --nosumcache). */
+extern const char xg_usage_domains[];
+extern const char xg_usage_families[];
 
 /* Parses argv into o (defaults first). Returns 0 to go on, 1 when --help
  * was printed (exit 0), or 2 after printing a one-line usage error. */

@@ -14,6 +14,7 @@ static const xg_cmd cmds[] = {
     {"compare", cmd_compare, "compare two recordings' figures, with tests"},
     {"list", cmd_list, "list the domains the platform sees"},
     {"import", cmd_import, "a fleet's window from Prometheus as a recording"},
+    {"serve", cmd_serve, "serve the domains' counters to Prometheus (/metrics)"},
 };
 
 static void usage(FILE *f)

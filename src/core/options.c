@@ -22,4 +22,5 @@ void xg_options_defaults(xg_options *o)
     o->exec_tpl = ssh;
     o->families = XG_FAM_ALL;
     o->import_start = o->import_end = NAN;
+    o->listen = XG_SERVE_LISTEN;
 }

@@ -87,7 +87,15 @@ typedef struct xg_options {
     double import_end;         /* --end; NAN = not given */
     double import_step;        /* --step SECS; 0 = guessed (import) or -i */
     const char *match;         /* --match: PromQL matchers ANDed in */
+    /* serve only (XG_CLI_SERVE) */
+    const char *listen;        /* --listen ADDR:PORT; XG_SERVE_LISTEN */
+    const char *tls_cert, *tls_key; /* --tls-cert, --tls-key (PEM files) */
+    const char *auth_file;     /* --auth-file: user:password lines */
+    const char *host_label;    /* --host-label; NULL = the hostname */
 } xg_options;
+
+/* serve's default --listen: loopback only unless told otherwise. */
+#define XG_SERVE_LISTEN "127.0.0.1:9177"
 
 /* --repeat and --warmup at most (a repetition is at least one tick's
  * pair; a run of more than this is a different experiment). */
