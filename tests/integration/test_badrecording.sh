@@ -32,25 +32,25 @@ bad() {
     grep -qE -- "$3" "$TMP/err" || fail "$1: '$(cat "$TMP/err")' does not match '$3'"
     [ ! -s "$TMP/out" ] || fail "$1: something was printed"
 }
-bad "newer format" "update meta set value = '3' where key = 'format_version'" \
-    "recording format 3 is newer than this xengatherer understands \(2\)"
+bad "newer format" "update meta set value = '4' where key = 'format_version'" \
+    "recording format 4 is newer than this xengatherer understands \(3\)"
 # a newer format that says format 1 can read it, with a family this build
 # does not know: the rest is reported, one line says what was left out
 cp "$R" "$X"
-sqlite3 "$X" "update meta set value = '3' where key = 'format_version';
+sqlite3 "$X" "update meta set value = '4' where key = 'format_version';
     insert into meta values ('format_compat', '1');
     update meta set value = value || ',gpu' where key = 'families';
     insert into series (id, domain_id, family, device, metric, unit)
         select 99999, domain_id, 'gpu', '', 'busy', 'ns' from series limit 1" || fail "sqlite3 failed"
 "$XG" report "$X" > "$TMP/out" 2> "$TMP/err" || fail "a newer but compatible format was refused: $(cat "$TMP/err")"
 grep -q "^CPU" "$TMP/out" || fail "the CPU section is missing from a newer format's report"
-grep -qx "note: recording format 3, newer than this xengatherer's (2): what it added is not shown; families this xengatherer does not know are not shown: gpu; series this xengatherer does not know are not shown (left out: gpu.busy)" "$TMP/out" \
+grep -qx "note: recording format 4, newer than this xengatherer's (3): what it added is not shown; families this xengatherer does not know are not shown: gpu; series this xengatherer does not know are not shown (left out: gpu.busy)" "$TMP/out" \
     || fail "no left-out line: $(tail -3 "$TMP/out")"
 "$XG" report --format json "$X" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert "gpu" in d["left_out"], d["left_out"]' \
     || fail "JSON's left_out does not name gpu"
-bad "newer format, compat 3" "update meta set value = '4' where key = 'format_version';
-    insert into meta values ('format_compat', '3')" \
-    "recording format 4 is newer than this xengatherer understands \(2\)"
+bad "newer format, compat 4" "update meta set value = '5' where key = 'format_version';
+    insert into meta values ('format_compat', '4')" \
+    "recording format 5 is newer than this xengatherer understands \(3\)"
 bad "bad format text" "update meta set value = 'one' where key = 'format_version'" "bad format_version 'one'"
 bad "no magic" "delete from meta where key = 'magic'" "not an xengatherer recording \(no magic\)"
 bad "sample of an unknown series" "insert into samples values (9999, 0, 1)" "sample for unknown series 9999"
