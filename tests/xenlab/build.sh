@@ -135,21 +135,25 @@ build_xg() {
         san=(-Db_sanitize=address,undefined -Db_lundef=false)
     fi
     xg_bin=$bd/xengatherer
-    # -Dcgroup_bpf=disabled: the cgroup platform's BPF iterator links
-    # libbpf, which dom0's image does not have (the lab is Xen's)
+    # without the BPF iterator (libbpf), import (libcurl) and serve
+    # (libmicrohttpd): dom0's image has none of those libraries, and the
+    # lab is Xen's (build_dom0 checks every library the binary needs is
+    # in the image)
+    local off=(-Dcgroup_bpf=disabled -Dcurl=disabled -Dserve=disabled)
     if [ ! -f "$bd/build.ninja" ]; then
         meson setup "$bd" "$src" -Dtests=false -Dwerror=false \
-            -Dcgroup_bpf=disabled "${san[@]}" \
+            "${off[@]}" "${san[@]}" \
             >"$cache/meson.log" 2>&1 || { cat "$cache/meson.log" >&2; die "meson setup"; }
     else
-        meson configure "$bd" -Dcgroup_bpf=disabled >"$cache/meson.log" 2>&1 ||
-            { cat "$cache/meson.log" >&2; die "meson configure"; }
+        # --reconfigure, not configure: it learns options the tree added
+        # since this folder was set up
+        meson setup --reconfigure "$bd" "$src" "${off[@]}" \
+            >"$cache/meson.log" 2>&1 ||
+            { cat "$cache/meson.log" >&2; die "meson setup --reconfigure"; }
     fi
     ninja -C "$bd" >"$cache/ninja.log" 2>&1 || { cat "$cache/ninja.log" >&2; die "ninja"; }
     "$bd/xengatherer" --version | grep -q '^xen: a module, loads here' ||
         die "xengatherer's xen platform module does not load (is libxen-dev installed?)"
-    ! ldd "$xg_bin" | grep -q libbpf ||
-        die "the lab's xengatherer links libbpf, which dom0 does not have"
 }
 
 # The domU initramfs: static busybox, xen-blkfront, and domu-init.
@@ -203,6 +207,13 @@ build_dom0() {
         ldd "$xg_bin" | awk '/lib(asan|ubsan)/ {print $3}' |
             xargs -r cp -t "$r/usr/lib/x86_64-linux-gnu/"
     fi
+    # every library the binary links must be in the image (a missing one
+    # made every xengatherer in dom0 exit 127 once: libbpf)
+    local so
+    for so in $(ldd "$xg_bin" | awk '$2 == "=>" {print $1}'); do
+        [ -n "$(find "$r/usr/lib" "$r/lib" -name "$so" -print -quit 2>/dev/null)" ] ||
+            die "the lab's xengatherer needs $so, which dom0's image does not have"
+    done
     (cd "$r" && find . | cpio -o -H newc --quiet | gzip -1) >"$cache/dom0.cpio.gz"
     rm -rf "$r"
 }
