@@ -30,9 +30,18 @@ devno=$(cat "$sys/dev")
 V1=0
 grep -qE " $CG_ROOT/blkio cgroup " /proc/mounts && V1=1
 
-PA=machine.slice/xgfa-$$ PB=machine.slice/xgfb-$$
+# each host's parent at the top, with a high CPU weight: on a shared
+# machine the burners then run steadily (the windows compared below are
+# a scrape apart: a burner's rate swinging with others' load would differ
+# between them)
+PA=xgfa-$$ PB=xgfb-$$
 for p in "$PA" "$PB"; do
     for d in burn write idle; do cg_make "$p/$d"; done
+    if [ -f "$CG_ROOT/cpu/$p/cpu.shares" ]; then
+        echo 10240 > "$CG_ROOT/cpu/$p/cpu.shares"
+    elif [ -f "$CG_ROOT/$p/cpu.weight" ]; then
+        echo 1000 > "$CG_ROOT/$p/cpu.weight"
+    fi
 done
 # throttle PARENT CPU_QUOTA_US WRITE_BPS — the rules (CPU_QUOTA_US -1: none)
 throttle() {
@@ -105,7 +114,7 @@ for s in "$SA" "$SB"; do
     curl -sf "http://127.0.0.1:$s/metrics" > "$TMP/m-$s" || fail "scrape of :$s failed"
     promtool check metrics < "$TMP/m-$s" > "$TMP/promtool" 2>&1 || fail "promtool on :$s: $(cat "$TMP/promtool")"
 done
-echo "promtool: both /metrics accepted"
+echo "[${SECONDS}s] promtool: both /metrics accepted"
 
 PP=$(port)
 cat > "$TMP/prom.yml" <<EOF
@@ -146,6 +155,7 @@ done
 [ "$n" = 2 ] || fail "Prometheus has not scraped both hosts twice in 30 s: $(tail -3 "$TMP/prom.log")"
 
 # the same window three ways: a local run per host, and run --source
+echo "[${SECONDS}s] Prometheus has both hosts; the window starts"
 printf 'hostA/burn\nhostA/write\nhostA/idle\nhostB/burn\nhostB/write\nhostB/idle\n' > "$TMP/vms.txt"
 "$XG" run --platform cgroup -q --cgroup-parent "$PA" -i 1 -d 10 -o "$TMP/la" \
     > /dev/null 2> "$TMP/la.err" & la=$!
@@ -158,6 +168,7 @@ wait "$lb" || fail "local run of hostB: $(cat "$TMP/lb.err")"
 wait "$src" || fail "run --source: $(cat "$TMP/src.err")"
 
 # (a) the local windows against PromQL increase() over the same window
+echo "[${SECONDS}s] the window is over"
 # window DB — "START END" of the recording's window, unix seconds
 window() {
     sqlite3 "$1" "select printf('%.3f %.3f', min(wall_ns) / 1e9, max(wall_ns) / 1e9) from ticks"
@@ -274,6 +285,6 @@ grep -q 'hostB/write' "$TMP/src.html" && grep -q 'hostA/burn' "$TMP/src.html" ||
 tail -c 200 "$TMP/src.html" | grep -q '</html>' || fail "HTML report not whole"
 python3 -c 'import html.parser, sys; html.parser.HTMLParser().feed(open(sys.argv[1]).read())' "$TMP/src.html" ||
     fail "HTML report does not parse"
-echo "--- run --source's report ---"
+echo "[${SECONDS}s] --- run --source's report ---"
 cat "$TMP/src.txt"
 echo "PASS"
