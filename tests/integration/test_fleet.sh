@@ -13,7 +13,8 @@
 #       domains and host rows, the burners' CPU and the writers' bytes on
 #       the right HOST/NAME (within 10 % of the quota and the rules),
 #       the idle ones near 0; `import` of the same window gives the same
-#       figures within 2 %; the HTML report of it is written whole;
+#       figures within 2 %; the host devices table names each row's
+#       host (both hosts' vda); the HTML report of it is written whole;
 #   (c) promtool accepts each serve's /metrics.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
@@ -296,6 +297,10 @@ grep -q 'hostB/write' "$TMP/src.html" && grep -q 'hostA/burn' "$TMP/src.html" ||
 tail -c 200 "$TMP/src.html" | grep -q '</html>' || fail "HTML report not whole"
 python3 -c 'import html.parser, sys; html.parser.HTMLParser().feed(open(sys.argv[1]).read())' "$TMP/src.html" ||
     fail "HTML report does not parse"
+# the host devices table names each row's host (a fleet's two vda)
+sed -n '/^host devices$/,/^$/p' "$TMP/src.txt" > "$TMP/hostdisk.txt"
+grep -qE '^hostA/host +[a-z]' "$TMP/hostdisk.txt" && grep -qE '^hostB/host +[a-z]' "$TMP/hostdisk.txt" ||
+    fail "host devices without their host: $(cat "$TMP/hostdisk.txt")"
 echo "[${SECONDS}s] --- run --source's report ---"
 cat "$TMP/src.txt"
 echo "PASS"
