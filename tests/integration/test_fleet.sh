@@ -37,6 +37,7 @@ grep -qE " $CG_ROOT/blkio cgroup " /proc/mounts && V1=1
 # between them)
 PA=xgfa-$$ PB=xgfb-$$
 for p in "$PA" "$PB"; do
+    cg_make "$p" # (first: removed last)
     for d in burn write idle; do cg_make "$p/$d"; done
     if [ -f "$CG_ROOT/cpu/$p/cpu.shares" ]; then
         echo 10240 > "$CG_ROOT/cpu/$p/cpu.shares"
