@@ -11,8 +11,9 @@
 #       ones' CPU (hundredths of a second, in bursts) within 0.01 s;
 #   (b) `run --source prometheus=` gives one recording with both hosts'
 #       domains and host rows, the burners' CPU and the writers' bytes on
-#       the right HOST/NAME (within 10 % of the quota and the rules),
-#       the idle ones near 0; `import` of the same window gives the same
+#       the right HOST/NAME (CPU within 10 % of what the local runs saw,
+#       on an idle machine 100 and 50 %, hostB's never over its quota;
+#       bytes within 10 % of the rules), the idle ones near 0; `import` of the same window gives the same
 #       figures within 2 %; the host devices table names each row's
 #       host (both hosts' vda); the HTML report of it is written whole;
 #   (c) promtool accepts each serve's /metrics.
