@@ -329,7 +329,8 @@ static int host_table(xg_msection *ms, const xg_store *s, const xg_report_opts *
         return -1;
     t->json_key = "hostdisk";
     t->device_label = "device";
-    t->flags = XG_TAB_NO_DOMAIN | XG_TAB_KEEP_EMPTY;
+    /* one host: the device alone; a fleet's: whose (HOST/host) */
+    t->flags = (s->multi_host ? 0 : XG_TAB_NO_DOMAIN) | XG_TAB_KEEP_EMPTY;
     if (host_rows(t, s, o, &idle, &parts) < 0)
         return -1;
     /* hidden devices alone still get the title */
