@@ -14,6 +14,7 @@ command -v curl >/dev/null || skip "no curl (scripts/deps.sh installs it)"
 command -v promtool >/dev/null || skip "no promtool (Debian's prometheus; scripts/deps.sh)"
 command -v openssl >/dev/null || skip "no openssl"
 P=machine.slice/xgs-$$
+cg_make "$P" # first, so the cleanup removes it too
 cg_make "$P/burn"
 cg_make "$P/idle"
 # a burner in every hierarchy's burn cgroup, ending by itself
