@@ -239,7 +239,8 @@ int xg_expo_render(const xg_store *s, uint32_t t, const xg_expo_labels *l,
         goto out;
     rows_at(s, t, row, n_domains);
     for (size_t i = 0; i < s->n_series; i++) /* counting sort by row */
-        start[row[i] + 2]++;
+        if (row[i] < XG_S_COUNT) /* XG_S_COUNT: not served, not counted */
+            start[row[i] + 2]++;
     for (size_t r = 2; r < XG_S_COUNT + 2; r++)
         start[r] += start[r - 1];
     for (size_t i = 0; i < s->n_series; i++)
